@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fill_proc.c - events of a process's life: exec (success and failure),
+ * fork/clone, exit, and the identity of a task they carry.
+ *
+ * The identity (struct shrike_proc_ctx) is everything the daemon needs to
+ * place a task: ids in its own and the initial user namespace, the audit
+ * login uid, namespace inodes and cgroup ids. Cgroups are sent as ids read
+ * under RCU and resolved to paths in userspace: building a path here would
+ * take css_set_lock, which sleeps on PREEMPT_RT.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/cred.h>
+#include <linux/uidgid.h>
+#include <linux/audit.h>
+#include <linux/cgroup.h>
+#include <linux/nsproxy.h>
+#include <linux/pid_namespace.h>
+#include <linux/utsname.h>
+#include <linux/ipc_namespace.h>
+#include <linux/binfmts.h>
+#include <linux/dcache.h>
+#include <linux/fs.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/task_stack.h>
+#include <net/net_namespace.h>
+#include <asm/syscall.h>
+#include "compat.h"
+#include "event.h"
+
+static void fill_ids(struct task_struct *t, struct shrike_proc_ctx *c)
+{
+	const struct cred *cred = __task_cred(t);
+	struct user_namespace *ns = cred->user_ns;
+	kuid_t login = audit_get_loginuid(t);
+
+	c->uid = from_kuid(ns, cred->euid);
+	c->gid = from_kgid(ns, cred->egid);
+	c->ruid = from_kuid(ns, cred->uid);
+	c->rgid = from_kgid(ns, cred->gid);
+	c->host_uid = from_kuid(&init_user_ns, cred->euid);
+	c->host_gid = from_kgid(&init_user_ns, cred->egid);
+	/* from_kuid() gives (uid_t)-1 for an unset or unmappable login uid. */
+	c->loginuid = uid_valid(login) ? from_kuid(ns, login) : SHRIKE_ID_NONE;
+	c->host_loginuid = uid_valid(login) ? from_kuid(&init_user_ns, login) : SHRIKE_ID_NONE;
+	c->userns = ns->ns.inum;
+	c->cap_effective = shrike_cap_u64(cred->cap_effective);
+}
+
+static void fill_namespaces(struct task_struct *t, struct shrike_proc_ctx *c)
+{
+	struct nsproxy *nsp = t->nsproxy;
+	struct pid_namespace *pidns = task_active_pid_ns(t);
+
+	if (pidns) {
+		c->pidns = pidns->ns.inum;
+		c->vpid = task_tgid_nr_ns(t, pidns);
+		c->sid = task_session_nr_ns(t, pidns);
+	}
+	if (!nsp)	/* a task past exit_task_namespaces() */
+		return;
+	c->mntns = shrike_mnt_ns_inum(nsp->mnt_ns);
+	c->utsns = nsp->uts_ns->ns.inum;
+	c->netns = nsp->net_ns->ns.inum;
+	c->cgroupns = nsp->cgroup_ns->ns.inum;
+}
+
+static void fill_cgroups(struct task_struct *t, struct shrike_proc_ctx *c)
+{
+	struct css_set *cset = task_css_set(t);
+
+	c->cgroup_id = cgroup_id(cset->dfl_cgrp);
+#ifdef CONFIG_CGROUP_PIDS
+	{
+		struct cgroup *cg = task_css(t, pids_cgrp_id)->cgroup;
+
+		/* hierarchy 0 is the default (v2) one, already reported */
+		if (cg && cg->root->hierarchy_id) {
+			c->cgroup1_id = cgroup_id(cg);
+			c->cgroup1_hier = cg->root->hierarchy_id;
+		}
+	}
+#endif
+}
+
+static void fill_ctx(struct task_struct *t, struct shrike_proc_ctx *c)
+{
+	memset(c, 0, sizeof(*c));
+	rcu_read_lock();
+	c->pid = t->tgid;
+	c->tid = t->pid;
+	c->ppid = rcu_dereference(t->real_parent)->tgid;
+	c->start_ns = t->start_boottime;
+	if (t->flags & PF_KTHREAD)
+		c->flags |= SHRIKE_CTX_KTHREAD;
+	memcpy(c->comm, t->comm, sizeof(c->comm));
+	c->comm[sizeof(c->comm) - 1] = '\0';
+	fill_ids(t, c);
+	fill_namespaces(t, c);
+	fill_cgroups(t, c);
+	rcu_read_unlock();
+}
+
+static void evb_ctx(struct evb *b, struct task_struct *t)
+{
+	struct shrike_proc_ctx *c = (struct shrike_proc_ctx *)evb_tail(b);
+
+	if (evb_room(b) < sizeof(*c)) {
+		evb_set(b, 0, SHRIKE_PARAM_TRUNC);
+		return;
+	}
+	fill_ctx(t, c);
+	evb_set(b, sizeof(*c), 0);
+}
+
+/*
+ * The executable as the task's own root sees it (symlinks resolved, so a
+ * busybox applet shows /bin/busybox). d_path() only falls back to a lock
+ * when a rename or mount change races with it.
+ */
+static void evb_exepath(struct evb *b, struct file *file)
+{
+	u32 max = evb_strmax(b);
+	char *dst = evb_tail(b);
+	char *p;
+	u32 n;
+
+	if (!file || max < 2) {
+		evb_set(b, 0, SHRIKE_PARAM_FAULT);
+		return;
+	}
+	p = d_path(&file->f_path, dst, max);
+	if (IS_ERR(p)) {
+		evb_set(b, 0, SHRIKE_PARAM_TRUNC);
+		return;
+	}
+	n = dst + max - p;	/* includes the NUL d_path put at the end */
+	memmove(dst, p, n);
+	evb_set(b, n, 0);
+}
+
+static u16 exec_type(long nr)
+{
+	return nr == __NR_execveat ? SHRIKE_EVT_EXECVEAT : SHRIKE_EVT_EXECVE;
+}
+
+void shrike_fill_exec(struct shrike_session *s, struct linux_binprm *bprm)
+{
+	long nr = syscall_get_nr(current, task_pt_regs(current));
+	u16 type = exec_type(nr);
+	struct mm_struct *mm = current->mm;
+	struct shrike_cpu *c;
+	struct evb b;
+
+	if (!shrike_wants(s, type == SHRIKE_EVT_EXECVEAT ? __NR_execveat : __NR_execve))
+		return;
+	c = shrike_cpu_get(s);
+	if (!c)
+		return;
+	evb_start(&b, s, c, type, SHRIKE_P_EXEC_NPARAMS);
+	evb_s64(&b, 0);
+	evb_kstr(&b, bprm->filename);
+	if (mm)
+		evb_ublock_strings(&b, mm->arg_start, mm->arg_end);
+	else
+		evb_set(&b, 0, SHRIKE_PARAM_FAULT);
+	evb_exepath(&b, bprm->file);
+	evb_ctx(&b, current);
+	evb_commit(s, &b);
+	shrike_cpu_put(c);
+}
+
+void shrike_fill_exec_failed(struct shrike_session *s, struct pt_regs *regs, long nr, long ret)
+{
+	unsigned long args[6];
+	struct shrike_cpu *c;
+	struct evb b;
+	bool at = nr == __NR_execveat;
+
+	c = shrike_cpu_get(s);
+	if (!c)
+		return;
+	syscall_get_arguments(current, regs, args);
+	evb_start(&b, s, c, exec_type(nr), SHRIKE_P_EXEC_NPARAMS);
+	evb_s64(&b, ret);
+	evb_ustr(&b, (const char __user *)args[at ? 1 : 0]);
+	evb_ustr_array(&b, (const char __user *const __user *)args[at ? 2 : 1]);
+	evb_set(&b, 0, 0);	/* no executable: the exec failed */
+	evb_ctx(&b, current);
+	evb_commit(s, &b);
+	shrike_cpu_put(c);
+}
+
+/* Which syscall created the task, and with which flags. */
+static u16 fork_type(unsigned long *flags)
+{
+	struct pt_regs *regs = task_pt_regs(current);
+	unsigned long args[6];
+	u64 cflags;
+
+	if (current->flags & PF_KTHREAD) {
+		*flags = 0;
+		return SHRIKE_EVT_CLONE;
+	}
+	syscall_get_arguments(current, regs, args);
+	switch (syscall_get_nr(current, regs)) {
+	case __NR_clone3:
+		/* clone_args.flags is the first member; the kernel already
+		 * copied it, so this read only fails if userspace raced us.
+		 */
+		if (copy_from_user_nofault(&cflags, (const void __user *)args[0], sizeof(cflags)))
+			cflags = 0;
+		*flags = cflags;
+		return SHRIKE_EVT_CLONE3;
+	case __NR_fork:
+		*flags = SIGCHLD;
+		return SHRIKE_EVT_FORK;
+	case __NR_vfork:
+		*flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
+		return SHRIKE_EVT_VFORK;
+	default:
+		*flags = args[0];
+		return SHRIKE_EVT_CLONE;
+	}
+}
+
+static long fork_syscall_nr(u16 type)
+{
+	switch (type) {
+	case SHRIKE_EVT_CLONE3:
+		return __NR_clone3;
+	case SHRIKE_EVT_FORK:
+		return __NR_fork;
+	case SHRIKE_EVT_VFORK:
+		return __NR_vfork;
+	default:
+		return __NR_clone;
+	}
+}
+
+void shrike_fill_fork(struct shrike_session *s, struct task_struct *child)
+{
+	unsigned long flags;
+	u16 type = fork_type(&flags);
+	struct shrike_cpu *c;
+	struct evb b;
+
+	if (!shrike_wants(s, fork_syscall_nr(type)))
+		return;
+	c = shrike_cpu_get(s);
+	if (!c)
+		return;
+	evb_start(&b, s, c, type, SHRIKE_P_CLONE_NPARAMS);
+	evb_s64(&b, child->pid);
+	evb_u64(&b, flags);
+	evb_ctx(&b, child);
+	evb_commit(s, &b);
+	shrike_cpu_put(c);
+}
+
+/* Always reported while a reader is attached: the process table needs it. */
+void shrike_fill_exit(struct shrike_session *s, struct task_struct *p)
+{
+	struct shrike_cpu *c;
+	struct evb b;
+	u32 flags = 0;
+
+	c = shrike_cpu_get(s);
+	if (!c)
+		return;
+	if (p->signal && atomic_read(&p->signal->live) == 0)
+		flags |= SHRIKE_EXIT_GROUP_DEAD;
+	evb_start(&b, s, c, SHRIKE_EVT_PROCEXIT, SHRIKE_P_EXIT_NPARAMS);
+	evb_s64(&b, p->exit_code);
+	evb_u32(&b, flags);
+	evb_commit(s, &b);
+	shrike_cpu_put(c);
+}

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* internal.h - declarations shared by the files of the shrike module. */
+#ifndef SHRIKE_INTERNAL_H
+#define SHRIKE_INTERNAL_H
+
+#include <linux/types.h>
+#include <linux/wait.h>
+#include <linux/mutex.h>
+#include <linux/irq_work.h>
+#include <linux/smp.h>
+#include <linux/bitops.h>
+#include "uapi/shrike.h"
+
+struct linux_binprm;
+struct pt_regs;
+struct task_struct;
+
+/* One CPU's ring: a vmalloc_user area holding the control page and data. */
+struct shrike_cpu {
+	void *base;			/* control page, then data area */
+	struct shrike_ring_ctrl *ctrl;
+	char *data;
+	char *scratch;			/* SHRIKE_MAX_EVENT bytes: events are built here */
+	bool busy;			/* a probe is filling scratch on this CPU */
+};
+
+/*
+ * One open of /dev/shrike. Only one exists at a time: probes are registered
+ * with it as their data pointer while it lives, so they need no global.
+ */
+struct shrike_session {
+	struct shrike_cpu *cpus;	/* nr_cpu_ids entries */
+	u64 ring_bytes;
+	u64 map_stride;
+	u32 snaplen;
+	unsigned long mask[BITS_TO_LONGS(SHRIKE_MAX_SYSCALLS)];
+	int waiting;			/* reader sleeps in poll: wake it */
+	wait_queue_head_t wq;
+	struct irq_work wake_work;	/* wakes wq outside the probe's atomic context */
+	struct mutex ioctl_lock;	/* serialises CONSUME and mask updates */
+};
+
+/* main.c */
+extern unsigned long shrike_bufsize;
+
+/* ring.c */
+int shrike_rings_alloc(struct shrike_session *s);
+void shrike_rings_free(struct shrike_session *s);
+void shrike_ring_commit(struct shrike_session *s, struct shrike_cpu *c, u32 len);
+bool shrike_rings_pending(struct shrike_session *s);
+int shrike_ring_consume(struct shrike_session *s, const struct shrike_consume *req);
+void shrike_counters_sum(struct shrike_session *s, struct shrike_counters *out);
+
+/* probes.c */
+int shrike_probes_register(struct shrike_session *s);
+void shrike_probes_unregister(struct shrike_session *s);
+
+/* dev.c */
+int shrike_dev_register(void);
+void shrike_dev_unregister(void);
+
+/* fill_proc.c: events about process life (exec, fork, exit) */
+void shrike_fill_exec(struct shrike_session *s, struct linux_binprm *bprm);
+void shrike_fill_exec_failed(struct shrike_session *s, struct pt_regs *regs, long nr, long ret);
+void shrike_fill_fork(struct shrike_session *s, struct task_struct *child);
+void shrike_fill_exit(struct shrike_session *s, struct task_struct *p);
+
+/*
+ * Claim this CPU's scratch buffer for one event. Probes run with preemption
+ * disabled, so only a probe firing inside another one could find it busy.
+ */
+static inline struct shrike_cpu *shrike_cpu_get(struct shrike_session *s)
+{
+	struct shrike_cpu *c = &s->cpus[smp_processor_id()];
+
+	WRITE_ONCE(c->ctrl->n_seen, c->ctrl->n_seen + 1);
+	if (c->busy) {
+		WRITE_ONCE(c->ctrl->n_drop_nested, c->ctrl->n_drop_nested + 1);
+		return NULL;
+	}
+	c->busy = true;
+	return c;
+}
+
+static inline void shrike_cpu_put(struct shrike_cpu *c)
+{
+	c->busy = false;
+}
+
+static inline bool shrike_wants(const struct shrike_session *s, long nr)
+{
+	return (unsigned long)nr < SHRIKE_MAX_SYSCALLS && test_bit(nr, s->mask);
+}
+
+#endif /* SHRIKE_INTERNAL_H */

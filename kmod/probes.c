@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * probes.c - the tracepoints shrike hooks: found by name, registered as a
+ * table while a reader has the device open, and dispatched to the fillers.
+ *
+ * A syscall nobody asked for costs one bitmap test in sys_enter/sys_exit.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/tracepoint.h>
+#include <linux/sched.h>
+#include <linux/binfmts.h>
+#include <linux/ptrace.h>
+#include <linux/string.h>
+#include <linux/compat.h>
+#include <asm/syscall.h>
+#include "internal.h"
+
+static void probe_sys_enter(void *data, struct pt_regs *regs, long id)
+{
+	struct shrike_session *s = data;
+
+	if (!shrike_wants(s, id) || in_compat_syscall())
+		return;
+	/* No syscall captured so far needs its arguments saved at entry. */
+}
+
+static void probe_sys_exit(void *data, struct pt_regs *regs, long ret)
+{
+	struct shrike_session *s = data;
+	long nr = syscall_get_nr(current, regs);
+
+	/* 32-bit syscalls have their own numbering; not decoded yet. */
+	if (!shrike_wants(s, nr) || in_compat_syscall())
+		return;
+	/* A successful exec is reported by sched_process_exec, with the new
+	 * image; only failures are left for syscall exit.
+	 */
+	if ((nr == __NR_execve || nr == __NR_execveat) && ret < 0)
+		shrike_fill_exec_failed(s, regs, nr, ret);
+}
+
+static void probe_sched_process_exec(void *data, struct task_struct *p, pid_t old_pid,
+				     struct linux_binprm *bprm)
+{
+	shrike_fill_exec(data, bprm);
+}
+
+static void probe_sched_process_fork(void *data, struct task_struct *parent,
+				     struct task_struct *child)
+{
+	shrike_fill_fork(data, child);
+}
+
+static void probe_sched_process_exit(void *data, struct task_struct *p)
+{
+	shrike_fill_exit(data, p);
+}
+
+struct shrike_probe {
+	const char *name;
+	void *func;
+	struct tracepoint *tp;
+	bool registered;
+};
+
+static struct shrike_probe probes[] = {
+	{ .name = "sys_enter", .func = probe_sys_enter },
+	{ .name = "sys_exit", .func = probe_sys_exit },
+	{ .name = "sched_process_exec", .func = probe_sched_process_exec },
+	{ .name = "sched_process_fork", .func = probe_sched_process_fork },
+	{ .name = "sched_process_exit", .func = probe_sched_process_exit },
+};
+
+static void find_tracepoint(struct tracepoint *tp, void *priv)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(probes); i++)
+		if (!strcmp(tp->name, probes[i].name))
+			probes[i].tp = tp;
+}
+
+int shrike_probes_register(struct shrike_session *s)
+{
+	size_t i;
+	int err;
+
+	for_each_kernel_tracepoint(find_tracepoint, NULL);
+	for (i = 0; i < ARRAY_SIZE(probes); i++) {
+		if (!probes[i].tp) {
+			pr_err("tracepoint '%s' not found\n", probes[i].name);
+			err = -ENOENT;
+			goto out_unregister;
+		}
+		err = tracepoint_probe_register(probes[i].tp, probes[i].func, s);
+		if (err) {
+			pr_err("cannot register tracepoint '%s': %d\n", probes[i].name, err);
+			goto out_unregister;
+		}
+		probes[i].registered = true;
+	}
+	return 0;
+
+out_unregister:
+	shrike_probes_unregister(s);
+	return err;
+}
+
+void shrike_probes_unregister(struct shrike_session *s)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(probes); i++) {
+		if (!probes[i].registered)
+			continue;
+		tracepoint_probe_unregister(probes[i].tp, probes[i].func, s);
+		probes[i].registered = false;
+	}
+	/* No probe may still be running with s once we return. */
+	tracepoint_synchronize_unregister();
+}

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ring.c - per-CPU single-producer rings: allocation, commit, consume.
+ *
+ * The producer is a probe running with preemption disabled on its own CPU, so
+ * each ring has exactly one writer and needs no lock: head is published with
+ * a release store after the bytes, tail is read with an acquire load. See
+ * Documentation/core-api/circular-buffers.rst and uapi/shrike.h.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/vmalloc.h>
+#include <linux/slab.h>
+#include <linux/cpumask.h>
+#include <linux/mm.h>
+#include "internal.h"
+#include "event.h"
+
+int shrike_rings_alloc(struct shrike_session *s)
+{
+	unsigned int cpu;
+
+	s->ring_bytes = shrike_bufsize;
+	s->map_stride = PAGE_SIZE + s->ring_bytes;
+	s->cpus = kcalloc(nr_cpu_ids, sizeof(*s->cpus), GFP_KERNEL);
+	if (!s->cpus)
+		return -ENOMEM;
+
+	for (cpu = 0; cpu < nr_cpu_ids; cpu++) {
+		struct shrike_cpu *c = &s->cpus[cpu];
+
+		c->base = vmalloc_user(s->map_stride);
+		c->scratch = vmalloc(SHRIKE_MAX_EVENT);
+		if (!c->base || !c->scratch)
+			goto out_free_rings;
+		c->ctrl = c->base;
+		c->data = (char *)c->base + PAGE_SIZE;
+		c->ctrl->ring_bytes = s->ring_bytes;
+		c->ctrl->cpu = cpu;
+	}
+	return 0;
+
+out_free_rings:
+	shrike_rings_free(s);
+	return -ENOMEM;
+}
+
+void shrike_rings_free(struct shrike_session *s)
+{
+	unsigned int cpu;
+
+	if (!s->cpus)
+		return;
+	for (cpu = 0; cpu < nr_cpu_ids; cpu++) {
+		vfree(s->cpus[cpu].base);
+		vfree(s->cpus[cpu].scratch);
+	}
+	kfree(s->cpus);
+	s->cpus = NULL;
+}
+
+static void ring_write_pad(struct shrike_cpu *c, u64 off, u32 len)
+{
+	struct shrike_evt_hdr *pad = (struct shrike_evt_hdr *)(c->data + off);
+
+	/* Only the first 8 bytes are guaranteed to exist: len, type, nparams. */
+	pad->len = len;
+	pad->type = SHRIKE_EVT_PAD;
+	pad->nparams = 0;
+}
+
+/*
+ * Copy the record built in c->scratch into the ring, or drop it whole and
+ * count it when it does not fit. Never a torn record: head moves only after
+ * the bytes are in place.
+ */
+void shrike_ring_commit(struct shrike_session *s, struct shrike_cpu *c, u32 len)
+{
+	struct shrike_ring_ctrl *ctrl = c->ctrl;
+	u64 size = s->ring_bytes;
+	u64 head = ctrl->head;
+	u64 tail = smp_load_acquire(&ctrl->tail);
+	u64 off = head & (size - 1);
+	u64 to_end = size - off;
+	u64 need = len <= to_end ? len : to_end + len;
+
+	if (need > size - (head - tail)) {
+		WRITE_ONCE(ctrl->n_drop_full, ctrl->n_drop_full + 1);
+		return;
+	}
+	if (len > to_end) {
+		ring_write_pad(c, off, to_end);
+		head += to_end;
+		off = 0;
+	}
+	memcpy(c->data + off, c->scratch, len);
+	smp_store_release(&ctrl->head, head + len);
+
+	/* Pairs with the barrier in shrike_poll between setting waiting and
+	 * looking at the heads: either we see waiting or the reader sees us.
+	 */
+	smp_mb();
+	if (READ_ONCE(s->waiting)) {
+		WRITE_ONCE(s->waiting, 0);
+		irq_work_queue(&s->wake_work);
+	}
+}
+
+void evb_commit(struct shrike_session *s, struct evb *b)
+{
+	struct shrike_evt_hdr *h = evb_hdr(b);
+
+	/* Parameters not filled (should not happen) stay zero-length. */
+	b->len = ALIGN(b->len, 8);
+	h->len = b->len;
+	shrike_ring_commit(s, b->cpu, b->len);
+}
+
+bool shrike_rings_pending(struct shrike_session *s)
+{
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < nr_cpu_ids; cpu++) {
+		struct shrike_ring_ctrl *ctrl = s->cpus[cpu].ctrl;
+
+		if (smp_load_acquire(&ctrl->head) != READ_ONCE(ctrl->tail))
+			return true;
+	}
+	return false;
+}
+
+int shrike_ring_consume(struct shrike_session *s, const struct shrike_consume *req)
+{
+	struct shrike_ring_ctrl *ctrl;
+	u64 head;
+
+	if (req->cpu >= nr_cpu_ids || req->__pad0)
+		return -EINVAL;
+	ctrl = s->cpus[req->cpu].ctrl;
+	head = smp_load_acquire(&ctrl->head);
+	if (req->tail < ctrl->tail || req->tail > head || (req->tail & 7))
+		return -EINVAL;
+	/* Release: the reader's loads of the consumed bytes happen before the
+	 * producer may overwrite them.
+	 */
+	smp_store_release(&ctrl->tail, req->tail);
+	return 0;
+}
+
+void shrike_counters_sum(struct shrike_session *s, struct shrike_counters *out)
+{
+	unsigned int cpu;
+
+	memset(out, 0, sizeof(*out));
+	for (cpu = 0; cpu < nr_cpu_ids; cpu++) {
+		struct shrike_ring_ctrl *ctrl = s->cpus[cpu].ctrl;
+
+		out->n_seen += READ_ONCE(ctrl->n_seen);
+		out->n_drop_full += READ_ONCE(ctrl->n_drop_full);
+		out->n_fault += READ_ONCE(ctrl->n_fault);
+		out->n_drop_nested += READ_ONCE(ctrl->n_drop_nested);
+	}
+}

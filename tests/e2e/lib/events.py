@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""events.py - questions about a file of shrike JSON lines, for VM tests.
+
+  events.py FILE count [FIELD=VALUE ...]      number of matching events
+  events.py FILE get FIELD [FIELD=VALUE ...]  FIELD of the only match, or "<N matches>"
+  events.py FILE ordered                      "ok" if evt.time never goes back
+  events.py FILE distinct FIELD [FIELD=VALUE ...]  sorted distinct values of FIELD
+  events.py FILE bad                          lines that are not JSON objects
+
+A VALUE is compared with the field printed the way `get` prints it: JSON null
+is "null", numbers without a fraction as integers, strings as they are.
+A FIELD~VALUE filter matches when VALUE is a substring.
+"""
+import json
+import sys
+
+
+def show(v):
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def load(path):
+    events, bad = [], 0
+    with open(path, errors="replace") as f:
+        for line in f:
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                obj = json.loads(line)
+            except ValueError:
+                bad += 1
+                continue
+            if isinstance(obj, dict):
+                events.append(obj)
+            else:
+                bad += 1
+    return events, bad
+
+
+def matches(ev, filters):
+    for f in filters:
+        if "~" in f and ("=" not in f or f.index("~") < f.index("=")):
+            k, v = f.split("~", 1)
+            if v not in show(ev.get(k)):
+                return False
+        else:
+            k, v = f.split("=", 1)
+            if show(ev.get(k)) != v:
+                return False
+    return True
+
+
+def main(argv):
+    path, cmd, rest = argv[1], argv[2], argv[3:]
+    events, bad = load(path)
+    if cmd == "count":
+        print(sum(1 for e in events if matches(e, rest)))
+    elif cmd == "get":
+        hits = [e for e in events if matches(e, rest[1:])]
+        print(show(hits[0].get(rest[0])) if len(hits) == 1 else "<%d matches>" % len(hits))
+    elif cmd == "distinct":
+        vals = sorted({show(e.get(rest[0])) for e in events if matches(e, rest[1:])})
+        print(" ".join(vals))
+    elif cmd == "ordered":
+        last = ""
+        for e in events:
+            t = e.get("evt.time") or ""
+            if t < last:
+                print("evt.num %s at %s is before %s" % (e.get("evt.num"), t, last))
+                return 0
+            last = t
+        print("ok")
+    elif cmd == "bad":
+        print(bad)
+    else:
+        print("unknown command " + cmd, file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,49 @@
+# shrike.sh - sourced by VM tests: load the module, run the daemon in the
+# background with its JSON going to a file, stop it, ask about its events.
+
+SHRIKE_REPO=${SHRIKE_REPO:-$(pwd)}
+EVENTS_PY="$SHRIKE_REPO/tests/e2e/lib/events.py"
+
+# shrike_load [PARAM=VALUE...]: insmod unless already loaded
+shrike_load() {
+	grep -q '^shrike ' /proc/modules 2>/dev/null && return 0
+	insmod "$SHRIKE_REPO/shrike.ko" "$@"
+}
+
+shrike_unload() {
+	grep -q '^shrike ' /proc/modules 2>/dev/null || return 0
+	rmmod shrike
+}
+
+# shrike_start OUTFILE [daemon options...]: runs build/shrike -A in the
+# background and waits until it has opened the rings and scanned /proc.
+shrike_start() {
+	local out=$1
+	shift
+	SHRIKE_ERR=${out%.json}.err
+	"$SHRIKE_REPO/build/shrike" -A "$@" >"$out" 2>"$SHRIKE_ERR" &
+	SHRIKE_PID=$!
+	local i
+	for i in $(seq 1 200); do
+		grep -q 'shrike: running' "$SHRIKE_ERR" 2>/dev/null && return 0
+		kill -0 "$SHRIKE_PID" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+
+# shrike_stop: SIGINT, then wait for the final statistics
+shrike_stop() {
+	kill -INT "$SHRIKE_PID" 2>/dev/null
+	wait "$SHRIKE_PID"
+	SHRIKE_STATUS=$?
+}
+
+# ev FILE CMD ARGS...: see events.py
+ev() {
+	python3 "$EVENTS_PY" "$@"
+}
+
+dmesg_clean() {
+	! dmesg | grep -qE 'BUG:|WARNING:|Oops|RCU stall|KASAN|general protection'
+}

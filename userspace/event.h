@@ -1,0 +1,45 @@
+/* event.h - a decoded event: header fields plus validated parameters. */
+#ifndef SHRIKE_EVENT_H
+#define SHRIKE_EVENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "shrike.h"
+#include "schema.h"
+
+struct sparam {
+	const char *p;		/* points into the record */
+	uint16_t len;
+	uint16_t flags;		/* SHRIKE_PARAM_TRUNC / SHRIKE_PARAM_FAULT */
+};
+
+struct proc;
+
+struct sevent {
+	uint64_t num;		/* evt.num: position in the stream */
+	uint64_t ts;		/* CLOCK_BOOTTIME ns */
+	uint32_t tid, pid;
+	uint32_t cpu;		/* ring it came from */
+	uint16_t type;
+	uint16_t nparams;
+	const struct event_schema *schema;
+	struct sparam params[SCHEMA_MAX_PARAMS];
+	int has_ctx;
+	struct shrike_proc_ctx ctx;	/* aligned copy of the ctx parameter */
+	struct proc *proc;		/* filled by enrichment */
+};
+
+/*
+ * Decode and validate one record of at most avail bytes. Every length and
+ * offset is checked against the record and the schema; on failure returns -1
+ * and points *why at a reason (the record is then skipped, never followed).
+ */
+int event_decode(const void *rec, size_t avail, struct sevent *ev, const char **why);
+
+int64_t sparam_s64(const struct sparam *p);
+uint64_t sparam_u64(const struct sparam *p);
+uint32_t sparam_u32(const struct sparam *p);
+/* A string parameter, or NULL if it was not readable. */
+const char *sparam_str(const struct sparam *p);
+
+#endif /* SHRIKE_EVENT_H */

@@ -1,0 +1,11 @@
+/* evt_json.h - one enriched event as one flat JSON object (the -A stream). */
+#ifndef SHRIKE_EVT_JSON_H
+#define SHRIKE_EVT_JSON_H
+
+#include <stdio.h>
+#include "event.h"
+
+/* Print ev as one line of JSON to out. Returns 0 or -1 on allocation failure. */
+int evt_json_print(FILE *out, const struct sevent *ev);
+
+#endif /* SHRIKE_EVT_JSON_H */

@@ -1,0 +1,42 @@
+/* log.c - diagnostics on stderr; stdout belongs to events and alerts. */
+#include <stdarg.h>
+#include <stdio.h>
+#include "log.h"
+
+int log_quiet;
+
+static void vlog(const char *level, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "shrike: %s", level);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void log_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog("", fmt, ap);
+	va_end(ap);
+}
+
+void log_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void log_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (log_quiet)
+		return;
+	va_start(ap, fmt);
+	vlog("", fmt, ap);
+	va_end(ap);
+}

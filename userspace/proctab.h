@@ -1,0 +1,39 @@
+/* proctab.h - the daemon's table of live processes, keyed by pid. */
+#ifndef SHRIKE_PROCTAB_H
+#define SHRIKE_PROCTAB_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "shrike.h"
+#include "event.h"
+
+struct proc {
+	uint32_t pid;
+	uint64_t start_ns;	/* with pid, tells a reused pid apart */
+	char comm[16];
+	char *exepath;		/* NULL if unknown */
+	char *args;		/* argv as NUL-separated strings, argv[0] included */
+	size_t args_len;
+	struct shrike_proc_ctx ctx;	/* identity as of the last exec/fork/scan */
+	int has_ctx;
+	struct proc *hnext;
+};
+
+struct proctab {
+	struct proc **buckets;
+	size_t nbuckets;
+	size_t count;
+	size_t max;		/* bound: oldest insertions are refused past it */
+};
+
+int proctab_init(struct proctab *pt, size_t max);
+void proctab_free(struct proctab *pt);
+struct proc *proctab_get(struct proctab *pt, uint32_t pid);
+/* Look up ev's process, creating or replacing entries from exec/fork info. */
+void proctab_enrich(struct proctab *pt, struct sevent *ev);
+/* After the event was reported: drop processes that exited. */
+void proctab_after(struct proctab *pt, const struct sevent *ev);
+/* Build entries for processes already running, from a /proc directory. */
+int proctab_scan(struct proctab *pt, const char *procdir);
+
+#endif /* SHRIKE_PROCTAB_H */

@@ -1,0 +1,65 @@
+/* ring.h - reading the module's per-CPU rings: validation and time merge. */
+#ifndef SHRIKE_RING_H
+#define SHRIKE_RING_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include "shrike.h"
+
+/*
+ * One CPU's ring as the reader sees it. Separate from the device so that
+ * unit tests can feed hand-made rings through the same validation.
+ */
+struct ring_view {
+	const struct shrike_ring_ctrl *ctrl;
+	const char *data;
+	uint64_t size;		/* data area bytes, power of two */
+	uint64_t pos;		/* next byte to read (our private tail) */
+	uint64_t head;		/* snapshot of ctrl->head */
+	uint32_t cpu;
+	int broken;		/* a nonsense position or record was seen */
+};
+
+enum ring_status {
+	RING_OK,		/* *rec points at a valid record */
+	RING_EMPTY,		/* nothing more in the snapshot */
+	RING_CORRUPT,		/* positions or a record make no sense; stop reading this ring */
+};
+
+/* Take a new snapshot of head; CORRUPT if head ran away from our position. */
+enum ring_status ring_view_refresh(struct ring_view *v, const char **why);
+/* Next record (skipping pads) without consuming it; validates its length. */
+enum ring_status ring_view_peek(struct ring_view *v, const struct shrike_evt_hdr **rec,
+				const char **why);
+/* Step past the record returned by the last peek. */
+void ring_view_advance(struct ring_view *v);
+
+/* The device: all rings mapped, merged by timestamp. */
+struct ring_reader {
+	int fd;
+	struct shrike_info info;
+	struct ring_view *views;
+	void **maps;
+	uint64_t corrupt;	/* records or positions rejected */
+};
+
+int ring_reader_open(struct ring_reader *r, const char *dev, char *err, size_t errlen);
+void ring_reader_close(struct ring_reader *r);
+/* Snapshot every ring; returns total bytes pending. */
+uint64_t ring_reader_refresh(struct ring_reader *r);
+/*
+ * Oldest pending record across CPUs with ts <= limit, or NULL. The record
+ * stays valid until ring_reader_release() hands space back to the kernel.
+ */
+const struct shrike_evt_hdr *ring_reader_next(struct ring_reader *r, uint64_t limit,
+					      uint32_t *cpu);
+/* Give consumed bytes back to the producers (one ioctl per CPU that moved). */
+int ring_reader_release(struct ring_reader *r);
+int ring_reader_counters(struct ring_reader *r, struct shrike_counters *c);
+int ring_reader_set_mask(struct ring_reader *r, const struct shrike_syscall_mask *m);
+
+/* The pure merge step, shared with tests: index of the view to read next. */
+int ring_views_pick(struct ring_view *views, size_t n, uint64_t limit,
+		    const struct shrike_evt_hdr **rec, uint64_t *corrupt);
+
+#endif /* SHRIKE_RING_H */
