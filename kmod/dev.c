@@ -49,6 +49,10 @@ static int shrike_open(struct inode *inode, struct file *file)
 		goto out_unlock;
 	}
 	s->snaplen = SHRIKE_SNAPLEN_DEFAULT;
+	/* Reporting the reader's own reads of /proc and of its files would feed
+	 * back into the rings it drains.
+	 */
+	s->reader_tgid = current->tgid;
 	init_waitqueue_head(&s->wq);
 	init_irq_work(&s->wake_work, wake_reader);
 	mutex_init(&s->ioctl_lock);

@@ -97,10 +97,6 @@ static inline void evb_s64(struct evb *b, s64 v)
 	evb_bytes(b, &v, sizeof(v));
 }
 
-static inline void evb_u32(struct evb *b, u32 v)
-{
-	evb_bytes(b, &v, sizeof(v));
-}
 
 /* Largest string this parameter may take: snap length, room and ABI limits. */
 static inline u32 evb_strmax(const struct evb *b)

@@ -31,6 +31,7 @@
 #include <asm/syscall.h>
 #include "compat.h"
 #include "event.h"
+#include "fill.h"
 
 static void fill_ids(struct task_struct *t, struct shrike_proc_ctx *c)
 {
@@ -105,7 +106,7 @@ static void fill_ctx(struct task_struct *t, struct shrike_proc_ctx *c)
 	rcu_read_unlock();
 }
 
-static void evb_ctx(struct evb *b, struct task_struct *t)
+void shrike_evb_ctx(struct evb *b, struct task_struct *t)
 {
 	struct shrike_proc_ctx *c = (struct shrike_proc_ctx *)evb_tail(b);
 
@@ -169,7 +170,7 @@ void shrike_fill_exec(struct shrike_session *s, struct linux_binprm *bprm)
 	else
 		evb_set(&b, 0, SHRIKE_PARAM_FAULT);
 	evb_exepath(&b, bprm->file);
-	evb_ctx(&b, current);
+	shrike_evb_ctx(&b, current);
 	evb_commit(s, &b);
 	shrike_cpu_put(c);
 }
@@ -190,7 +191,7 @@ void shrike_fill_exec_failed(struct shrike_session *s, struct pt_regs *regs, lon
 	evb_ustr(&b, (const char __user *)args[at ? 1 : 0]);
 	evb_ustr_array(&b, (const char __user *const __user *)args[at ? 2 : 1]);
 	evb_set(&b, 0, 0);	/* no executable: the exec failed */
-	evb_ctx(&b, current);
+	shrike_evb_ctx(&b, current);
 	evb_commit(s, &b);
 	shrike_cpu_put(c);
 }
@@ -257,7 +258,7 @@ void shrike_fill_fork(struct shrike_session *s, struct task_struct *child)
 	evb_start(&b, s, c, type, SHRIKE_P_CLONE_NPARAMS);
 	evb_s64(&b, child->pid);
 	evb_u64(&b, flags);
-	evb_ctx(&b, child);
+	shrike_evb_ctx(&b, child);
 	evb_commit(s, &b);
 	shrike_cpu_put(c);
 }
@@ -276,7 +277,7 @@ void shrike_fill_exit(struct shrike_session *s, struct task_struct *p)
 		flags |= SHRIKE_EXIT_GROUP_DEAD;
 	evb_start(&b, s, c, SHRIKE_EVT_PROCEXIT, SHRIKE_P_EXIT_NPARAMS);
 	evb_s64(&b, p->exit_code);
-	evb_u32(&b, flags);
+	evb_u64(&b, flags);
 	evb_commit(s, &b);
 	shrike_cpu_put(c);
 }

@@ -9,6 +9,7 @@
 #include <linux/irq_work.h>
 #include <linux/smp.h>
 #include <linux/bitops.h>
+#include <linux/sched.h>
 #include "uapi/shrike.h"
 
 struct linux_binprm;
@@ -34,6 +35,7 @@ struct shrike_session {
 	u64 map_stride;
 	u32 snaplen;
 	unsigned long mask[BITS_TO_LONGS(SHRIKE_MAX_SYSCALLS)];
+	pid_t reader_tgid;		/* the reader's own syscalls are not reported */
 	int waiting;			/* reader sleeps in poll: wake it */
 	wait_queue_head_t wq;
 	struct irq_work wake_work;	/* wakes wq outside the probe's atomic context */
@@ -65,6 +67,12 @@ void shrike_fill_exec_failed(struct shrike_session *s, struct pt_regs *regs, lon
 void shrike_fill_fork(struct shrike_session *s, struct task_struct *child);
 void shrike_fill_exit(struct shrike_session *s, struct task_struct *p);
 
+/* syscalls.c: every other syscall, driven by uapi/shrike_events.h */
+void shrike_syscalls_init(void);
+void shrike_fill_syscall_enter(struct shrike_session *s, struct pt_regs *regs, long nr);
+void shrike_fill_syscall_exit(struct shrike_session *s, struct pt_regs *regs, long nr, long ret);
+void shrike_fill_module_load(struct shrike_session *s, const char *name);
+
 /*
  * Claim this CPU's scratch buffer for one event. Probes run with preemption
  * disabled, so only a probe firing inside another one could find it busy.
@@ -87,9 +95,11 @@ static inline void shrike_cpu_put(struct shrike_cpu *c)
 	c->busy = false;
 }
 
+/* Is syscall nr selected, and is the caller not the reader itself? */
 static inline bool shrike_wants(const struct shrike_session *s, long nr)
 {
-	return (unsigned long)nr < SHRIKE_MAX_SYSCALLS && test_bit(nr, s->mask);
+	return (unsigned long)nr < SHRIKE_MAX_SYSCALLS && test_bit(nr, s->mask) &&
+	       current->tgid != s->reader_tgid;
 }
 
 #endif /* SHRIKE_INTERNAL_H */

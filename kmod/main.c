@@ -37,7 +37,10 @@ MODULE_PARM_DESC(bufsize, "ring buffer bytes per CPU, power of two (default 8 Mi
 
 static int __init shrike_init(void)
 {
-	int err = shrike_dev_register();
+	int err;
+
+	shrike_syscalls_init();
+	err = shrike_dev_register();
 
 	if (err) {
 		pr_err("cannot register /dev/shrike: %d\n", err);

@@ -14,6 +14,7 @@
 #include <linux/ptrace.h>
 #include <linux/string.h>
 #include <linux/compat.h>
+#include <linux/module.h>
 #include <asm/syscall.h>
 #include "internal.h"
 
@@ -23,7 +24,7 @@ static void probe_sys_enter(void *data, struct pt_regs *regs, long id)
 
 	if (!shrike_wants(s, id) || in_compat_syscall())
 		return;
-	/* No syscall captured so far needs its arguments saved at entry. */
+	shrike_fill_syscall_enter(s, regs, id);
 }
 
 static void probe_sys_exit(void *data, struct pt_regs *regs, long ret)
@@ -37,8 +38,12 @@ static void probe_sys_exit(void *data, struct pt_regs *regs, long ret)
 	/* A successful exec is reported by sched_process_exec, with the new
 	 * image; only failures are left for syscall exit.
 	 */
-	if ((nr == __NR_execve || nr == __NR_execveat) && ret < 0)
-		shrike_fill_exec_failed(s, regs, nr, ret);
+	if (nr == __NR_execve || nr == __NR_execveat) {
+		if (ret < 0)
+			shrike_fill_exec_failed(s, regs, nr, ret);
+		return;
+	}
+	shrike_fill_syscall_exit(s, regs, nr, ret);
 }
 
 static void probe_sched_process_exec(void *data, struct task_struct *p, pid_t old_pid,
@@ -58,6 +63,11 @@ static void probe_sched_process_exit(void *data, struct task_struct *p)
 	shrike_fill_exit(data, p);
 }
 
+static void probe_module_load(void *data, struct module *mod)
+{
+	shrike_fill_module_load(data, mod->name);
+}
+
 struct shrike_probe {
 	const char *name;
 	void *func;
@@ -71,6 +81,7 @@ static struct shrike_probe probes[] = {
 	{ .name = "sched_process_exec", .func = probe_sched_process_exec },
 	{ .name = "sched_process_fork", .func = probe_sched_process_fork },
 	{ .name = "sched_process_exit", .func = probe_sched_process_exit },
+	{ .name = "module_load", .func = probe_module_load },
 };
 
 static void find_tracepoint(struct tracepoint *tp, void *priv)

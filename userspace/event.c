@@ -2,7 +2,7 @@
 #include <string.h>
 #include "event.h"
 
-static int check_param(const struct sparam *p, enum pkind kind, const char **why)
+static int check_param(const struct sparam *p, uint8_t kind, const char **why)
 {
 	if (p->flags & SHRIKE_PARAM_FAULT) {
 		if (p->len) {
@@ -12,21 +12,25 @@ static int check_param(const struct sparam *p, enum pkind kind, const char **why
 		return 0;
 	}
 	switch (kind) {
-	case PK_S64:
-	case PK_U64:
+	case SHRIKE_K_S64:
+	case SHRIKE_K_U64:
 		if (p->len != 8)
 			goto bad_size;
 		return 0;
-	case PK_U32:
-		if (p->len != 4)
+	case SHRIKE_K_TUPLE:
+		if (p->len != sizeof(struct shrike_tuple))
 			goto bad_size;
 		return 0;
-	case PK_CTX:
+	case SHRIKE_K_SOCKADDR:
+		if (p->len > 128)
+			goto bad_size;
+		return 0;
+	case SHRIKE_K_CTX:
 		if (p->len != sizeof(struct shrike_proc_ctx))
 			goto bad_size;
 		return 0;
-	case PK_STR:
-	case PK_STRLIST:
+	case SHRIKE_K_STR:
+	case SHRIKE_K_STRLIST:
 		/* empty is allowed (e.g. no exepath); otherwise NUL-terminated */
 		if (p->len && p->p[p->len - 1] != '\0') {
 			*why = "string parameter not terminated";
@@ -34,71 +38,113 @@ static int check_param(const struct sparam *p, enum pkind kind, const char **why
 		}
 		return 0;
 	}
+	*why = "parameter of an unknown kind";
+	return -1;
 bad_size:
 	*why = "parameter has the wrong size for its type";
 	return -1;
 }
 
-int event_decode(const void *rec, size_t avail, struct sevent *ev, const char **why)
+static int check_header(const void *rec, size_t avail, struct shrike_evt_hdr *h,
+			const char **why)
 {
-	const char *base = rec;
-	struct shrike_evt_hdr h;
-	size_t off, i;
-	uint16_t plen[SCHEMA_MAX_PARAMS];
-
-	if (avail < sizeof(h)) {
+	if (avail < sizeof(*h)) {
 		*why = "record shorter than its header";
 		return -1;
 	}
-	memcpy(&h, rec, sizeof(h));
-	if (h.len < sizeof(h) || h.len > avail || h.len > SHRIKE_MAX_EVENT || (h.len & 7)) {
+	memcpy(h, rec, sizeof(*h));
+	if (h->len < sizeof(*h) || h->len > avail || h->len > SHRIKE_MAX_EVENT || (h->len & 7)) {
 		*why = "record length out of range";
 		return -1;
 	}
-	ev->schema = schema_of(h.type);
-	if (!ev->schema) {
-		*why = "unknown event type";
-		return -1;
-	}
-	if (h.nparams != ev->schema->nparams) {
+	return 0;
+}
+
+/* Fill the slots of one phase from a record whose header was checked. */
+static int decode_params(const char *base, const struct shrike_evt_hdr *h, uint8_t phase,
+			 struct sevent *ev, const char **why)
+{
+	const struct event_schema *s = ev->schema;
+	uint16_t plen[SCHEMA_MAX_PARAMS];
+	size_t off, i, k = 0;
+
+	if (h->nparams != (phase == SHRIKE_AT_ENTER ? s->n_enter : s->n_exit) ||
+	    h->nparams > SCHEMA_MAX_PARAMS) {
 		*why = "wrong number of parameters for the event type";
 		return -1;
 	}
-	off = sizeof(h) + (size_t)h.nparams * sizeof(uint16_t);
+	off = sizeof(*h) + (size_t)h->nparams * sizeof(uint16_t);
 	off = (off + 7) & ~(size_t)7;
-	if (off > h.len) {
+	if (off > h->len) {
 		*why = "parameter table overruns the record";
 		return -1;
 	}
-	memcpy(plen, base + sizeof(h), h.nparams * sizeof(uint16_t));
-	ev->ts = h.ts;
-	ev->tid = h.tid;
-	ev->pid = h.pid;
-	ev->type = h.type;
-	ev->nparams = h.nparams;
-	ev->has_ctx = 0;
-	ev->proc = NULL;
-	for (i = 0; i < h.nparams; i++) {
+	memcpy(plen, base + sizeof(*h), h->nparams * sizeof(uint16_t));
+	for (i = 0; i < s->nparams; i++) {
 		struct sparam *p = &ev->params[i];
-		size_t n = plen[i] & SHRIKE_PARAM_LEN_MASK;
+		size_t n;
 
-		if (n > h.len - off) {
+		if (s->params[i].phase != phase)
+			continue;
+		n = plen[k] & SHRIKE_PARAM_LEN_MASK;
+		if (n > h->len - off) {
 			*why = "parameter overruns the record";
 			return -1;
 		}
 		p->p = base + off;
 		p->len = (uint16_t)n;
-		p->flags = plen[i] & (SHRIKE_PARAM_TRUNC | SHRIKE_PARAM_FAULT);
-		if (check_param(p, ev->schema->params[i].kind, why))
+		p->flags = plen[k] & (SHRIKE_PARAM_TRUNC | SHRIKE_PARAM_FAULT);
+		if (check_param(p, s->params[i].kind, why))
 			return -1;
-		if (ev->schema->params[i].kind == PK_CTX && p->len) {
+		if (s->params[i].kind == SHRIKE_K_CTX && p->len) {
 			memcpy(&ev->ctx, p->p, sizeof(ev->ctx));
 			ev->ctx.comm[sizeof(ev->ctx.comm) - 1] = '\0';
 			ev->has_ctx = 1;
 		}
 		off += n;
+		k++;
 	}
 	return 0;
+}
+
+int event_decode(const void *rec, size_t avail, struct sevent *ev, const char **why)
+{
+	struct shrike_evt_hdr h;
+	uint8_t phase;
+	size_t i;
+
+	if (check_header(rec, avail, &h, why))
+		return -1;
+	phase = (h.type & SHRIKE_EVT_ENTER) ? SHRIKE_AT_ENTER : SHRIKE_AT_EXIT;
+	ev->schema = schema_of(h.type & ~SHRIKE_EVT_ENTER);
+	if (!ev->schema || (phase == SHRIKE_AT_ENTER && !ev->schema->n_enter)) {
+		*why = "unknown event type";
+		return -1;
+	}
+	ev->ts = h.ts;
+	ev->tid = h.tid;
+	ev->pid = h.pid;
+	ev->type = h.type & ~SHRIKE_EVT_ENTER;
+	ev->is_enter = phase == SHRIKE_AT_ENTER;
+	ev->nparams = ev->schema->nparams;
+	ev->has_ctx = 0;
+	ev->proc = NULL;
+	for (i = 0; i < ev->nparams; i++)
+		ev->params[i] = (struct sparam){ .p = "", .len = 0, .flags = SPARAM_MISSING };
+	return decode_params(rec, &h, phase, ev, why);
+}
+
+int event_merge_enter(const void *rec, size_t avail, struct sevent *ev, const char **why)
+{
+	struct shrike_evt_hdr h;
+
+	if (check_header(rec, avail, &h, why))
+		return -1;
+	if (h.type != (ev->type | SHRIKE_EVT_ENTER) || h.tid != ev->tid) {
+		*why = "enter record of another event";
+		return -1;
+	}
+	return decode_params(rec, &h, SHRIKE_AT_ENTER, ev, why);
 }
 
 int64_t sparam_s64(const struct sparam *p)
@@ -119,18 +165,9 @@ uint64_t sparam_u64(const struct sparam *p)
 	return v;
 }
 
-uint32_t sparam_u32(const struct sparam *p)
-{
-	uint32_t v = 0;
-
-	if (p->len == sizeof(v))
-		memcpy(&v, p->p, sizeof(v));
-	return v;
-}
-
 const char *sparam_str(const struct sparam *p)
 {
-	if (p->flags & SHRIKE_PARAM_FAULT)
+	if (p->flags & (SHRIKE_PARAM_FAULT | SPARAM_MISSING))
 		return NULL;
 	return p->len ? p->p : "";
 }

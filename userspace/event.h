@@ -10,8 +10,13 @@
 struct sparam {
 	const char *p;		/* points into the record */
 	uint16_t len;
-	uint16_t flags;		/* SHRIKE_PARAM_TRUNC / SHRIKE_PARAM_FAULT */
+	uint16_t flags;		/* SHRIKE_PARAM_TRUNC / SHRIKE_PARAM_FAULT / SPARAM_MISSING */
 };
+
+/* Daemon-side flag: the record that carries this parameter never arrived
+ * (an enter record lost to a drop, or a syscall already running at start).
+ */
+#define SPARAM_MISSING	0x0001
 
 struct proc;
 
@@ -20,8 +25,9 @@ struct sevent {
 	uint64_t ts;		/* CLOCK_BOOTTIME ns */
 	uint32_t tid, pid;
 	uint32_t cpu;		/* ring it came from */
-	uint16_t type;
+	uint16_t type;		/* without SHRIKE_EVT_ENTER */
 	uint16_t nparams;
+	int is_enter;		/* decoded from an enter record */
 	const struct event_schema *schema;
 	struct sparam params[SCHEMA_MAX_PARAMS];
 	int has_ctx;
@@ -33,12 +39,17 @@ struct sevent {
  * Decode and validate one record of at most avail bytes. Every length and
  * offset is checked against the record and the schema; on failure returns -1
  * and points *why at a reason (the record is then skipped, never followed).
+ * Parameters of the other phase are marked SPARAM_MISSING.
  */
 int event_decode(const void *rec, size_t avail, struct sevent *ev, const char **why);
+/*
+ * Fill the enter-phase parameters of ev (decoded from an exit record) from
+ * its enter record. -1 if rec is not a valid enter record of ev's type.
+ */
+int event_merge_enter(const void *rec, size_t avail, struct sevent *ev, const char **why);
 
 int64_t sparam_s64(const struct sparam *p);
 uint64_t sparam_u64(const struct sparam *p);
-uint32_t sparam_u32(const struct sparam *p);
 /* A string parameter, or NULL if it was not readable. */
 const char *sparam_str(const struct sparam *p);
 

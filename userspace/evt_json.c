@@ -1,5 +1,7 @@
 /* evt_json.c - the JSON event stream: Falco's dotted names, null for unknown. */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <cjson/cJSON.h>
 #include "evt_json.h"
 #include "fields.h"
@@ -25,6 +27,28 @@ static cJSON *value_json(const struct rf_value *v)
 	return cJSON_CreateNull();
 }
 
+/* Every parameter as evt.arg.NAME, except the identity (proc.* and user.*
+ * already say it) and the socket tuple (fd.* already say it).
+ */
+static void add_args(cJSON *obj, const struct sevent *ev)
+{
+	int id = fields_find("evt.arg");
+	char key[64];
+	int i;
+
+	for (i = 0; ev->schema && i < ev->schema->nparams; i++) {
+		const struct param_schema *p = &ev->schema->params[i];
+		struct rf_ref ref = { .id = id, .index = i };
+		struct rf_value v;
+
+		if (p->kind == SHRIKE_K_CTX || p->kind == SHRIKE_K_TUPLE || !strcmp(p->name, "res"))
+			continue;
+		fields_extract(ev, &ref, &v);
+		snprintf(key, sizeof(key), "evt.arg.%s", p->name);
+		cJSON_AddItemToObject(obj, key, value_json(&v));
+	}
+}
+
 int evt_json_print(FILE *out, const struct sevent *ev)
 {
 	size_t n, i;
@@ -38,11 +62,14 @@ int evt_json_print(FILE *out, const struct sevent *ev)
 		struct rf_ref ref = { .id = (int)i, .type = t[i].type, .index = -1 };
 		struct rf_value v;
 
-		if (!(t[i].flags & FIELD_F_STREAM))
+		if (!(t[i].flags & (FIELD_F_STREAM | FIELD_F_FD)))
 			continue;
 		fields_extract(ev, &ref, &v);
+		if (!v.known && !(t[i].flags & FIELD_F_STREAM))
+			continue;
 		cJSON_AddItemToObject(obj, t[i].name, value_json(&v));
 	}
+	add_args(obj, ev);
 	text = cJSON_PrintUnformatted(obj);
 	cJSON_Delete(obj);
 	if (!text)

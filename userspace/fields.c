@@ -8,60 +8,7 @@
 
 int64_t fields_boot_offset_ns;
 
-/* Per-field scratch for values built on demand (e.g. proc.cmdline). Grows
- * to the largest value once; no allocation per event after warm-up.
- */
-struct scratch {
-	char *buf;
-	size_t cap;
-};
-
-static char *scratch_get(struct scratch *s, size_t need)
-{
-	if (need > s->cap) {
-		char *n = realloc(s->buf, need);
-
-		if (!n)
-			return NULL;
-		s->buf = n;
-		s->cap = need;
-	}
-	return s->buf;
-}
-
-static void set_str(struct rf_value *out, const char *s)
-{
-	if (!s) {
-		out->known = 0;
-		return;
-	}
-	out->known = 1;
-	out->type = RF_STR;
-	out->s = s;
-	out->slen = strlen(s);
-}
-
-static void set_int(struct rf_value *out, int64_t v)
-{
-	out->known = 1;
-	out->type = RF_INT;
-	out->i = v;
-	out->u = (uint64_t)v;
-}
-
-static void set_uint(struct rf_value *out, uint64_t v)
-{
-	out->known = 1;
-	out->type = RF_UINT;
-	out->u = v;
-	out->i = (int64_t)v;
-}
-
-/* An id with SHRIKE_ID_NONE meaning "no mapping" becomes -1, as Falco prints. */
-static void set_id(struct rf_value *out, uint32_t id)
-{
-	set_int(out, id == SHRIKE_ID_NONE ? -1 : (int64_t)id);
-}
+#include "fields_impl.h"
 
 static const struct shrike_proc_ctx *ctx_of(const struct sevent *ev)
 {
@@ -116,7 +63,7 @@ static void f_evt_type(const struct sevent *ev, const struct rf_ref *r, struct r
 static void f_evt_res(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
 {
 	(void)r;
-	if (ev->nparams && ev->schema && ev->schema->params[0].kind == PK_S64 &&
+	if (ev->nparams && ev->schema && ev->schema->params[0].kind == SHRIKE_K_S64 &&
 	    !strcmp(ev->schema->params[0].name, "res"))
 		set_int(o, sparam_s64(&ev->params[0]));
 	else
@@ -262,6 +209,14 @@ static const struct field_def table[] = {
 	{ "user.loginuid", RF_INT, FIELD_F_STREAM, "audit login uid in the process's user namespace, -1 if unset", f_user_loginuid },
 	{ "group.gid", RF_INT, FIELD_F_STREAM, "effective gid in the process's own user namespace", f_group_gid },
 	{ "group.host_gid", RF_INT, FIELD_F_STREAM, "effective gid in the initial user namespace", f_group_host_gid },
+	{ "evt.arg", RF_STR, FIELD_F_KEY | FIELD_F_INDEX, "a syscall argument by name (evt.arg.flags) or position (evt.arg[0])", f_evt_arg },
+	{ "fd.num", RF_INT, FIELD_F_FD, "the file descriptor the event is about", f_fd_num },
+	{ "fd.name", RF_STR, FIELD_F_FD, "file: absolute path; socket: lip:lport->rip:rport; unix socket: its path", f_fd_name },
+	{ "fd.typechar", RF_STR, FIELD_F_FD, "f file, 4 IPv4 socket, 6 IPv6 socket, u unix socket", f_fd_typechar },
+	{ "fd.lip", RF_IPADDR, FIELD_F_FD, "local IP address of a socket", f_fd_lip },
+	{ "fd.lport", RF_PORT, FIELD_F_FD, "local port of a socket", f_fd_lport },
+	{ "fd.rip", RF_IPADDR, FIELD_F_FD, "remote IP address of a socket", f_fd_rip },
+	{ "fd.rport", RF_PORT, FIELD_F_FD, "remote port of a socket", f_fd_rport },
 };
 
 const struct field_def *fields_table(size_t *n)
@@ -298,6 +253,19 @@ static int ops_resolve(void *ctx, const char *name, const char *arg, struct rf_r
 		return -1;
 	if (arg && !(table[id].flags & (FIELD_F_INDEX | FIELD_F_KEY)))
 		return -2;
+	ref->index = -1;
+	ref->key = NULL;
+	if (arg) {
+		char *end;
+		long n = strtol(arg, &end, 10);
+
+		if (*end == '\0' && n >= 0 && n < 64 && (table[id].flags & FIELD_F_INDEX))
+			ref->index = (int)n;
+		else if (table[id].flags & FIELD_F_KEY)
+			ref->key = arg;
+		else
+			return -2;
+	}
 	ref->id = id;
 	ref->type = table[id].type;
 	ref->flags = table[id].flags;

@@ -14,24 +14,19 @@
 #include "evt_json.h"
 #include "fields.h"
 #include "log.h"
-#include "proctab.h"
+#include "pipeline.h"
 #include "ring.h"
+#include "shrike_events.h"
 
 /* Events younger than this wait, so that a slower CPU's older events can
  * still be merged before them: output stays in timestamp order.
  */
 #define MERGE_DELAY_NS	(5 * 1000 * 1000ULL)
-#define PROCTAB_MAX	(1u << 20)
 
 struct env {
 	const char *device;
 	int all_events;		/* -A */
 	double max_seconds;	/* -M, 0 = forever */
-};
-
-struct stats {
-	uint64_t events;
-	uint64_t bad_records;
 };
 
 static volatile sig_atomic_t stop_requested;
@@ -115,17 +110,18 @@ static void set_mask_bit(struct shrike_syscall_mask *m, unsigned int nr)
 	m->bits[nr / 64] |= 1ull << (nr % 64);
 }
 
-/* The syscalls the daemon needs: process bookkeeping for now. */
+/* The syscalls the daemon needs: every one it can decode, for now. */
 static int configure(struct ring_reader *r)
 {
-	static const unsigned int wanted[] = {
-		__NR_execve, __NR_execveat, __NR_clone, __NR_clone3, __NR_fork, __NR_vfork,
-	};
 	struct shrike_syscall_mask m = { { 0 } };
 	size_t i;
 
-	for (i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++)
-		set_mask_bit(&m, wanted[i]);
+	for (i = 0; i < SHRIKE_N_EVENT_SPECS; i++) {
+		int nr = shrike_event_specs[i].nr;
+
+		if (nr >= 0 && nr < SHRIKE_MAX_SYSCALLS)
+			set_mask_bit(&m, (unsigned int)nr);
+	}
 	if (ring_reader_set_mask(r, &m) < 0) {
 		log_error("cannot select syscalls: %s", strerror(errno));
 		return -1;
@@ -133,28 +129,16 @@ static int configure(struct ring_reader *r)
 	return 0;
 }
 
-static void handle_record(const struct env *env, struct proctab *pt, struct stats *st,
-			  const struct shrike_evt_hdr *rec, uint32_t cpu)
+static void print_event(struct pipeline *pl, struct sevent *ev)
 {
-	struct sevent ev;
-	const char *why = NULL;
+	const struct env *env = pl->sink_ctx;
 
-	if (event_decode(rec, rec->len, &ev, &why) < 0) {
-		st->bad_records++;
-		log_error("skipping record of type %u: %s", rec->type, why);
-		return;
-	}
-	ev.num = ++st->events;
-	ev.cpu = cpu;
-	proctab_enrich(pt, &ev);
 	if (env->all_events)
-		evt_json_print(stdout, &ev);
-	proctab_after(pt, &ev);
+		evt_json_print(stdout, ev);
 }
 
 /* Read until asked to stop or out of time; drain what is left at the end. */
-static int run(const struct env *env, struct ring_reader *r, struct proctab *pt,
-	       struct stats *st)
+static int run(const struct env *env, struct ring_reader *r, struct pipeline *pl)
 {
 	uint64_t deadline = env->max_seconds > 0 ?
 		clock_ns(CLOCK_BOOTTIME) + (uint64_t)(env->max_seconds * 1e9) : 0;
@@ -173,7 +157,7 @@ static int run(const struct env *env, struct ring_reader *r, struct proctab *pt,
 		pending = ring_reader_refresh(r);
 		limit = draining ? UINT64_MAX : now - MERGE_DELAY_NS;
 		while ((rec = ring_reader_next(r, limit, &cpu)))
-			handle_record(env, pt, st, rec, cpu);
+			pipeline_feed(pl, rec, rec->len, cpu);
 		fflush(stdout);
 		if (ring_reader_release(r) < 0)
 			return -1;
@@ -190,25 +174,25 @@ static int run(const struct env *env, struct ring_reader *r, struct proctab *pt,
 	}
 }
 
-static void report_stats(struct ring_reader *r, const struct stats *st)
+static void report_stats(struct ring_reader *r, const struct pipeline_stats *st)
 {
 	struct shrike_counters c = { 0 };
 
 	ring_reader_counters(r, &c);
 	fprintf(stderr,
 		"shrike: stats: events=%" PRIu64 " seen=%llu dropped_full=%llu "
-		"unreadable_args=%llu dropped_nested=%llu bad_records=%" PRIu64 "\n",
+		"unreadable_args=%llu dropped_nested=%llu bad_records=%" PRIu64
+		" enter_missing=%" PRIu64 "\n",
 		st->events, (unsigned long long)c.n_seen, (unsigned long long)c.n_drop_full,
 		(unsigned long long)c.n_fault, (unsigned long long)c.n_drop_nested,
-		st->bad_records + r->corrupt);
+		st->bad_records + r->corrupt, st->enter_missing);
 }
 
 int main(int argc, char **argv)
 {
 	struct env env = { 0 };
 	struct ring_reader reader = { .fd = -1 };
-	struct proctab pt;
-	struct stats st = { 0 };
+	struct pipeline pl;
 	struct sigaction sa = { .sa_handler = on_signal };
 	char err[256];
 	int ret, n;
@@ -230,16 +214,16 @@ int main(int argc, char **argv)
 	}
 	if (configure(&reader) < 0)
 		goto out_close;
-	if (proctab_init(&pt, PROCTAB_MAX) < 0) {
+	if (pipeline_init(&pl, print_event, &env) < 0) {
 		log_error("out of memory");
 		goto out_close;
 	}
-	n = proctab_scan(&pt, "/proc");
+	n = proctab_scan(&pl.procs, "/proc");
 	log_info("running: %u cpus, %d processes found in /proc", reader.info.ncpus, n);
-	if (run(&env, &reader, &pt, &st) == 0)
+	if (run(&env, &reader, &pl) == 0)
 		ret = 0;
-	report_stats(&reader, &st);
-	proctab_free(&pt);
+	report_stats(&reader, &pl.st);
+	pipeline_free(&pl);
 out_close:
 	ring_reader_close(&reader);
 	return ret;

@@ -1,24 +1,43 @@
-/* schema.c - the table of event types and their parameters (see docs/ABI.md). */
+/* schema.c - event types and their parameters, from kmod/uapi/shrike_events.h. */
 #include <string.h>
 #include "schema.h"
-#include "shrike.h"
 
-#define EXEC_PARAMS 5, { { "res", PK_S64 }, { "filename", PK_STR }, { "argv", PK_STRLIST }, \
-			 { "exepath", PK_STR }, { "ctx", PK_CTX } }
-#define CLONE_PARAMS 3, { { "res", PK_S64 }, { "flags", PK_U64 }, { "ctx", PK_CTX } }
+static struct event_schema schemas[SHRIKE_EVT_MAX];
+static int ready;
 
-static const struct event_schema schemas[SHRIKE_EVT_MAX] = {
-	[SHRIKE_EVT_EXECVE] = { "execve", EXEC_PARAMS },
-	[SHRIKE_EVT_EXECVEAT] = { "execveat", EXEC_PARAMS },
-	[SHRIKE_EVT_CLONE] = { "clone", CLONE_PARAMS },
-	[SHRIKE_EVT_CLONE3] = { "clone3", CLONE_PARAMS },
-	[SHRIKE_EVT_FORK] = { "fork", CLONE_PARAMS },
-	[SHRIKE_EVT_VFORK] = { "vfork", CLONE_PARAMS },
-	[SHRIKE_EVT_PROCEXIT] = { "procexit", 2, { { "status", PK_S64 }, { "flags", PK_U32 } } },
-};
+/* The shared table is the single source of truth; index it by type once. */
+static void schema_init(void)
+{
+	size_t i, k;
+
+	for (i = 0; i < SHRIKE_N_EVENT_SPECS; i++) {
+		const struct shrike_event_spec *sp = &shrike_event_specs[i];
+		struct event_schema *s;
+
+		if (sp->type >= SHRIKE_EVT_MAX || sp->nparams > SCHEMA_MAX_PARAMS)
+			continue;
+		s = &schemas[sp->type];
+		s->name = sp->name;
+		s->nr = sp->nr;
+		s->nparams = sp->nparams;
+		for (k = 0; k < sp->nparams; k++) {
+			s->params[k].name = sp->p[k].name;
+			s->params[k].kind = sp->p[k].kind;
+			s->params[k].phase = sp->p[k].phase;
+			s->params[k].src = sp->p[k].src;
+			if (sp->p[k].phase == SHRIKE_AT_ENTER)
+				s->n_enter++;
+			else
+				s->n_exit++;
+		}
+	}
+	ready = 1;
+}
 
 const struct event_schema *schema_of(uint16_t type)
 {
+	if (!ready)
+		schema_init();
 	if (type >= SHRIKE_EVT_MAX || !schemas[type].name)
 		return NULL;
 	return &schemas[type];
@@ -28,8 +47,20 @@ int schema_type_by_name(const char *name)
 {
 	int t;
 
+	if (!ready)
+		schema_init();
 	for (t = 0; t < SHRIKE_EVT_MAX; t++)
 		if (schemas[t].name && !strcmp(schemas[t].name, name))
 			return t;
+	return -1;
+}
+
+int schema_param_index(const struct event_schema *s, const char *name)
+{
+	int i;
+
+	for (i = 0; i < s->nparams; i++)
+		if (!strcmp(s->params[i].name, name))
+			return i;
 	return -1;
 }

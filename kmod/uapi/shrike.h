@@ -81,9 +81,9 @@ struct shrike_evt_hdr {
 #define SHRIKE_SNAPLEN_DEFAULT	4096
 
 /*
- * Event types. Syscall events are recorded at syscall exit (arguments that
- * may change under the kernel's feet are read at entry, see docs/ABI.md).
- * Values are stable: append only.
+ * Event types. Syscall events are recorded at syscall exit, plus an enter
+ * record (type | SHRIKE_EVT_ENTER) for those with arguments read at entry;
+ * see shrike_events.h. Values are stable: append only.
  */
 enum shrike_evt_type {
 	SHRIKE_EVT_PAD = 0,		/* filler to the end of the data area */
@@ -94,6 +94,60 @@ enum shrike_evt_type {
 	SHRIKE_EVT_FORK = 5,		/* new task via fork(): P_CLONE_* */
 	SHRIKE_EVT_VFORK = 6,		/* new task via vfork(): P_CLONE_* */
 	SHRIKE_EVT_PROCEXIT = 7,	/* a task exited: P_EXIT_* */
+	/* syscalls: parameters in kmod/uapi/shrike_events.h */
+	SHRIKE_EVT_OPEN = 8,
+	SHRIKE_EVT_OPENAT = 9,
+	SHRIKE_EVT_OPENAT2 = 10,
+	SHRIKE_EVT_CREAT = 11,
+	SHRIKE_EVT_CLOSE = 12,
+	SHRIKE_EVT_UNLINK = 13,
+	SHRIKE_EVT_UNLINKAT = 14,
+	SHRIKE_EVT_RENAME = 15,
+	SHRIKE_EVT_RENAMEAT = 16,
+	SHRIKE_EVT_RENAMEAT2 = 17,
+	SHRIKE_EVT_MKDIR = 18,
+	SHRIKE_EVT_MKDIRAT = 19,
+	SHRIKE_EVT_RMDIR = 20,
+	SHRIKE_EVT_CHMOD = 21,
+	SHRIKE_EVT_FCHMOD = 22,
+	SHRIKE_EVT_FCHMODAT = 23,
+	SHRIKE_EVT_CHOWN = 24,
+	SHRIKE_EVT_LCHOWN = 25,
+	SHRIKE_EVT_FCHOWN = 26,
+	SHRIKE_EVT_FCHOWNAT = 27,
+	SHRIKE_EVT_SYMLINK = 28,
+	SHRIKE_EVT_SYMLINKAT = 29,
+	SHRIKE_EVT_LINK = 30,
+	SHRIKE_EVT_LINKAT = 31,
+	SHRIKE_EVT_CHDIR = 32,
+	SHRIKE_EVT_FCHDIR = 33,
+	SHRIKE_EVT_CHROOT = 34,
+	SHRIKE_EVT_SOCKET = 35,
+	SHRIKE_EVT_CONNECT = 36,
+	SHRIKE_EVT_ACCEPT = 37,
+	SHRIKE_EVT_ACCEPT4 = 38,
+	SHRIKE_EVT_BIND = 39,
+	SHRIKE_EVT_LISTEN = 40,
+	SHRIKE_EVT_SETUID = 41,
+	SHRIKE_EVT_SETGID = 42,
+	SHRIKE_EVT_SETREUID = 43,
+	SHRIKE_EVT_SETREGID = 44,
+	SHRIKE_EVT_SETRESUID = 45,
+	SHRIKE_EVT_SETRESGID = 46,
+	SHRIKE_EVT_PTRACE = 47,
+	SHRIKE_EVT_KILL = 48,
+	SHRIKE_EVT_TGKILL = 49,
+	SHRIKE_EVT_MOUNT = 50,
+	SHRIKE_EVT_UMOUNT2 = 51,
+	SHRIKE_EVT_SETNS = 52,
+	SHRIKE_EVT_UNSHARE = 53,
+	SHRIKE_EVT_INIT_MODULE = 54,
+	SHRIKE_EVT_FINIT_MODULE = 55,
+	SHRIKE_EVT_MEMFD_CREATE = 56,
+	SHRIKE_EVT_BPF = 57,
+	SHRIKE_EVT_PRCTL = 58,
+	/* module_load tracepoint: the name, joined to [f]init_module by the daemon */
+	SHRIKE_EVT_MODULE_LOAD = 59,
 	SHRIKE_EVT_MAX
 };
 
@@ -118,7 +172,7 @@ enum {
 /* process exit parameters; the header names the exiting thread */
 enum {
 	SHRIKE_P_EXIT_CODE,	/* __s64: exit code as wait(2) would report it */
-	SHRIKE_P_EXIT_FLAGS,	/* __u32: SHRIKE_EXIT_* */
+	SHRIKE_P_EXIT_FLAGS,	/* __u64: SHRIKE_EXIT_* */
 	SHRIKE_P_EXIT_NPARAMS
 };
 

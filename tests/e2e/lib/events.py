@@ -6,6 +6,7 @@
   events.py FILE ordered                      "ok" if evt.time never goes back
   events.py FILE distinct FIELD [FIELD=VALUE ...]  sorted distinct values of FIELD
   events.py FILE bad                          lines that are not JSON objects
+  events.py FILE expect EXPECTFILE            a TAP line per "EXPECT n field=value..." line
 
 A VALUE is compared with the field printed the way `get` prints it: JSON null
 is "null", numbers without a fraction as integers, strings as they are.
@@ -77,6 +78,34 @@ def main(argv):
                 return 0
             last = t
         print("ok")
+    elif cmd == "expect":
+        # lines "EXPECT n field=value ..." from a helper, in the order the
+        # helper made the syscalls: each must be matched by an event of its
+        # thread and type after the one that matched the previous expectation
+        # of that kind (so repeated fds and paths stay unambiguous)
+        pos = {}
+        with open(rest[0]) as f:
+            for line in f:
+                words = line.split()
+                if not words or words[0] != "EXPECT":
+                    continue
+                filters = words[2:]
+                key = tuple(filters[:2])
+                start = pos.get(key, 0)
+                hit = next((i for i in range(start, len(events))
+                            if matches(events[i], filters)), None)
+                if hit is None:
+                    hit = next((i for i in range(start, len(events))
+                                if matches(events[i], filters[:2])), None)
+                desc = " ".join(filters)
+                if hit is not None and matches(events[hit], filters):
+                    pos[key] = hit + 1
+                    print("ok - %s" % desc)
+                else:
+                    print("not ok - %s" % desc)
+                    if hit is not None:
+                        near = json.dumps(events[hit], sort_keys=True)
+                        print("#   next of its kind: " + near[:600])
     elif cmd == "bad":
         print(bad)
     else:

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fill_file.c - paths: the directory a relative path resolves against, the
+ * path of an open fd, and openat2's open_how.
+ *
+ * Paths are produced with d_path() under RCU, without taking a reference:
+ * struct file is freed after an RCU grace period and the probe runs inside
+ * one. The working directory is read under fs->seq like d_path() reads the
+ * root, never under fs->lock (a sleeping lock on PREEMPT_RT).
+ */
+#include <linux/kernel.h>
+#include <linux/fs.h>
+#include <linux/fs_struct.h>
+#include <linux/fdtable.h>
+#include <linux/dcache.h>
+#include <linux/openat2.h>
+#include <linux/sched.h>
+#include <linux/uaccess.h>
+#include "fill.h"
+#include "uapi/shrike_events.h"
+
+static void evb_path(struct evb *b, const struct path *path)
+{
+	u32 max = evb_strmax(b);
+	char *dst = evb_tail(b);
+	char *p;
+	u32 n;
+
+	if (max < 2) {
+		evb_set(b, 0, SHRIKE_PARAM_TRUNC);
+		return;
+	}
+	p = d_path(path, dst, max);
+	if (IS_ERR(p)) {
+		evb_set(b, 0, SHRIKE_PARAM_FAULT);
+		return;
+	}
+	n = dst + max - p;
+	memmove(dst, p, n);
+	evb_set(b, n, 0);
+}
+
+static void evb_cwd(struct evb *b)
+{
+	struct fs_struct *fs = current->fs;
+	struct path pwd;
+	unsigned int seq;
+
+	if (!fs) {
+		evb_set(b, 0, SHRIKE_PARAM_FAULT);
+		return;
+	}
+	do {
+		seq = read_seqcount_begin(&fs->seq);
+		pwd = fs->pwd;
+	} while (read_seqcount_retry(&fs->seq, seq));
+	evb_path(b, &pwd);
+}
+
+static void evb_fd_path(struct evb *b, int fd)
+{
+	struct file *file;
+
+	rcu_read_lock();
+	file = current->files ? files_lookup_fd_rcu(current->files, fd) : NULL;
+	if (file)
+		evb_path(b, &file->f_path);
+	else
+		evb_set(b, 0, SHRIKE_PARAM_FAULT);
+	rcu_read_unlock();
+}
+
+void shrike_fill_fdpath(struct evb *b, int fd)
+{
+	if (fd < 0) {
+		evb_set(b, 0, SHRIKE_PARAM_FAULT);
+		return;
+	}
+	evb_fd_path(b, fd);
+}
+
+/* Empty for an absolute path (nothing to resolve against). */
+void shrike_fill_dirpath(struct evb *b, int dirfd, const char __user *path)
+{
+	char first;
+
+	if (!path || copy_from_user_nofault(&first, path, 1)) {
+		evb_set(b, 0, SHRIKE_PARAM_FAULT);
+		return;
+	}
+	if (first == '/') {
+		evb_set(b, 0, 0);
+		return;
+	}
+	if (dirfd == AT_FDCWD)
+		evb_cwd(b);
+	else
+		shrike_fill_fdpath(b, dirfd);
+}
+
+void shrike_fill_open_how(struct evb *b, u8 which, const void __user *how, unsigned long size)
+{
+	size_t off;
+	u64 v;
+
+	switch (which) {
+	case SHRIKE_SRC_HOW_FLAGS:
+		off = offsetof(struct open_how, flags);
+		break;
+	case SHRIKE_SRC_HOW_MODE:
+		off = offsetof(struct open_how, mode);
+		break;
+	default:
+		off = offsetof(struct open_how, resolve);
+		break;
+	}
+	/* the kernel refuses a smaller struct itself; we just do not read past it */
+	if (!how || size < off + sizeof(v) ||
+	    copy_from_user_nofault(&v, (const char __user *)how + off, sizeof(v))) {
+		evb_set(b, 0, SHRIKE_PARAM_FAULT);
+		return;
+	}
+	evb_u64(b, v);
+}

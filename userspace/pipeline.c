@@ -1,0 +1,87 @@
+/* pipeline.c - joins enter and exit records per thread and drives enrichment. */
+#include <string.h>
+#include "log.h"
+#include "pipeline.h"
+
+#define PROCTAB_MAX	(1u << 20)
+#define PENDING_MAX	(1u << 18)
+
+int pipeline_init(struct pipeline *pl, pipeline_sink sink, void *sink_ctx)
+{
+	memset(pl, 0, sizeof(*pl));
+	pl->sink = sink;
+	pl->sink_ctx = sink_ctx;
+	if (proctab_init(&pl->procs, PROCTAB_MAX) < 0)
+		return -1;
+	if (pending_init(&pl->pending, PENDING_MAX) < 0) {
+		proctab_free(&pl->procs);
+		return -1;
+	}
+	return 0;
+}
+
+void pipeline_free(struct pipeline *pl)
+{
+	proctab_free(&pl->procs);
+	pending_free(&pl->pending);
+}
+
+static void bad_record(struct pipeline *pl, const struct shrike_evt_hdr *rec, const char *why)
+{
+	pl->st.bad_records++;
+	/* one line per bad record would let a flood of them drown the log */
+	if (pl->st.bad_records <= 10 || !(pl->st.bad_records & (pl->st.bad_records - 1)))
+		log_error("skipping record of type %u: %s (%llu so far)", rec->type, why,
+			  (unsigned long long)pl->st.bad_records);
+}
+
+/* The module name of [f]init_module comes from a module_load record. */
+static void join_module_name(struct pipeline *pl, struct sevent *ev)
+{
+	const struct shrike_evt_hdr *aux = pending_take(&pl->pending, ev->tid, PENDING_MODLOAD);
+	int i = schema_param_index(ev->schema, "name");
+	struct sevent mod;
+	const char *why;
+
+	if (!aux || i < 0 || event_decode(aux, aux->len, &mod, &why) < 0 ||
+	    mod.type != SHRIKE_EVT_MODULE_LOAD)
+		return;
+	ev->params[i] = mod.params[0];
+}
+
+void pipeline_feed(struct pipeline *pl, const struct shrike_evt_hdr *rec, size_t avail,
+		   uint32_t cpu)
+{
+	struct sevent ev;
+	const char *why = NULL;
+
+	pl->st.records++;
+	if (event_decode(rec, avail, &ev, &why) < 0) {
+		bad_record(pl, rec, why);
+		return;
+	}
+	if (ev.is_enter) {
+		pending_put(&pl->pending, ev.tid, PENDING_ENTER, rec);
+		return;
+	}
+	if (ev.type == SHRIKE_EVT_MODULE_LOAD) {
+		pending_put(&pl->pending, ev.tid, PENDING_MODLOAD, rec);
+		return;
+	}
+	if (ev.schema->n_enter) {
+		const struct shrike_evt_hdr *enter = pending_take(&pl->pending, ev.tid, PENDING_ENTER);
+
+		if (!enter || event_merge_enter(enter, enter->len, &ev, &why) < 0)
+			pl->st.enter_missing++;
+	}
+	if (ev.type == SHRIKE_EVT_INIT_MODULE || ev.type == SHRIKE_EVT_FINIT_MODULE)
+		join_module_name(pl, &ev);
+
+	ev.num = ++pl->st.events;
+	ev.cpu = cpu;
+	proctab_enrich(&pl->procs, &ev);
+	pl->sink(pl, &ev);
+	proctab_after(&pl->procs, &ev);
+	if (ev.type == SHRIKE_EVT_PROCEXIT)
+		pending_forget(&pl->pending, ev.tid);
+}
