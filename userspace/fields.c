@@ -10,16 +10,6 @@ int64_t fields_boot_offset_ns;
 
 #include "fields_impl.h"
 
-static const struct shrike_proc_ctx *ctx_of(const struct sevent *ev)
-{
-	/* the event's own identity when it carries the caller's (exec) */
-	if (ev->has_ctx && ev->ctx.tid == ev->tid)
-		return &ev->ctx;
-	if (ev->proc && ev->proc->has_ctx)
-		return &ev->proc->ctx;
-	return NULL;
-}
-
 static void f_evt_num(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
 {
 	(void)r;
@@ -70,125 +60,6 @@ static void f_evt_res(const struct sevent *ev, const struct rf_ref *r, struct rf
 		o->known = 0;
 }
 
-static void f_proc_pid(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
-{
-	(void)r;
-	set_int(o, ev->pid);
-}
-
-static void f_proc_tid(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
-{
-	(void)r;
-	set_int(o, ev->tid);
-}
-
-static void f_proc_ppid(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
-{
-	const struct shrike_proc_ctx *c = ctx_of(ev);
-
-	(void)r;
-	if (c)
-		set_int(o, c->ppid);
-	else
-		o->known = 0;
-}
-
-static void f_proc_name(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
-{
-	const struct shrike_proc_ctx *c = ctx_of(ev);
-
-	(void)r;
-	set_str(o, c ? c->comm : NULL);
-}
-
-static void f_proc_exepath(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
-{
-	(void)r;
-	set_str(o, ev->proc ? ev->proc->exepath : NULL);
-}
-
-/* proc.exe: argv[0] as the process gave it */
-static void f_proc_exe(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
-{
-	(void)r;
-	set_str(o, ev->proc ? ev->proc->args : NULL);
-}
-
-/* Join argv[first..] with spaces; cmdline is "name args" as Falco prints. */
-static void join_args(const struct proc *p, int with_name, struct scratch *s, struct rf_value *o)
-{
-	size_t name_len = with_name ? strlen(p->comm) : 0;
-	size_t a0 = p->args ? strnlen(p->args, p->args_len) : 0;
-	size_t rest = p->args_len > a0 ? p->args_len - a0 - 1 : 0;
-	char *buf = scratch_get(s, name_len + rest + 2);
-	size_t n = 0, i;
-
-	if (!buf) {
-		o->known = 0;
-		return;
-	}
-	if (with_name) {
-		memcpy(buf, p->comm, name_len);
-		n = name_len;
-	}
-	if (rest) {
-		if (n)
-			buf[n++] = ' ';
-		for (i = 0; i < rest; i++) {
-			char ch = p->args[a0 + 1 + i];
-
-			buf[n++] = ch ? ch : ' ';
-		}
-		/* the last argument's NUL became a trailing space */
-		while (n && buf[n - 1] == ' ')
-			n--;
-	}
-	buf[n] = '\0';
-	set_str(o, buf);
-}
-
-static void f_proc_args(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
-{
-	static struct scratch s;
-
-	(void)r;
-	if (!ev->proc || !ev->proc->args) {
-		set_str(o, ev->proc ? "" : NULL);
-		return;
-	}
-	join_args(ev->proc, 0, &s, o);
-}
-
-static void f_proc_cmdline(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
-{
-	static struct scratch s;
-
-	(void)r;
-	if (!ev->proc) {
-		o->known = 0;
-		return;
-	}
-	join_args(ev->proc, 1, &s, o);
-}
-
-#define CTX_ID_FIELD(fn, member)							\
-static void fn(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)	\
-{											\
-	const struct shrike_proc_ctx *c = ctx_of(ev);					\
-											\
-	(void)r;									\
-	if (c)										\
-		set_id(o, c->member);							\
-	else										\
-		o->known = 0;								\
-}
-
-CTX_ID_FIELD(f_user_uid, uid)
-CTX_ID_FIELD(f_user_host_uid, host_uid)
-CTX_ID_FIELD(f_user_loginuid, loginuid)
-CTX_ID_FIELD(f_group_gid, gid)
-CTX_ID_FIELD(f_group_host_gid, host_gid)
-
 static const struct field_def table[] = {
 	{ "evt.num", RF_UINT, FIELD_F_STREAM, "event number in this run", f_evt_num },
 	{ "evt.time", RF_STR, FIELD_F_STREAM, "event time, ISO-8601 UTC with nanoseconds", f_evt_time },
@@ -205,10 +76,30 @@ static const struct field_def table[] = {
 	{ "proc.args", RF_STR, 0, "arguments after argv[0], space-separated", f_proc_args },
 	{ "proc.cmdline", RF_STR, FIELD_F_STREAM, "process name and arguments", f_proc_cmdline },
 	{ "user.uid", RF_INT, FIELD_F_STREAM, "effective uid in the process's own user namespace", f_user_uid },
+	{ "user.name", RF_STR, FIELD_F_STREAM, "name of user.uid in the passwd file of the process's own root, null if absent", f_user_name },
+	{ "user.homedir", RF_STR, FIELD_F_STREAM, "home directory of user.uid, from the same passwd file", f_user_homedir },
+	{ "user.shell", RF_STR, FIELD_F_STREAM, "login shell of user.uid, from the same passwd file", f_user_shell },
 	{ "user.host_uid", RF_INT, FIELD_F_STREAM, "effective uid in the initial user namespace", f_user_host_uid },
 	{ "user.loginuid", RF_INT, FIELD_F_STREAM, "audit login uid in the process's user namespace, -1 if unset", f_user_loginuid },
+	{ "user.loginname", RF_STR, FIELD_F_STREAM, "name of user.loginuid in the same passwd file, null when -1 or absent", f_user_loginname },
 	{ "group.gid", RF_INT, FIELD_F_STREAM, "effective gid in the process's own user namespace", f_group_gid },
+	{ "group.name", RF_STR, FIELD_F_STREAM, "name of group.gid in the group file of the process's own root, null if absent", f_group_name },
 	{ "group.host_gid", RF_INT, FIELD_F_STREAM, "effective gid in the initial user namespace", f_group_host_gid },
+	{ "container.id", RF_STR, FIELD_F_STREAM, "host for host processes, the container's name for LXC", f_container_id },
+	{ "container.name", RF_STR, FIELD_F_STREAM, "host for host processes, the LXC container's name", f_container_name },
+	{ "container.type", RF_STR, FIELD_F_STREAM, "host, or lxc for an LXC container", f_container_type },
+	{ "proc.vpid", RF_INT, FIELD_F_STREAM, "process id in its own pid namespace (as the container sees it)", f_proc_vpid },
+	{ "proc.cwd", RF_STR, FIELD_F_STREAM, "current working directory, as the process's root sees it", f_proc_cwd },
+	{ "proc.tty", RF_INT, FIELD_F_STREAM, "controlling terminal device number, 0 if none", f_proc_tty },
+	{ "proc.sid", RF_INT, FIELD_F_STREAM, "session id (in the process's pid namespace)", f_proc_sid },
+	{ "proc.pname", RF_STR, FIELD_F_STREAM, "name of the parent process", f_proc_pname },
+	{ "proc.pexepath", RF_STR, 0, "executable path of the parent process", f_proc_pexepath },
+	{ "proc.pcmdline", RF_STR, 0, "command line of the parent process", f_proc_pcmdline },
+	{ "proc.aname", RF_STR, FIELD_F_INDEX, "name of the Nth ancestor: [0] self, [1] parent, [2] grandparent", f_proc_aname },
+	{ "proc.apid", RF_INT, FIELD_F_INDEX, "pid of the Nth ancestor: [0] self, [1] parent, [2] grandparent", f_proc_apid },
+	{ "proc.duration", RF_RELTIME, 0, "ns since the process started", f_proc_duration },
+	{ "proc.is_exe_from_memfd", RF_BOOL, 0, "the executable is a memfd (fileless execution)", f_proc_is_exe_from_memfd },
+	{ "thread.cap_effective", RF_UINT, 0, "effective capability mask", f_thread_cap_effective },
 	{ "evt.arg", RF_STR, FIELD_F_KEY | FIELD_F_INDEX, "a syscall argument by name (evt.arg.flags) or position (evt.arg[0])", f_evt_arg },
 	{ "fd.num", RF_INT, FIELD_F_FD, "the file descriptor the event is about", f_fd_num },
 	{ "fd.name", RF_STR, FIELD_F_FD, "file: absolute path; socket: lip:lport->rip:rport; unix socket: its path", f_fd_name },

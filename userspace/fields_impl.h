@@ -6,6 +6,8 @@
 #include <string.h>
 #include "fields.h"
 
+struct proctab;
+
 /* Per-field scratch for values built on demand (e.g. proc.cmdline). Grows
  * to the largest value once; no allocation per event after warm-up.
  */
@@ -62,6 +64,35 @@ static inline void set_id(struct rf_value *out, uint32_t id)
 }
 
 
+/* fields_proc.c */
+extern struct proctab *fields_procs;
+const struct shrike_proc_ctx *fields_ctx_of(const struct sevent *ev);
+void f_proc_pid(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_proc_tid(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_proc_ppid(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_proc_name(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_proc_exepath(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_proc_exe(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_proc_args(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_proc_cmdline(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_user_uid(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_user_host_uid(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_user_loginuid(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_group_gid(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_group_host_gid(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_proc_cwd(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_proc_tty(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_proc_sid(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_proc_vpid(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_proc_pname(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_proc_pexepath(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_proc_pcmdline(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_proc_aname(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_proc_apid(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_proc_duration(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_proc_is_exe_from_memfd(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_thread_cap_effective(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+
 /* fields_fd.c */
 void f_evt_arg(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
 void f_fd_num(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
@@ -73,5 +104,15 @@ void f_fd_lip(const struct sevent *ev, const struct rf_ref *r, struct rf_value *
 void f_fd_lport(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
 /* Render parameter i of ev as text into s; NULL if it has no value. */
 const char *fields_param_text(const struct sevent *ev, int i, struct scratch *s);
+
+/* fields_user.c */
+void f_user_name(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_user_homedir(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_user_shell(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_user_loginname(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_group_name(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_container_id(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_container_name(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_container_type(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
 
 #endif /* SHRIKE_FIELDS_IMPL_H */

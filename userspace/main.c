@@ -14,6 +14,8 @@
 #include "evt_json.h"
 #include "fields.h"
 #include "log.h"
+#include "container.h"
+#include "identity.h"
 #include "pipeline.h"
 #include "ring.h"
 #include "shrike_events.h"
@@ -214,15 +216,21 @@ int main(int argc, char **argv)
 	}
 	if (configure(&reader) < 0)
 		goto out_close;
-	if (pipeline_init(&pl, print_event, &env) < 0) {
+	if (pipeline_init(&pl, print_event, &env) < 0 ||
+	    container_init(NULL) < 0 || identity_init(NULL) < 0) {
 		log_error("out of memory");
 		goto out_close;
 	}
 	n = proctab_scan(&pl.procs, "/proc");
+	/* place the scanned processes while they are still alive */
+	container_scan(container_global(), &pl.procs);
+	identity_scan(identity_global(), &pl.procs);
 	log_info("running: %u cpus, %d processes found in /proc", reader.info.ncpus, n);
 	if (run(&env, &reader, &pl) == 0)
 		ret = 0;
 	report_stats(&reader, &pl.st);
+	identity_exit();
+	container_exit();
 	pipeline_free(&pl);
 out_close:
 	ring_reader_close(&reader);

@@ -1,5 +1,6 @@
 /* pipeline.c - joins enter and exit records per thread and drives enrichment. */
 #include <string.h>
+#include "fields_impl.h"
 #include "log.h"
 #include "pipeline.h"
 
@@ -13,6 +14,7 @@ int pipeline_init(struct pipeline *pl, pipeline_sink sink, void *sink_ctx)
 	pl->sink_ctx = sink_ctx;
 	if (proctab_init(&pl->procs, PROCTAB_MAX) < 0)
 		return -1;
+	fields_procs = &pl->procs;
 	if (pending_init(&pl->pending, PENDING_MAX) < 0) {
 		proctab_free(&pl->procs);
 		return -1;

@@ -164,12 +164,48 @@ static int read_stat(struct proc *p, const char *procdir)
 	return 0;
 }
 
+/* readlink of <procdir>/<pid>/<file>, malloc'd, or NULL */
+static char *read_pid_link(const char *procdir, uint32_t pid, const char *file)
+{
+	char *path = pid_path(procdir, pid, file);
+	char buf[4096];
+	ssize_t n = path ? readlink(path, buf, sizeof(buf) - 1) : -1;
+
+	free(path);
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	return strdup(buf);
+}
+
+/*
+ * /proc shows exe and cwd as our root sees them; a process in a container
+ * sees them below its own root. Strip that root so that scanned processes
+ * read like the kernel's events (d_path from the task's own root).
+ */
+static void to_own_root(char *path, const char *root)
+{
+	size_t n = root ? strlen(root) : 0;
+
+	if (!path || n <= 1 || strncmp(path, root, n) != 0)
+		return;
+	if (path[n] == '\0')
+		memcpy(path, "/", 2);
+	else if (path[n] == '/')
+		memmove(path, path + n, strlen(path + n) + 1);
+}
+
+static uint64_t status_hex(const char *status, const char *key)
+{
+	const char *s = strstr(status, key);
+
+	return s ? strtoull(s + strlen(key), NULL, 16) : 0;
+}
+
 int procfs_read_proc(struct proc *p, const char *procdir)
 {
 	struct shrike_proc_ctx *c = &p->ctx;
-	char *status, *comm, *path;
-	char exe[4096];
-	ssize_t n;
+	char *status, *comm, *root;
 
 	status = read_pid_file(procdir, p->pid, "status", 16384, NULL);
 	if (!status)
@@ -180,6 +216,7 @@ int procfs_read_proc(struct proc *p, const char *procdir)
 		return -1;
 	}
 	read_ids(p, procdir, status);
+	c->cap_effective = status_hex(status, "\nCapEff:");
 	free(status);
 
 	comm = read_pid_file(procdir, p->pid, "comm", sizeof(c->comm), NULL);
@@ -195,13 +232,12 @@ int procfs_read_proc(struct proc *p, const char *procdir)
 		p->args = NULL;
 		c->flags |= SHRIKE_CTX_KTHREAD;
 	}
-	path = pid_path(procdir, p->pid, "exe");
-	n = path ? readlink(path, exe, sizeof(exe) - 1) : -1;
-	free(path);
-	if (n > 0) {
-		exe[n] = '\0';
-		p->exepath = strdup(exe);
-	}
+	root = read_pid_link(procdir, p->pid, "root");
+	p->exepath = read_pid_link(procdir, p->pid, "exe");
+	p->cwd = read_pid_link(procdir, p->pid, "cwd");
+	to_own_root(p->exepath, root);
+	to_own_root(p->cwd, root);
+	free(root);
 	c->userns = ns_inode(procdir, p->pid, "user");
 	c->mntns = ns_inode(procdir, p->pid, "mnt");
 	c->pidns = ns_inode(procdir, p->pid, "pid");

@@ -26,6 +26,7 @@ int proctab_init(struct proctab *pt, size_t max)
 static void proc_free(struct proc *p)
 {
 	free(p->exepath);
+	free(p->cwd);
 	free(p->args);
 	free(p);
 }
@@ -111,6 +112,17 @@ static void set_ctx(struct proc *p, const struct shrike_proc_ctx *c)
 	memcpy(p->comm, c->comm, sizeof(p->comm));
 }
 
+/*
+ * Start times from /proc have clock-tick resolution, the kernel's are in ns:
+ * within two ticks is the same process, beyond that the pid was reused.
+ */
+static int same_start(uint64_t a, uint64_t b)
+{
+	uint64_t d = a > b ? a - b : b - a;
+
+	return a == 0 || d <= 20 * 1000 * 1000;
+}
+
 static void on_exec(struct proctab *pt, struct sevent *ev)
 {
 	const struct sparam *argv = &ev->params[SHRIKE_P_EXEC_ARGV];
@@ -118,7 +130,7 @@ static void on_exec(struct proctab *pt, struct sevent *ev)
 	struct proc *p = proctab_get(pt, ev->pid);
 
 	/* exec keeps the process, so a known entry stays; else start one */
-	if (!p || (ev->has_ctx && p->start_ns && p->start_ns != ev->ctx.start_ns))
+	if (!p || (ev->has_ctx && !same_start(p->start_ns, ev->ctx.start_ns)))
 		p = proctab_replace(pt, ev->pid);
 	if (!p)
 		return;
@@ -147,10 +159,12 @@ static void on_fork(struct proctab *pt, struct sevent *ev)
 	if (!child)
 		return;
 	set_ctx(child, c);
-	/* the child runs its parent's image until it execs */
+	/* the child runs its parent's image, in its directory, until it execs */
 	if (parent) {
 		if (parent->exepath)
 			child->exepath = strdup(parent->exepath);
+		if (parent->cwd)
+			child->cwd = strdup(parent->cwd);
 		if (parent->args) {
 			child->args = dup_bytes(parent->args, parent->args_len);
 			child->args_len = child->args ? parent->args_len : 0;
@@ -158,9 +172,89 @@ static void on_fork(struct proctab *pt, struct sevent *ev)
 	}
 }
 
+/*
+ * Lexically normalise an absolute path in place: "." and empty components
+ * go, ".." removes the previous one (never above "/").
+ */
+static void normalize_path(char *path)
+{
+	char *out = path, *in = path;
+
+	while (*in) {
+		char *seg;
+		size_t n;
+
+		while (*in == '/')
+			in++;
+		seg = in;
+		while (*in && *in != '/')
+			in++;
+		n = (size_t)(in - seg);
+		if (n == 0 || (n == 1 && seg[0] == '.'))
+			continue;
+		if (n == 2 && seg[0] == '.' && seg[1] == '.') {
+			while (out > path && *--out != '/')
+				;
+			continue;
+		}
+		*out++ = '/';
+		memmove(out, seg, n);
+		out += n;
+	}
+	if (out == path)
+		*out++ = '/';
+	*out = '\0';
+}
+
+static void on_chdir(struct proctab *pt, struct sevent *ev)
+{
+	struct proc *p = proctab_get(pt, ev->pid);
+	const char *path, *dir = NULL;
+	char *cwd;
+
+	if (!p || sparam_s64(&ev->params[0]) != 0)
+		return;
+	if (ev->type == SHRIKE_EVT_FCHDIR) {
+		path = sparam_str(&ev->params[schema_param_index(ev->schema, "path")]);
+	} else {
+		path = sparam_str(&ev->params[schema_param_index(ev->schema, "path")]);
+		dir = sparam_str(&ev->params[schema_param_index(ev->schema, "dirpath")]);
+	}
+	if (!path || !*path)
+		return;
+	if (path[0] != '/') {
+		if (!dir || !*dir || asprintf(&cwd, "%s/%s", dir, path) < 0)
+			return;
+	} else if (!(cwd = strdup(path))) {
+		return;
+	}
+	normalize_path(cwd);
+	free(p->cwd);
+	p->cwd = cwd;
+}
+
 void proctab_enrich(struct proctab *pt, struct sevent *ev)
 {
 	switch (ev->type) {
+	case SHRIKE_EVT_CHDIR:
+	case SHRIKE_EVT_FCHDIR:
+		on_chdir(pt, ev);
+		break;
+	case SHRIKE_EVT_SETUID:
+	case SHRIKE_EVT_SETGID:
+	case SHRIKE_EVT_SETREUID:
+	case SHRIKE_EVT_SETREGID:
+	case SHRIKE_EVT_SETRESUID:
+	case SHRIKE_EVT_SETRESGID: {
+		/* the identity after the call, whatever it returned */
+		struct proc *p = proctab_get(pt, ev->pid);
+
+		if (p && ev->has_ctx) {
+			p->ctx = ev->ctx;
+			p->has_ctx = 1;
+		}
+		break;
+	}
 	case SHRIKE_EVT_EXECVE:
 	case SHRIKE_EVT_EXECVEAT:
 		if (sparam_s64(&ev->params[SHRIKE_P_EXEC_RES]) == 0)

@@ -12,10 +12,15 @@ struct proc {
 	uint64_t start_ns;	/* with pid, tells a reused pid apart */
 	char comm[16];
 	char *exepath;		/* NULL if unknown */
+	char *cwd;		/* NULL if unknown */
 	char *args;		/* argv as NUL-separated strings, argv[0] included */
 	size_t args_len;
 	struct shrike_proc_ctx ctx;	/* identity as of the last exec/fork/scan */
 	int has_ctx;
+	/* container.c's memo: the container found for these cgroup ids (cont_gen 0: none yet) */
+	uint64_t cont_cgroup_id, cont_cgroup1_id;
+	uint32_t cont_cgroup1_hier;
+	uint32_t cont_slot, cont_gen;
 	struct proc *hnext;
 };
 

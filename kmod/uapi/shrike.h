@@ -195,7 +195,7 @@ struct shrike_proc_ctx {
 	__u32 loginuid;		/* audit login uid mapped into the task's user ns, or NONE */
 	__u32 host_loginuid;	/* audit login uid in the initial user ns, or NONE (unset) */
 	__u32 sid;		/* session id, task's own pid namespace */
-	__u32 tty;		/* controlling tty device number (new_encode_dev), 0 if none */
+	__u32 tty;		/* controlling tty as /proc/<pid>/stat shows it, 0 if none */
 	__u64 cgroup_id;	/* cgroup v2 (default hierarchy) cgroup id = its inode */
 	__u64 cgroup1_id;	/* cgroup id in the v1 hierarchy of the pids controller */
 	__u32 cgroup1_hier;	/* that hierarchy's id (as in /proc/cgroups); 0 if none */

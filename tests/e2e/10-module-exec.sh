@@ -18,10 +18,10 @@ build/helpers/devcheck
 
 # Containers first, so that the daemon's events are about our commands only.
 lxc_init
-lxc_make_privileged web1 && lxc_add_user web1 alice 1000 1000
-lxc_make_idmapped db1 && lxc_add_user db1 bob 1000 1000
-lxc_start web1 && lxc_start db1 && tap_ok "containers web1 and db1 run" ||
-	tap_fail "containers web1 and db1 run"
+lxc_make_privileged t10-web && lxc_add_user t10-web alice 1000 1000
+lxc_make_idmapped t10-db && lxc_add_user t10-db bob 1000 1000
+lxc_start t10-web && lxc_start t10-db && tap_ok "containers t10-web and t10-db run" ||
+	tap_fail "containers t10-web and t10-db run"
 
 shrike_start "$tmp/ev.json" && tap_ok "the daemon starts" || tap_fail "the daemon starts" "$(cat "$SHRIKE_ERR")"
 rmmod shrike 2>/dev/null && tap_fail "rmmod is refused while the daemon reads" ||
@@ -39,13 +39,15 @@ p2=$(cat "$tmp/p2")
 sh -c 'echo $$ > '"$tmp"'/p3; exec /nonexistent/prog marker-three' 2>/dev/null
 p3=$(cat "$tmp/p3")
 # Work on both CPUs at once
+workers=
 for cpu in 0 1; do
 	taskset -c $cpu sh -c 'for i in 1 2 3 4 5 6 7 8 9 10; do /bin/true cpu-marker; done' &
+	workers="$workers $!"
 done
-wait
+wait $workers	# not a bare wait: the daemon runs in the background too
 # Inside the containers, as uid 1000
-lxc-attach -n web1 -u 1000 -g 1000 -- /bin/echo marker-web1 >/dev/null
-lxc-attach -n db1 -u 1000 -g 1000 -- /bin/echo marker-db1 >/dev/null
+lxc-attach -n t10-web -u 1000 -g 1000 -- /bin/echo marker-t10-web >/dev/null
+lxc-attach -n t10-db -u 1000 -g 1000 -- /bin/echo marker-t10-db >/dev/null
 sleep 0.5
 shrike_stop
 tap_is "$SHRIKE_STATUS" 0 "the daemon exits 0 on SIGINT"
@@ -75,13 +77,14 @@ case $(ev "$f" get evt.type proc.pid=$$ evt.res="$p1") in
 clone|clone3|fork|vfork) tap_ok "this shell's fork of the first command is reported with the child's pid" ;;
 *) tap_fail "this shell's fork of the first command is reported with the child's pid" ;;
 esac
-tap_is "$(ev "$f" get user.uid evt.type=execve proc.cmdline="echo marker-web1")" 1000 "privileged container: user.uid"
-tap_is "$(ev "$f" get user.host_uid evt.type=execve proc.cmdline="echo marker-web1")" 1000 "privileged container: user.host_uid"
-tap_is "$(ev "$f" get user.uid evt.type=execve proc.cmdline="echo marker-db1")" 1000 "id-mapped container: user.uid"
-tap_is "$(ev "$f" get user.host_uid evt.type=execve proc.cmdline="echo marker-db1")" 101000 "id-mapped container: user.host_uid"
-tap_is "$(ev "$f" get group.gid evt.type=execve proc.cmdline="echo marker-db1")" 1000 "id-mapped container: group.gid"
-tap_is "$(ev "$f" get proc.exepath evt.type=execve proc.cmdline="echo marker-db1")" /bin/busybox "id-mapped container: exepath as the container sees it"
+tap_is "$(ev "$f" get user.uid evt.type=execve proc.cmdline="echo marker-t10-web")" 1000 "privileged container: user.uid"
+tap_is "$(ev "$f" get user.host_uid evt.type=execve proc.cmdline="echo marker-t10-web")" 1000 "privileged container: user.host_uid"
+tap_is "$(ev "$f" get user.uid evt.type=execve proc.cmdline="echo marker-t10-db")" 1000 "id-mapped container: user.uid"
+tap_is "$(ev "$f" get user.host_uid evt.type=execve proc.cmdline="echo marker-t10-db")" 101000 "id-mapped container: user.host_uid"
+tap_is "$(ev "$f" get group.gid evt.type=execve proc.cmdline="echo marker-t10-db")" 1000 "id-mapped container: group.gid"
+tap_is "$(ev "$f" get proc.exepath evt.type=execve proc.cmdline="echo marker-t10-db")" /bin/busybox "id-mapped container: exepath as the container sees it"
 
+lxc_stop t10-web; lxc_stop t10-db
 shrike_unload && tap_ok "rmmod after the reader closed" || tap_fail "rmmod after the reader closed"
 dmesg_clean && tap_ok "dmesg has no BUG/WARNING/Oops" || tap_fail "dmesg has no BUG/WARNING/Oops" "$(dmesg | tail -20)"
 rm -rf "$tmp"

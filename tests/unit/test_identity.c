@@ -1,0 +1,534 @@
+/* test_identity.c: user and group names from each process's own root, through a fake /proc */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "fields.h"
+#include "identity.h"
+
+#define NONE	SHRIKE_ID_NONE
+
+/*
+ * A host root and container roots under one directory, and a fake /proc
+ * whose <pid>/root links to them. <pid>/ns/mnt is a plain file: its inode
+ * number plays the mount namespace's, and processes of one namespace share
+ * it through hard links, as they share the nsfs inode.
+ */
+struct fake {
+	char *dir;
+	char *procdir;
+	uint64_t now;
+	uint64_t host_ns, web1_ns, web2_ns;
+	struct identity_ctx *ic;
+};
+
+static uint64_t fake_now(void *arg)
+{
+	return ((struct fake *)arg)->now;
+}
+
+static char *at(const char *dir, const char *rel)
+{
+	char *p;
+
+	assert_true(asprintf(&p, "%s/%s", dir, rel) > 0);
+	return p;
+}
+
+static void mkdirs(const char *dir, const char *rel)
+{
+	char *p = at(dir, rel), *s;
+
+	for (s = p + strlen(dir) + 1; (s = strchr(s, '/')); s++) {
+		*s = '\0';
+		mkdir(p, 0755);
+		*s = '/';
+	}
+	assert_true(mkdir(p, 0755) == 0 || errno == EEXIST);
+	free(p);
+}
+
+/* Replace a file the way usermod does: a new inode renamed over the old. */
+static void put(const char *dir, const char *rel, const char *text)
+{
+	char *p = at(dir, rel), *tmp;
+	FILE *fp;
+
+	assert_true(asprintf(&tmp, "%s.new", p) > 0);
+	fp = fopen(tmp, "w");
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+	assert_int_equal(rename(tmp, p), 0);
+	free(tmp);
+	free(p);
+}
+
+static uint64_t ino_of(const char *dir, const char *rel)
+{
+	char *p = at(dir, rel);
+	struct stat st;
+
+	assert_int_equal(stat(p, &st), 0);
+	free(p);
+	return st.st_ino;
+}
+
+/* <procdir>/<pid>: root -> <dir>/<root>, ns/mnt shared with @like (0: a new namespace). */
+static uint64_t fake_pid(struct fake *f, uint32_t pid, const char *root, uint32_t like)
+{
+	char rel[64], *lnk, *target, *ns;
+
+	snprintf(rel, sizeof(rel), "%u/ns", pid);
+	mkdirs(f->procdir, rel);
+	snprintf(rel, sizeof(rel), "%u/root", pid);
+	lnk = at(f->procdir, rel);
+	target = at(f->dir, root);
+	assert_int_equal(symlink(target, lnk), 0);
+	snprintf(rel, sizeof(rel), "%u/ns/mnt", pid);
+	ns = at(f->procdir, rel);
+	if (like) {
+		char *old;
+
+		snprintf(rel, sizeof(rel), "%u/ns/mnt", like);
+		old = at(f->procdir, rel);
+		assert_int_equal(link(old, ns), 0);
+		free(old);
+	} else {
+		put(f->procdir, rel, "mnt");
+	}
+	free(lnk);
+	free(target);
+	free(ns);
+	snprintf(rel, sizeof(rel), "%u/ns/mnt", pid);
+	return ino_of(f->procdir, rel);
+}
+
+static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	return remove(p);
+}
+
+/* The process died: its /proc directory is gone. */
+static void fake_kill(struct fake *f, uint32_t pid)
+{
+	char rel[32], *p;
+
+	snprintf(rel, sizeof(rel), "%u", pid);
+	p = at(f->procdir, rel);
+	assert_int_equal(nftw(p, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+	free(p);
+}
+
+static struct identity_config fake_config(struct fake *f)
+{
+	struct identity_config cfg = {
+		.procdir = f->procdir,
+		.idle_ms = 3000,
+		.sweep_ms = 1000,
+		.now_ms = fake_now,
+		.arg = f,
+		.quiet = 1,
+	};
+
+	return cfg;
+}
+
+static struct fake *fake_new(const char *procdir, unsigned int max_ns)
+{
+	char tmpl[] = "/tmp/shrike-ident-XXXXXX";
+	struct fake *f = calloc(1, sizeof(*f));
+	struct identity_config cfg;
+
+	assert_non_null(f);
+	assert_non_null(mkdtemp(tmpl));
+	f->dir = strdup(tmpl);
+	f->procdir = at(f->dir, "proc");
+	f->now = 1000000;
+	mkdirs(f->dir, "host/etc");
+	mkdirs(f->dir, "web1/etc");
+	mkdirs(f->dir, "web2/etc");
+	put(f->dir, "host/etc/passwd", "root:x:0:0:root:/root:/bin/bash\n"
+				       "cloudsdk:x:1000:1000:Cloud SDK:/home/cloudsdk:/bin/bash\n");
+	put(f->dir, "host/etc/group", "root:x:0:\ncloudsdk:x:1000:\n");
+	put(f->dir, "web1/etc/passwd", "root:x:0:0:root:/root:/bin/ash\n"
+				       "alice:x:1000:1000:Alice:/home/alice:/bin/ash\n"
+				       "bob:x:1001:1001::/home/bob:/bin/sh\n");
+	put(f->dir, "web1/etc/group", "root:x:0:\nstaff:x:1000:alice\nbob:x:1001:\n");
+	mkdirs(f->dir, "proc");
+	f->host_ns = fake_pid(f, 100, "host", 0);
+	f->web1_ns = fake_pid(f, 200, "web1", 0);
+	fake_pid(f, 201, "web1", 200);
+	f->web2_ns = fake_pid(f, 300, "web2", 0);
+	cfg = fake_config(f);
+	cfg.max_ns = max_ns;
+	if (procdir)
+		cfg.procdir = procdir;
+	f->ic = identity_new(&cfg);
+	assert_non_null(f->ic);
+	return f;
+}
+
+static void fake_free(struct fake *f)
+{
+	identity_free(f->ic);
+	nftw(f->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	free(f->dir);
+	free(f->procdir);
+	free(f);
+}
+
+static struct shrike_proc_ctx ctx(uint32_t pid, uint64_t mntns, uint32_t uid, uint32_t gid,
+				  uint32_t loginuid)
+{
+	struct shrike_proc_ctx c = {
+		.pid = pid, .tid = pid, .mntns = mntns,
+		.uid = uid, .gid = gid, .loginuid = loginuid,
+	};
+
+	return c;
+}
+
+#define assert_str_or_null(got, want)				\
+	do {							\
+		if (want)					\
+			assert_string_equal(got, want);	\
+		else						\
+			assert_null(got);			\
+	} while (0)
+
+static uint64_t tag = 1;
+
+/* Look @c up as a new event and compare every name. */
+static void expect(struct fake *f, const struct shrike_proc_ctx *c, const char *user,
+		   const char *home, const char *shell, const char *group, const char *login)
+{
+	struct identity_names n;
+
+	assert_int_equal(identity_lookup(f->ic, c, c->pid, tag++, &n), 0);
+	assert_str_or_null(n.user, user);
+	assert_str_or_null(n.home, home);
+	assert_str_or_null(n.shell, shell);
+	assert_str_or_null(n.group, group);
+	assert_str_or_null(n.login, login);
+}
+
+/* ---- whose passwd ------------------------------------------------------------ */
+
+static void test_container_only_uid(void **state)
+{
+	struct fake *f = fake_new(NULL, 0);
+	struct shrike_proc_ctx web = ctx(200, f->web1_ns, 1001, 1001, NONE);
+	struct shrike_proc_ctx host = ctx(100, f->host_ns, 1001, 1001, NONE);
+
+	(void)state;
+	expect(f, &web, "bob", "/home/bob", "/bin/sh", "bob", NULL);
+	expect(f, &host, NULL, NULL, NULL, NULL, NULL);
+	fake_free(f);
+}
+
+/* The spec's case: uid 1000 is cloudsdk on the host, alice in the container. */
+static void test_same_uid_other_name(void **state)
+{
+	struct fake *f = fake_new(NULL, 0);
+	struct shrike_proc_ctx web = ctx(200, f->web1_ns, 1000, 1000, NONE);
+	struct shrike_proc_ctx host = ctx(100, f->host_ns, 1000, 1000, NONE);
+	struct shrike_proc_ctx root = ctx(201, f->web1_ns, 0, 0, NONE);
+
+	(void)state;
+	expect(f, &web, "alice", "/home/alice", "/bin/ash", "staff", NULL);
+	expect(f, &host, "cloudsdk", "/home/cloudsdk", "/bin/bash", "cloudsdk", NULL);
+	expect(f, &root, "root", "/root", "/bin/ash", "root", NULL);
+	assert_int_equal(identity_ns_count(f->ic), 2);
+	fake_free(f);
+}
+
+/* An id with no mapping in the process's user namespace has no name. */
+static void test_unmapped(void **state)
+{
+	struct fake *f = fake_new(NULL, 0);
+	struct shrike_proc_ctx web = ctx(200, f->web1_ns, NONE, NONE, NONE);
+	struct shrike_proc_ctx mixed = ctx(200, f->web1_ns, 1000, NONE, NONE);
+
+	(void)state;
+	expect(f, &web, NULL, NULL, NULL, NULL, NULL);
+	expect(f, &mixed, "alice", "/home/alice", "/bin/ash", NULL, NULL);
+	fake_free(f);
+}
+
+static void test_loginname(void **state)
+{
+	struct fake *f = fake_new(NULL, 0);
+	struct shrike_proc_ctx unset = ctx(200, f->web1_ns, 0, 0, NONE);
+	struct shrike_proc_ctx web = ctx(200, f->web1_ns, 0, 0, 1001);
+	struct shrike_proc_ctx host = ctx(100, f->host_ns, 0, 0, 1000);
+	struct shrike_proc_ctx absent = ctx(100, f->host_ns, 0, 0, 4242);
+
+	(void)state;
+	expect(f, &unset, "root", "/root", "/bin/ash", "root", NULL);
+	expect(f, &web, "root", "/root", "/bin/ash", "root", "bob");
+	expect(f, &host, "root", "/root", "/bin/bash", "root", "cloudsdk");
+	expect(f, &absent, "root", "/root", "/bin/bash", "root", NULL);
+	fake_free(f);
+}
+
+/* ---- change and life ------------------------------------------------------- */
+
+/* usermod -l alicia alice: seen at the next revalidation (1 s), not before. */
+static void test_rename(void **state)
+{
+	struct fake *f = fake_new(NULL, 0);
+	struct shrike_proc_ctx web = ctx(200, f->web1_ns, 1000, 1000, 1000);
+
+	(void)state;
+	expect(f, &web, "alice", "/home/alice", "/bin/ash", "staff", "alice");
+	put(f->dir, "web1/etc/passwd", "root:x:0:0:root:/root:/bin/ash\n"
+				       "alicia:x:1000:1000:Alice:/home/alicia:/bin/ash\n");
+	put(f->dir, "web1/etc/group", "root:x:0:\nusers:x:1000:\n");
+	f->now += 999;
+	expect(f, &web, "alice", "/home/alice", "/bin/ash", "staff", "alice");
+	f->now += 1;
+	expect(f, &web, "alicia", "/home/alicia", "/bin/ash", "users", "alicia");
+	fake_free(f);
+}
+
+/* One event's fields see one version of the files, even across a revalidation. */
+static void test_same_event(void **state)
+{
+	struct fake *f = fake_new(NULL, 0);
+	struct shrike_proc_ctx web = ctx(200, f->web1_ns, 1000, 1000, NONE);
+	struct identity_names a, b;
+
+	(void)state;
+	assert_int_equal(identity_lookup(f->ic, &web, 200, 77, &a), 0);
+	put(f->dir, "web1/etc/passwd", "alicia:x:1000:1000::/:/bin/sh\n");
+	f->now += 5000;
+	assert_int_equal(identity_lookup(f->ic, &web, 200, 77, &b), 0);
+	assert_ptr_equal(a.user, b.user);
+	assert_string_equal(b.user, "alice");
+	assert_int_equal(identity_lookup(f->ic, &web, 200, 78, &b), 0);
+	assert_string_equal(b.user, "alicia");
+	/* tag 0: no reuse */
+	put(f->dir, "web1/etc/passwd", "alex:x:1000:1000::/:/bin/sh\n");
+	f->now += 5000;
+	assert_int_equal(identity_lookup(f->ic, &web, 200, 0, &b), 0);
+	assert_string_equal(b.user, "alex");
+	fake_free(f);
+}
+
+/* The event's process is gone: another live process of its namespace opens the root. */
+static void test_other_live_pid(void **state)
+{
+	struct fake *f = fake_new(NULL, 0);
+	struct shrike_proc_ctx dead = ctx(999, f->web1_ns, 1001, 1001, NONE);
+
+	(void)state;
+	/* nobody known alive in web1 yet */
+	expect(f, &dead, NULL, NULL, NULL, NULL, NULL);
+	/* the scan (or any event) saw 201 in web1; the next revalidation uses it */
+	identity_note(f->ic, f->web1_ns, 201);
+	f->now += 1000;
+	expect(f, &dead, "bob", "/home/bob", "/bin/sh", "bob", NULL);
+	fake_free(f);
+}
+
+/* Nobody left to open the root through: the names read before stay. */
+static void test_none_alive_keeps_names(void **state)
+{
+	struct fake *f = fake_new(NULL, 0);
+	struct shrike_proc_ctx web = ctx(200, f->web1_ns, 1000, 1000, NONE);
+
+	(void)state;
+	expect(f, &web, "alice", "/home/alice", "/bin/ash", "staff", NULL);
+	fake_kill(f, 200);
+	fake_kill(f, 201);
+	f->now += 1000;
+	expect(f, &web, "alice", "/home/alice", "/bin/ash", "staff", NULL);
+	fake_free(f);
+}
+
+/*
+ * The pid was reused by a process of another namespace (here: the host's
+ * pid 100 while the identity says web1): its root is not used.
+ */
+static void test_pid_reuse(void **state)
+{
+	struct fake *f = fake_new(NULL, 0);
+	struct shrike_proc_ctx c = ctx(100, f->web1_ns, 1000, 1000, NONE);
+
+	(void)state;
+	expect(f, &c, NULL, NULL, NULL, NULL, NULL);	/* never cloudsdk */
+	fake_free(f);
+}
+
+/* Container files that point out of the container stay inside it. */
+static void test_link_out_of_root(void **state)
+{
+	struct fake *f = fake_new(NULL, 0);
+	struct shrike_proc_ctx c = ctx(300, f->web2_ns, 1000, 1000, NONE);
+	char *target, *link;
+
+	(void)state;
+	target = at(f->dir, "host/etc/passwd");
+	link = at(f->dir, "web2/etc/passwd");
+	assert_int_equal(symlink(target, link), 0);
+	free(link);
+	link = at(f->dir, "web2/etc/group");
+	assert_int_equal(symlink("../../../../../../../../../../host/etc/group", link), 0);
+	expect(f, &c, NULL, NULL, NULL, NULL, NULL);
+	free(target);
+	free(link);
+	fake_free(f);
+}
+
+/* A stopped container's files are dropped; a quiet running one keeps them. */
+static void test_sweep(void **state)
+{
+	struct fake *f = fake_new(NULL, 0);
+	struct shrike_proc_ctx web = ctx(200, f->web1_ns, 1000, 1000, NONE);
+	struct shrike_proc_ctx host = ctx(100, f->host_ns, 0, 0, NONE);
+
+	(void)state;
+	expect(f, &web, "alice", "/home/alice", "/bin/ash", "staff", NULL);
+	expect(f, &host, "root", "/root", "/bin/bash", "root", NULL);
+	assert_int_equal(identity_ns_count(f->ic), 2);
+	/* quiet for longer than idle_ms, but alive: kept */
+	f->now += 3500;
+	expect(f, &host, "root", "/root", "/bin/bash", "root", NULL);
+	assert_int_equal(identity_ns_count(f->ic), 2);
+	/* the container stops */
+	fake_kill(f, 200);
+	fake_kill(f, 201);
+	f->now += 3500;
+	expect(f, &host, "root", "/root", "/bin/bash", "root", NULL);
+	assert_int_equal(identity_ns_count(f->ic), 1);
+	/* its names were dropped with it: nothing left to read them from */
+	expect(f, &web, NULL, NULL, NULL, NULL, NULL);
+	fake_free(f);
+}
+
+/* More namespaces than max_ns: the least recently used is forgotten, and read again when needed. */
+static void test_ns_bound(void **state)
+{
+	struct fake *f = fake_new(NULL, 1);
+	struct shrike_proc_ctx web = ctx(200, f->web1_ns, 1000, 1000, NONE);
+	struct shrike_proc_ctx host = ctx(100, f->host_ns, 1000, 1000, NONE);
+	int i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		expect(f, &web, "alice", "/home/alice", "/bin/ash", "staff", NULL);
+		expect(f, &host, "cloudsdk", "/home/cloudsdk", "/bin/bash", "cloudsdk", NULL);
+		assert_int_equal(identity_ns_count(f->ic), 1);
+	}
+	fake_free(f);
+}
+
+static void test_nothing_to_read(void **state)
+{
+	struct fake *f = fake_new("", 0);
+	struct shrike_proc_ctx web = ctx(200, f->web1_ns, 1000, 1000, NONE);
+	struct shrike_proc_ctx nons = ctx(200, 0, 1000, 1000, NONE);
+	struct identity_names n;
+
+	(void)state;
+	expect(f, &web, NULL, NULL, NULL, NULL, NULL);	/* no /proc: no root */
+	assert_int_equal(identity_lookup(f->ic, &nons, 200, tag++, &n), -ENOENT);
+	assert_null(n.user);
+	assert_int_equal(identity_lookup(NULL, &web, 200, tag++, &n), -ENOENT);
+	assert_int_equal(identity_lookup(f->ic, NULL, 200, tag++, &n), -ENOENT);
+	fake_free(f);
+}
+
+/* ---- the fields -------------------------------------------------------------- */
+
+static void field(const struct sevent *ev, const char *name, const char *want)
+{
+	struct rf_ref ref = { .id = fields_find(name), .index = -1 };
+	struct rf_value v;
+
+	assert_true(ref.id >= 0);
+	fields_extract(ev, &ref, &v);
+	if (!want) {
+		assert_int_equal(v.known, 0);
+		return;
+	}
+	assert_int_equal(v.known, 1);
+	assert_int_equal(v.type, RF_STR);
+	assert_string_equal(v.s, want);
+}
+
+static void test_fields(void **state)
+{
+	struct fake *f = fake_new(NULL, 0);
+	struct identity_config cfg = fake_config(f);
+	struct sevent ev = {
+		.num = 1, .pid = 200, .tid = 200, .has_ctx = 1, .type = SHRIKE_EVT_EXECVE,
+	};
+
+	(void)state;
+	ev.ctx = ctx(200, f->web1_ns, 1001, 1000, NONE);
+	/* before identity_init(): unknown, not a crash */
+	field(&ev, "user.name", NULL);
+	assert_int_equal(identity_init(&cfg), 0);
+	assert_non_null(identity_global());
+	field(&ev, "user.name", "bob");
+	field(&ev, "user.homedir", "/home/bob");
+	field(&ev, "user.shell", "/bin/sh");
+	field(&ev, "group.name", "staff");
+	field(&ev, "user.loginname", NULL);
+	ev.num++;
+	ev.ctx = ctx(100, f->host_ns, 1000, 1000, 1000);
+	ev.pid = ev.tid = 100;
+	field(&ev, "user.name", "cloudsdk");
+	field(&ev, "group.name", "cloudsdk");
+	field(&ev, "user.loginname", "cloudsdk");
+	/* an exiting process: its namespace's other processes are asked */
+	ev.num++;
+	ev.type = SHRIKE_EVT_PROCEXIT;
+	ev.ctx = ctx(201, f->web1_ns, 1000, 1000, 1001);
+	ev.pid = ev.tid = 201;
+	field(&ev, "user.name", "alice");
+	field(&ev, "user.loginname", "bob");
+	/* no identity at all */
+	ev.num++;
+	ev.has_ctx = 0;
+	field(&ev, "user.name", NULL);
+	field(&ev, "group.name", NULL);
+	identity_exit();
+	assert_null(identity_global());
+	fake_free(f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_container_only_uid),
+		cmocka_unit_test(test_same_uid_other_name),
+		cmocka_unit_test(test_unmapped),
+		cmocka_unit_test(test_loginname),
+		cmocka_unit_test(test_rename),
+		cmocka_unit_test(test_same_event),
+		cmocka_unit_test(test_other_live_pid),
+		cmocka_unit_test(test_none_alive_keeps_names),
+		cmocka_unit_test(test_pid_reuse),
+		cmocka_unit_test(test_link_out_of_root),
+		cmocka_unit_test(test_sweep),
+		cmocka_unit_test(test_ns_bound),
+		cmocka_unit_test(test_nothing_to_read),
+		cmocka_unit_test(test_fields),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,339 @@
+/* config.c - typed configuration keys, loaded from YAML with line and column in errors. */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+#include "config.h"
+
+enum ctype { CT_BOOL, CT_UINT, CT_DOUBLE, CT_STR, CT_STRLIST };
+
+struct ckey {
+	const char *name;	/* dotted path */
+	enum ctype type;
+	size_t off;
+	double min, max;	/* numbers only */
+	const char *desc;
+};
+
+#define K(n, t, m, lo, hi, d) { n, t, offsetof(struct config, m), lo, hi, d }
+
+static const struct ckey keys[] = {
+	K("rules_file", CT_STRLIST, rules_files, 0, 0, "rules files, loaded in order"),
+	K("json_output", CT_BOOL, json_output, 0, 0, "JSON (true) or one text line per event/alert"),
+	K("json_include_output_property", CT_BOOL, json_include_output_property, 0, 0,
+	  "include the rendered output line in JSON alerts"),
+	K("priority", CT_STR, priority, 0, 0, "minimum priority of alerts printed"),
+	K("buffer_size", CT_UINT, buffer_size, 262144, 1 << 30, "ring bytes per CPU (power of two)"),
+	K("snaplen", CT_UINT, snaplen, 64, 16383, "bytes kept of a path, argv or buffer"),
+	K("syscall_event_drops.threshold", CT_DOUBLE, drop_threshold, 0, 1,
+	  "fraction of events dropped in an interval that raises the drop alert"),
+	K("syscall_event_drops.interval", CT_UINT, drop_interval, 1, 3600, "seconds between drop checks"),
+	K("stats_interval", CT_UINT, stats_interval, 0, 86400, "seconds between stats lines on stderr, 0: at exit only"),
+	K("stdout_output.enabled", CT_BOOL, stdout_enabled, 0, 0, "print alerts on stdout"),
+	K("file_output.enabled", CT_BOOL, file_enabled, 0, 0, "append alerts to a file"),
+	K("file_output.filename", CT_STR, file_name, 0, 0, "the file (reopened on SIGHUP)"),
+	K("file_output.keep_alive", CT_BOOL, file_keep_alive, 0, 0, "keep the file open between alerts"),
+	K("syslog_output.enabled", CT_BOOL, syslog_enabled, 0, 0, "send alerts to syslog"),
+	K("http_output.enabled", CT_BOOL, http_enabled, 0, 0, "POST each alert as JSON"),
+	K("http_output.url", CT_STR, http_url, 0, 0, "where to POST (falcosidekick-compatible)"),
+	K("http_output.queue_size", CT_UINT, http_queue, 1, 1 << 20, "alerts waiting for delivery at most"),
+	K("http_output.max_retries", CT_UINT, http_retries, 0, 100, "attempts per alert after the first"),
+	K("hostname", CT_STR, hostname, 0, 0, "hostname in alerts (empty: the system's)"),
+};
+
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+static char *xstrdup(const char *s)
+{
+	char *d = strdup(s);
+
+	if (!d) {
+		fprintf(stderr, "shrike: out of memory\n");
+		exit(1);
+	}
+	return d;
+}
+
+static void set_string(char **slot, const char *v)
+{
+	free(*slot);
+	*slot = xstrdup(v);
+}
+
+void config_defaults(struct config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->json_output = 1;
+	c->json_include_output_property = 1;
+	c->priority = xstrdup("debug");
+	c->buffer_size = 8u << 20;
+	c->snaplen = 4096;
+	c->drop_threshold = 0.1;
+	c->drop_interval = 1;
+	c->stdout_enabled = 1;
+	c->file_name = xstrdup("/var/log/shrike/events.json");
+	c->file_keep_alive = 1;
+	c->http_url = xstrdup("http://127.0.0.1:2801/");
+	c->http_queue = 1024;
+	c->http_retries = 3;
+	c->hostname = xstrdup("");
+}
+
+static void clear_rules(struct config *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_rules_files; i++)
+		free(c->rules_files[i]);
+	c->n_rules_files = 0;
+}
+
+void config_free(struct config *c)
+{
+	size_t i;
+
+	clear_rules(c);
+	for (i = 0; i < NKEYS; i++)
+		if (keys[i].type == CT_STR)
+			free(*(char **)((char *)c + keys[i].off));
+	memset(c, 0, sizeof(*c));
+}
+
+static const struct ckey *find_key(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (!strcmp(keys[i].name, name))
+			return &keys[i];
+	return NULL;
+}
+
+static int parse_bool(const char *v, int *out)
+{
+	if (!strcmp(v, "true") || !strcmp(v, "yes") || !strcmp(v, "on") || !strcmp(v, "1"))
+		*out = 1;
+	else if (!strcmp(v, "false") || !strcmp(v, "no") || !strcmp(v, "off") || !strcmp(v, "0"))
+		*out = 0;
+	else
+		return -1;
+	return 0;
+}
+
+/* Set a scalar key from text; msg says why not. */
+static int set_scalar(struct config *c, const struct ckey *k, const char *v, const char **msg)
+{
+	char *slot = (char *)c + k->off;
+	char *end;
+
+	switch (k->type) {
+	case CT_BOOL:
+		if (parse_bool(v, (int *)slot)) {
+			*msg = "expected true or false";
+			return -1;
+		}
+		return 0;
+	case CT_UINT: {
+		unsigned long long n;
+
+		errno = 0;
+		n = strtoull(v, &end, 0);
+		if (errno || end == v || *end || v[0] == '-' || n < k->min || n > k->max) {
+			*msg = "expected a whole number in range";
+			return -1;
+		}
+		*(uint64_t *)slot = n;
+		return 0;
+	}
+	case CT_DOUBLE: {
+		double d;
+
+		errno = 0;
+		d = strtod(v, &end);
+		if (errno || end == v || *end || isnan(d) || d < k->min || d > k->max) {
+			*msg = "expected a number in range";
+			return -1;
+		}
+		*(double *)slot = d;
+		return 0;
+	}
+	case CT_STR:
+		set_string((char **)slot, v);
+		return 0;
+	case CT_STRLIST:
+		clear_rules(c);
+		c->rules_files[c->n_rules_files++] = xstrdup(v);
+		return 0;
+	}
+	*msg = "unsupported type";
+	return -1;
+}
+
+static void errf(char *err, size_t len, const char *path, const yaml_node_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	int w = snprintf(err, len, "%s:%zu:%zu: ", path, n ? n->start_mark.line + 1 : 0,
+			 n ? n->start_mark.column + 1 : 0);
+
+	va_start(ap, fmt);
+	if (w >= 0 && (size_t)w < len)
+		vsnprintf(err + w, len - (size_t)w, fmt, ap);
+	va_end(ap);
+}
+
+static int load_list(struct config *c, yaml_document_t *doc, yaml_node_t *n, const char *path,
+		     char *err, size_t errlen)
+{
+	yaml_node_item_t *it;
+
+	if (n->type == YAML_SCALAR_NODE) {
+		const char *msg = NULL;
+
+		return set_scalar(c, find_key("rules_file"), (const char *)n->data.scalar.value, &msg);
+	}
+	if (n->type != YAML_SEQUENCE_NODE) {
+		errf(err, errlen, path, n, "rules_file: expected a list of files");
+		return -1;
+	}
+	clear_rules(c);
+	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+		yaml_node_t *item = yaml_document_get_node(doc, *it);
+
+		if (!item || item->type != YAML_SCALAR_NODE) {
+			errf(err, errlen, path, item, "rules_file: expected a file name");
+			return -1;
+		}
+		if (c->n_rules_files == CONFIG_MAX_RULES_FILES) {
+			errf(err, errlen, path, item, "rules_file: more than %d files", CONFIG_MAX_RULES_FILES);
+			return -1;
+		}
+		c->rules_files[c->n_rules_files++] = xstrdup((const char *)item->data.scalar.value);
+	}
+	return 0;
+}
+
+static int load_mapping(struct config *c, yaml_document_t *doc, yaml_node_t *map, const char *prefix,
+			const char *path, char *err, size_t errlen)
+{
+	yaml_node_pair_t *p;
+
+	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+		yaml_node_t *kn = yaml_document_get_node(doc, p->key);
+		yaml_node_t *vn = yaml_document_get_node(doc, p->value);
+		const struct ckey *k;
+		char name[256];
+		const char *msg = NULL;
+
+		if (!kn || !vn || kn->type != YAML_SCALAR_NODE) {
+			errf(err, errlen, path, kn, "expected a key");
+			return -1;
+		}
+		if ((size_t)snprintf(name, sizeof(name), "%s%s%s", prefix, *prefix ? "." : "",
+				     (const char *)kn->data.scalar.value) >= sizeof(name)) {
+			errf(err, errlen, path, kn, "key too long");
+			return -1;
+		}
+		k = find_key(name);
+		if (vn->type == YAML_MAPPING_NODE && !k) {
+			if (load_mapping(c, doc, vn, name, path, err, errlen))
+				return -1;
+			continue;
+		}
+		if (!k) {
+			errf(err, errlen, path, kn, "unknown key '%s'", name);
+			return -1;
+		}
+		if (k->type == CT_STRLIST) {
+			if (load_list(c, doc, vn, path, err, errlen))
+				return -1;
+			continue;
+		}
+		if (vn->type != YAML_SCALAR_NODE) {
+			errf(err, errlen, path, vn, "%s: expected a single value", name);
+			return -1;
+		}
+		if (set_scalar(c, k, (const char *)vn->data.scalar.value, &msg)) {
+			errf(err, errlen, path, vn, "%s: %s, not '%s'", name, msg, vn->data.scalar.value);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int config_load_file(struct config *c, const char *path, char *err, size_t errlen)
+{
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	yaml_node_t *root;
+	FILE *f = fopen(path, "r");
+	int ret = -1;
+
+	if (!f) {
+		snprintf(err, errlen, "cannot open configuration '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_file(&parser, f);
+	if (!yaml_parser_load(&parser, &doc)) {
+		snprintf(err, errlen, "%s:%zu:%zu: %s", path, parser.problem_mark.line + 1,
+			 parser.problem_mark.column + 1, parser.problem ? parser.problem : "invalid YAML");
+		goto out_parser;
+	}
+	root = yaml_document_get_root_node(&doc);
+	if (!root)
+		ret = 0;	/* an empty file keeps the defaults */
+	else if (root->type != YAML_MAPPING_NODE)
+		errf(err, errlen, path, root, "expected a mapping of keys");
+	else
+		ret = load_mapping(c, &doc, root, "", path, err, errlen);
+	yaml_document_delete(&doc);
+out_parser:
+	yaml_parser_delete(&parser);
+	fclose(f);
+	return ret;
+}
+
+int config_set(struct config *c, const char *keyval, char *err, size_t errlen)
+{
+	const char *eq = strchr(keyval, '=');
+	const struct ckey *k;
+	const char *msg = NULL;
+	char name[256];
+
+	if (!eq || eq == keyval || (size_t)(eq - keyval) >= sizeof(name)) {
+		snprintf(err, errlen, "-o expects KEY=VALUE, not '%s'", keyval);
+		return -1;
+	}
+	memcpy(name, keyval, (size_t)(eq - keyval));
+	name[eq - keyval] = '\0';
+	k = find_key(name);
+	if (!k) {
+		snprintf(err, errlen, "-o: unknown key '%s'", name);
+		return -1;
+	}
+	if (k->type == CT_STRLIST) {
+		/* -o rules_file=x adds a file */
+		if (c->n_rules_files == CONFIG_MAX_RULES_FILES) {
+			snprintf(err, errlen, "-o: too many rules files");
+			return -1;
+		}
+		c->rules_files[c->n_rules_files++] = xstrdup(eq + 1);
+		return 0;
+	}
+	if (set_scalar(c, k, eq + 1, &msg)) {
+		snprintf(err, errlen, "-o %s: %s, not '%s'", name, msg, eq + 1);
+		return -1;
+	}
+	return 0;
+}
+
+void config_describe(FILE *out)
+{
+	size_t i;
+
+	for (i = 0; i < NKEYS; i++)
+		fprintf(out, "  %-34s %s\n", keys[i].name, keys[i].desc);
+}

@@ -1,0 +1,48 @@
+/* config.h - the daemon's configuration: YAML file, built-in defaults, -o overrides. */
+#ifndef SHRIKE_CONFIG_H
+#define SHRIKE_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define CONFIG_DEFAULT_FILE "/etc/shrike/shrike.yaml"
+#define CONFIG_MAX_RULES_FILES 64
+
+struct config {
+	char *rules_files[CONFIG_MAX_RULES_FILES];
+	size_t n_rules_files;
+	int json_output;		/* 0: one readable text line per event/alert */
+	int json_include_output_property;
+	char *priority;			/* minimum priority of alerts printed */
+	uint64_t buffer_size;		/* ring bytes per CPU for the module (checked) */
+	uint64_t snaplen;		/* bytes kept of strings and argv */
+	double drop_threshold;		/* fraction dropped in an interval that raises the drop alert */
+	uint64_t drop_interval;		/* seconds between drop checks */
+	uint64_t stats_interval;	/* seconds between stats lines, 0: only at exit */
+	int stdout_enabled;
+	int file_enabled;
+	char *file_name;
+	int file_keep_alive;
+	int syslog_enabled;
+	int http_enabled;
+	char *http_url;
+	uint64_t http_queue;		/* alerts waiting for delivery at most */
+	uint64_t http_retries;
+	char *hostname;			/* empty: gethostname() */
+};
+
+/* Built-in defaults. */
+void config_defaults(struct config *c);
+void config_free(struct config *c);
+/*
+ * Load a YAML file over c. Errors are written to err as
+ * "file:line:col: message"; returns 0 or -1.
+ */
+int config_load_file(struct config *c, const char *path, char *err, size_t errlen);
+/* Apply one -o key=value (dotted keys, e.g. syscall_event_drops.threshold=0.2). */
+int config_set(struct config *c, const char *keyval, char *err, size_t errlen);
+/* Print every key with its current value (for --help / docs). */
+void config_describe(FILE *out);
+
+#endif /* SHRIKE_CONFIG_H */
