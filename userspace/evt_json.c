@@ -49,7 +49,29 @@ static void add_args(cJSON *obj, const struct sevent *ev)
 	}
 }
 
-int evt_json_print(FILE *out, const struct sevent *ev)
+/* <NA> for unknown values, as Falco's text output */
+static void print_text(FILE *out, cJSON *obj)
+{
+	cJSON *it;
+	int first = 1;
+
+	cJSON_ArrayForEach(it, obj) {
+		if (!first)
+			fputc(' ', out);
+		first = 0;
+		if (cJSON_IsNull(it))
+			fprintf(out, "%s=<NA>", it->string);
+		else if (cJSON_IsString(it))
+			fprintf(out, "%s=%s", it->string, it->valuestring);
+		else if (cJSON_IsBool(it))
+			fprintf(out, "%s=%s", it->string, cJSON_IsTrue(it) ? "true" : "false");
+		else
+			fprintf(out, "%s=%.0f", it->string, it->valuedouble);
+	}
+	fputc('\n', out);
+}
+
+int evt_json_print(FILE *out, const struct sevent *ev, int json)
 {
 	size_t n, i;
 	const struct field_def *t = fields_table(&n);
@@ -70,6 +92,11 @@ int evt_json_print(FILE *out, const struct sevent *ev)
 		cJSON_AddItemToObject(obj, t[i].name, value_json(&v));
 	}
 	add_args(obj, ev);
+	if (!json) {
+		print_text(out, obj);
+		cJSON_Delete(obj);
+		return 0;
+	}
 	text = cJSON_PrintUnformatted(obj);
 	cJSON_Delete(obj);
 	if (!text)

@@ -5,7 +5,10 @@
 #include <stdio.h>
 #include "event.h"
 
-/* Print ev as one line of JSON to out. Returns 0 or -1 on allocation failure. */
-int evt_json_print(FILE *out, const struct sevent *ev);
+/*
+ * Print ev as one line to out: a flat JSON object, or with json 0 a
+ * readable "field=value" line. Returns 0 or -1 on allocation failure.
+ */
+int evt_json_print(FILE *out, const struct sevent *ev, int json);
 
 #endif /* SHRIKE_EVT_JSON_H */

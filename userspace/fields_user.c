@@ -3,6 +3,7 @@
 #include "fields_impl.h"
 #include "identity.h"
 #include "proctab.h"
+#include "side.h"
 
 /*
  * One lookup per event (the identity module reuses it for the same evt.num),
@@ -28,6 +29,10 @@ void f_user_name(const struct sevent *ev, const struct rf_ref *r, struct rf_valu
 	struct identity_names n;
 
 	(void)r;
+	if (side_replaying) {
+		set_str(o, side_replay_get(ev, SIDE_USER_NAME));
+		return;
+	}
 	names_of(ev, &n);
 	set_str(o, n.user);
 }
@@ -37,6 +42,10 @@ void f_user_homedir(const struct sevent *ev, const struct rf_ref *r, struct rf_v
 	struct identity_names n;
 
 	(void)r;
+	if (side_replaying) {
+		set_str(o, side_replay_get(ev, SIDE_USER_HOMEDIR));
+		return;
+	}
 	names_of(ev, &n);
 	set_str(o, n.home);
 }
@@ -46,6 +55,10 @@ void f_user_shell(const struct sevent *ev, const struct rf_ref *r, struct rf_val
 	struct identity_names n;
 
 	(void)r;
+	if (side_replaying) {
+		set_str(o, side_replay_get(ev, SIDE_USER_SHELL));
+		return;
+	}
 	names_of(ev, &n);
 	set_str(o, n.shell);
 }
@@ -55,6 +68,10 @@ void f_user_loginname(const struct sevent *ev, const struct rf_ref *r, struct rf
 	struct identity_names n;
 
 	(void)r;
+	if (side_replaying) {
+		set_str(o, side_replay_get(ev, SIDE_USER_LOGINNAME));
+		return;
+	}
 	names_of(ev, &n);
 	set_str(o, n.login);
 }
@@ -64,6 +81,10 @@ void f_group_name(const struct sevent *ev, const struct rf_ref *r, struct rf_val
 	struct identity_names n;
 
 	(void)r;
+	if (side_replaying) {
+		set_str(o, side_replay_get(ev, SIDE_GROUP_NAME));
+		return;
+	}
 	names_of(ev, &n);
 	set_str(o, n.group);
 }
@@ -76,9 +97,15 @@ static const struct container *container_ev(const struct sevent *ev)
 /* container.id is the name too: LXC has no other id, and "host" for the host */
 void f_container_id(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
 {
-	const struct container *c = container_ev(ev);
+	const struct container *c;
 
 	(void)r;
+	if (side_replaying) {
+		/* id and name are the same for LXC and the host */
+		set_str(o, side_replay_get(ev, SIDE_CONTAINER_NAME));
+		return;
+	}
+	c = container_ev(ev);
 	set_str(o, c ? c->name : NULL);
 }
 
@@ -89,8 +116,13 @@ void f_container_name(const struct sevent *ev, const struct rf_ref *r, struct rf
 
 void f_container_type(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
 {
-	const struct container *c = container_ev(ev);
+	const struct container *c;
 
 	(void)r;
+	if (side_replaying) {
+		set_str(o, side_replay_get(ev, SIDE_CONTAINER_TYPE));
+		return;
+	}
+	c = container_ev(ev);
 	set_str(o, c ? c->type_name : NULL);
 }

@@ -1,50 +1,47 @@
-/* main.c - the shrike daemon: options, then open → configure → scan → loop → report. */
+/* main.c - the shrike daemon: options, then configure → load rules → open → scan → loop → report. */
 #include <errno.h>
 #include <getopt.h>
-#include <inttypes.h>
-#include <poll.h>
+#include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <asm/unistd.h>
-#include "event.h"
-#include "evt_json.h"
-#include "fields.h"
-#include "log.h"
 #include "container.h"
+#include "daemon.h"
+#include "fields.h"
 #include "identity.h"
-#include "pipeline.h"
+#include "live.h"
+#include "log.h"
+#include "output.h"
+#include "replay.h"
 #include "ring.h"
-#include "shrike_events.h"
-
-/* Events younger than this wait, so that a slower CPU's older events can
- * still be merged before them: output stays in timestamp order.
- */
-#define MERGE_DELAY_NS	(5 * 1000 * 1000ULL)
+#include "rule_engine.h"
 
 struct env {
 	const char *device;
-	int all_events;		/* -A */
-	double max_seconds;	/* -M, 0 = forever */
+	const char *replay_file;	/* -e */
+	const char *capture_file;	/* -w */
+	const char *validate[CONFIG_MAX_RULES_FILES];	/* -V */
+	size_t n_validate;
+	const char *rules[CONFIG_MAX_RULES_FILES];	/* -r */
+	size_t n_rules;
+	int list_rules;			/* -L */
+	int list_fields;		/* --list */
+	double max_seconds;		/* -M */
 };
 
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig)
+static void on_stop(int sig)
 {
 	(void)sig;
-	stop_requested = 1;
+	live_stop = 1;
 }
 
-static uint64_t clock_ns(clockid_t id)
+static void on_hup(int sig)
 {
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	(void)sig;
+	live_hup = 1;
 }
 
 static void usage(FILE *out)
@@ -52,31 +49,77 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: shrike [options]\n"
 		"\n"
-		"Runtime security monitor for LXC hosts: reads syscall events from the\n"
-		"shrike kernel module and prints them as JSON on stdout.\n"
+		"Runtime security monitor for LXC hosts: reads syscall events from the shrike\n"
+		"kernel module (or a capture file), enriches them with the process, its LXC\n"
+		"container and its container-local user, evaluates Falco-style rules and\n"
+		"prints JSON alerts on stdout.\n"
 		"\n"
-		"  -A              print every enriched event as one JSON object per line\n"
+		"  -r FILE         load a rules file (repeatable; default: the shipped rules)\n"
+		"  -c FILE         configuration YAML (default " CONFIG_DEFAULT_FILE " if present)\n"
+		"  -o KEY=VALUE    override one configuration key (see below)\n"
+		"  -e FILE         read events from a capture file instead of the kernel module\n"
+		"  -w FILE         also write every captured raw event to a capture file\n"
+		"  -A              print every enriched event as JSON (alerts too)\n"
 		"  -M SECONDS      stop after this many seconds\n"
+		"  -V FILE         validate a rules file and exit (repeatable)\n"
+		"  -L              list the loaded rules and exit\n"
+		"      --list      list every supported field and exit\n"
 		"  -D DEVICE       read from DEVICE instead of " SHRIKE_DEVICE "\n"
 		"  -h, --help      show this help\n"
-		"      --version   show the version\n");
+		"      --version   show the version\n"
+		"\n"
+		"Exit status: 0 success, 1 runtime failure, 2 bad usage, configuration or rules.\n"
+		"Signals: SIGINT/SIGTERM stop (stats on stderr), SIGHUP reloads rules and configuration.\n"
+		"\n"
+		"Configuration keys:\n");
+	config_describe(out);
 }
 
-static int parse_args(int argc, char **argv, struct env *env)
+static int add_arg(const char **list, size_t *n, const char *v, const char *opt)
+{
+	if (*n == CONFIG_MAX_RULES_FILES) {
+		log_error("too many %s options", opt);
+		return -1;
+	}
+	list[(*n)++] = v;
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct env *env, struct daemon *d)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'v' },
+		{ "list", no_argument, NULL, 'l' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
 	int c;
 
 	env->device = SHRIKE_DEVICE;
-	while ((c = getopt_long(argc, argv, "AM:D:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:c:o:e:w:AM:V:LD:h", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'r':
+			if (add_arg(env->rules, &env->n_rules, optarg, "-r"))
+				return 2;
+			break;
+		case 'c':
+			d->config_path = optarg;
+			break;
+		case 'o':
+			d->overrides = realloc(d->overrides, (d->n_overrides + 1) * sizeof(char *));
+			if (!d->overrides)
+				return 1;
+			d->overrides[d->n_overrides++] = optarg;
+			break;
+		case 'e':
+			env->replay_file = optarg;
+			break;
+		case 'w':
+			env->capture_file = optarg;
+			break;
 		case 'A':
-			env->all_events = 1;
+			d->all_events = 1;
 			break;
 		case 'M':
 			errno = 0;
@@ -86,6 +129,16 @@ static int parse_args(int argc, char **argv, struct env *env)
 				return 2;
 			}
 			break;
+		case 'V':
+			if (add_arg(env->validate, &env->n_validate, optarg, "-V"))
+				return 2;
+			break;
+		case 'L':
+			env->list_rules = 1;
+			break;
+		case 'l':
+			env->list_fields = 1;
+			break;
 		case 'D':
 			env->device = optarg;
 			break;
@@ -93,7 +146,8 @@ static int parse_args(int argc, char **argv, struct env *env)
 			usage(stdout);
 			exit(0);
 		case 'v':
-			printf("shrike %s (abi %d)\n", SHRIKE_VERSION, SHRIKE_ABI_VERSION);
+			printf("shrike %s (abi %d, rules engine %s)\n", SHRIKE_VERSION, SHRIKE_ABI_VERSION,
+			       RULE_ENGINE_VERSION);
 			exit(0);
 		default:
 			usage(stderr);
@@ -107,132 +161,222 @@ static int parse_args(int argc, char **argv, struct env *env)
 	return 0;
 }
 
-static void set_mask_bit(struct shrike_syscall_mask *m, unsigned int nr)
+/* The shipped rules: installed, or next to the binary in a build tree. */
+static char *default_rules(void)
 {
-	m->bits[nr / 64] |= 1ull << (nr % 64);
-}
-
-/* The syscalls the daemon needs: every one it can decode, for now. */
-static int configure(struct ring_reader *r)
-{
-	struct shrike_syscall_mask m = { { 0 } };
+	static const char *const fixed[] = { "/etc/shrike/shrike_rules.yaml",
+					     "/usr/share/shrike/shrike_rules.yaml" };
+	char exe[4096], *p = NULL;
+	ssize_t n;
 	size_t i;
 
-	for (i = 0; i < SHRIKE_N_EVENT_SPECS; i++) {
-		int nr = shrike_event_specs[i].nr;
+	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		if (access(fixed[i], R_OK) == 0)
+			return strdup(fixed[i]);
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	if (asprintf(&p, "%s/../rules/shrike_rules.yaml", dirname(exe)) < 0)
+		return NULL;
+	if (access(p, R_OK) == 0)
+		return p;
+	free(p);
+	return NULL;
+}
 
-		if (nr >= 0 && nr < SHRIKE_MAX_SYSCALLS)
-			set_mask_bit(&m, (unsigned int)nr);
-	}
-	if (ring_reader_set_mask(r, &m) < 0) {
-		log_error("cannot select syscalls: %s", strerror(errno));
-		return -1;
+static int choose_rules(struct daemon *d, const struct env *env)
+{
+	size_t i;
+
+	if (env->n_rules) {
+		for (i = 0; i < d->cfg.n_rules_files; i++)
+			free(d->cfg.rules_files[i]);
+		d->cfg.n_rules_files = 0;
+		for (i = 0; i < env->n_rules; i++)
+			d->cfg.rules_files[d->cfg.n_rules_files++] = strdup(env->rules[i]);
+	} else if (d->cfg.n_rules_files == 0) {
+		char *def = default_rules();
+
+		if (!def) {
+			log_warn("no rules file found; only -A output will be produced");
+			return 0;
+		}
+		d->cfg.rules_files[d->cfg.n_rules_files++] = def;
 	}
 	return 0;
 }
 
-static void print_event(struct pipeline *pl, struct sevent *ev)
+static void list_fields(void)
 {
-	const struct env *env = pl->sink_ctx;
+	static const char *const type_names[] = { "string", "int64", "uint64", "bool", "ipaddr",
+						  "port", "abstime", "reltime" };
+	size_t n, i;
+	const struct field_def *t = fields_table(&n);
 
-	if (env->all_events)
-		evt_json_print(stdout, ev);
-}
+	for (i = 0; i < n; i++) {
+		char name[64];
 
-/* Read until asked to stop or out of time; drain what is left at the end. */
-static int run(const struct env *env, struct ring_reader *r, struct pipeline *pl)
-{
-	uint64_t deadline = env->max_seconds > 0 ?
-		clock_ns(CLOCK_BOOTTIME) + (uint64_t)(env->max_seconds * 1e9) : 0;
-	int draining = 0;
-
-	for (;;) {
-		uint64_t now = clock_ns(CLOCK_BOOTTIME);
-		const struct shrike_evt_hdr *rec;
-		uint64_t pending, limit;
-		struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
-		int timeout_ms = 100;
-		uint32_t cpu;
-
-		if (stop_requested || (deadline && now >= deadline))
-			draining = 1;
-		pending = ring_reader_refresh(r);
-		limit = draining ? UINT64_MAX : now - MERGE_DELAY_NS;
-		while ((rec = ring_reader_next(r, limit, &cpu)))
-			pipeline_feed(pl, rec, rec->len, cpu);
-		fflush(stdout);
-		if (ring_reader_release(r) < 0)
-			return -1;
-		if (draining)
-			return 0;
-		if (pending)
-			timeout_ms = 5;	/* young events are waiting for their merge delay */
-		else if (deadline && (deadline - now) / 1000000 < (uint64_t)timeout_ms)
-			timeout_ms = (int)((deadline - now) / 1000000) + 1;
-		if (poll(&pfd, 1, timeout_ms) < 0 && errno != EINTR) {
-			log_error("poll failed: %s", strerror(errno));
-			return -1;
-		}
+		if (t[i].flags & FIELD_F_KEY)
+			snprintf(name, sizeof(name), "%s.NAME, %s[N]", t[i].name, t[i].name);
+		else if (t[i].flags & FIELD_F_INDEX)
+			snprintf(name, sizeof(name), "%s[N]", t[i].name);
+		else
+			snprintf(name, sizeof(name), "%s", t[i].name);
+		printf("%-28s %-8s %s\n", name, type_names[t[i].type], t[i].desc);
 	}
 }
 
-static void report_stats(struct ring_reader *r, const struct pipeline_stats *st)
+static void list_rules(struct rule_engine *eng)
 {
-	struct shrike_counters c = { 0 };
+	size_t i, k;
 
-	ring_reader_counters(r, &c);
-	fprintf(stderr,
-		"shrike: stats: events=%" PRIu64 " seen=%llu dropped_full=%llu "
-		"unreadable_args=%llu dropped_nested=%llu bad_records=%" PRIu64
-		" enter_missing=%" PRIu64 "\n",
-		st->events, (unsigned long long)c.n_seen, (unsigned long long)c.n_drop_full,
-		(unsigned long long)c.n_fault, (unsigned long long)c.n_drop_nested,
-		st->bad_records + r->corrupt, st->enter_missing);
+	for (i = 0; i < rule_engine_rule_count(eng); i++) {
+		struct rule_info ri;
+
+		rule_get_info(rule_engine_rule_at(eng, i), &ri);
+		printf("%s\t%s\t%s%s%s\t[", ri.name, rule_priority_name(ri.priority),
+		       ri.active ? "active" : ri.enabled ? "inactive" : "disabled",
+		       ri.skip_reason ? ": " : "", ri.skip_reason ? ri.skip_reason : "");
+		for (k = 0; k < ri.ntags; k++)
+			printf("%s%s", k ? "," : "", ri.tags[k]);
+		printf("]\n");
+	}
+	for (i = 0; i < rule_engine_plugin_req_count(eng); i++) {
+		const char *name, *version;
+
+		if (rule_engine_plugin_req(eng, i, &name, &version) == 0)
+			printf("# required plugin %s %s (plugins are not supported; accepted)\n", name, version);
+	}
 }
 
-int main(int argc, char **argv)
+/* -V: load each file on its own, print every diagnostic; 0 or 2. */
+static int validate(const struct env *env)
 {
-	struct env env = { 0 };
-	struct ring_reader reader = { .fd = -1 };
-	struct pipeline pl;
-	struct sigaction sa = { .sa_handler = on_signal };
-	char err[256];
-	int ret, n;
+	int bad = 0;
+	size_t i;
 
-	ret = parse_args(argc, argv, &env);
-	if (ret)
-		return ret;
-	ret = 1;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	fields_boot_offset_ns = (int64_t)(clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME));
+	for (i = 0; i < env->n_validate; i++) {
+		struct rule_engine *eng = rule_engine_new(&fields_rule_ops);
+		struct rule_diag diag;
+		size_t k, active = 0;
+		int err;
+
+		rule_diag_init(&diag);
+		err = rule_engine_load_file(eng, env->validate[i], &diag) < 0 ||
+		      rule_engine_compile(eng, &diag) < 0;
+		rule_diag_print(&diag, stderr);
+		for (k = 0; k < rule_engine_rule_count(eng); k++) {
+			struct rule_info ri;
+
+			rule_get_info(rule_engine_rule_at(eng, k), &ri);
+			active += ri.active != 0;
+		}
+		printf("%s: %s (%zu rules, %zu active, %zu errors, %zu warnings)\n", env->validate[i],
+		       err ? "invalid" : "ok", rule_engine_rule_count(eng), active, diag.errors, diag.warnings);
+		bad |= err;
+		rule_diag_free(&diag);
+		rule_engine_free(eng);
+	}
+	return bad ? 2 : 0;
+}
+
+static void write_snapshot(void *arg, struct proc *p)
+{
+	capture_write_proc(arg, p);
+}
+
+static int run_live(struct daemon *d, const struct env *env)
+{
+	struct ring_reader reader = { .fd = -1 };
+	char err[256];
+	int n, ret = 1;
 
 	/* Rings first, then the /proc scan: a process born in between shows up
 	 * in both, and the event wins; none falls in a gap.
 	 */
-	if (ring_reader_open(&reader, env.device, err, sizeof(err)) < 0) {
+	if (ring_reader_open(&reader, env->device, err, sizeof(err)) < 0) {
 		log_error("%s", err);
 		return 1;
 	}
-	if (configure(&reader) < 0)
-		goto out_close;
-	if (pipeline_init(&pl, print_event, &env) < 0 ||
-	    container_init(NULL) < 0 || identity_init(NULL) < 0) {
+	if (env->capture_file) {
+		if (capture_open_write(&d->cap, env->capture_file, fields_boot_offset_ns,
+				       reader.info.ncpus, reader.info.snaplen, err, sizeof(err)) < 0) {
+			log_error("%s", err);
+			goto out_close;
+		}
+		d->capturing = 1;
+	}
+	if (container_init(NULL) < 0 || identity_init(NULL) < 0) {
 		log_error("out of memory");
 		goto out_close;
 	}
-	n = proctab_scan(&pl.procs, "/proc");
+	n = proctab_scan(&d->pl.procs, "/proc");
 	/* place the scanned processes while they are still alive */
-	container_scan(container_global(), &pl.procs);
-	identity_scan(identity_global(), &pl.procs);
+	container_scan(container_global(), &d->pl.procs);
+	identity_scan(identity_global(), &d->pl.procs);
+	if (d->capturing)
+		proctab_foreach(&d->pl.procs, write_snapshot, &d->cap);
 	log_info("running: %u cpus, %d processes found in /proc", reader.info.ncpus, n);
-	if (run(&env, &reader, &pl) == 0)
+	if (live_run(d, &reader, env->max_seconds) == 0)
 		ret = 0;
-	report_stats(&reader, &pl.st);
+	live_report_stats(d, &reader, "stats");
 	identity_exit();
 	container_exit();
-	pipeline_free(&pl);
 out_close:
+	if (d->capturing && capture_close_write(&d->cap) < 0)
+		ret = 1;
 	ring_reader_close(&reader);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	struct daemon d = { 0 };
+	struct env env = { 0 };
+	struct sigaction stop = { .sa_handler = on_stop }, hup = { .sa_handler = on_hup };
+	struct timespec rt, bt;
+	int ret;
+
+	ret = parse_args(argc, argv, &env, &d);
+	if (ret)
+		return ret;
+	if (env.list_fields) {
+		list_fields();
+		return 0;
+	}
+	if (env.n_validate)
+		return validate(&env);
+	if (!d.config_path && access(CONFIG_DEFAULT_FILE, F_OK) == 0)
+		d.config_path = CONFIG_DEFAULT_FILE;
+	if (daemon_load_config(&d) < 0 || choose_rules(&d, &env) < 0)
+		return 2;
+	if (d.cfg.n_rules_files && !(d.rules = daemon_load_rules(&d, 0)))
+		return 2;
+	if (env.list_rules) {
+		if (d.rules)
+			list_rules(d.rules);
+		return 0;
+	}
+	d.out = outputs_open(&d.cfg);
+	if (!d.out || pipeline_init(&d.pl, daemon_on_event, &d) < 0)
+		return 1;
+	d.capturing = 0;
+	sigaction(SIGINT, &stop, NULL);
+	sigaction(SIGTERM, &stop, NULL);
+	sigaction(SIGHUP, &hup, NULL);
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_BOOTTIME, &bt);
+	fields_boot_offset_ns = ((int64_t)rt.tv_sec - bt.tv_sec) * 1000000000ll + (rt.tv_nsec - bt.tv_nsec);
+
+	if (env.replay_file)
+		ret = replay_run(&d, env.replay_file);
+	else
+		ret = run_live(&d, &env);
+	pipeline_free(&d.pl);
+	outputs_close(d.out);
+	rule_engine_free(d.rules);
+	config_free(&d.cfg);
+	free(d.overrides);
 	return ret;
 }

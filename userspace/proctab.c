@@ -268,7 +268,7 @@ void proctab_enrich(struct proctab *pt, struct sevent *ev)
 		break;
 	}
 	ev->proc = proctab_get(pt, ev->pid);
-	if (!ev->proc) {
+	if (!ev->proc && !pt->no_procfs) {
 		/* started before us and not in the scan (or the table was full):
 		 * ask /proc while the process may still be there
 		 */
@@ -285,6 +285,35 @@ void proctab_after(struct proctab *pt, const struct sevent *ev)
 	if (ev->type == SHRIKE_EVT_PROCEXIT &&
 	    (sparam_u64(&ev->params[SHRIKE_P_EXIT_FLAGS]) & SHRIKE_EXIT_GROUP_DEAD))
 		proctab_remove(pt, ev->pid);
+}
+
+void proctab_insert(struct proctab *pt, struct proc *p)
+{
+	size_t b;
+
+	proctab_remove(pt, p->pid);
+	if (pt->count >= pt->max) {
+		proc_free(p);
+		return;
+	}
+	b = bucket_of(pt, p->pid);
+	p->hnext = pt->buckets[b];
+	pt->buckets[b] = p;
+	pt->count++;
+}
+
+void proctab_foreach(struct proctab *pt, void (*fn)(void *arg, struct proc *p), void *arg)
+{
+	size_t i;
+
+	for (i = 0; i < pt->nbuckets; i++) {
+		struct proc *p, *next;
+
+		for (p = pt->buckets[i]; p; p = next) {
+			next = p->hnext;
+			fn(arg, p);
+		}
+	}
 }
 
 int proctab_scan(struct proctab *pt, const char *procdir)

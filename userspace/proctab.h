@@ -16,6 +16,7 @@ struct proc {
 	char *args;		/* argv as NUL-separated strings, argv[0] included */
 	size_t args_len;
 	struct shrike_proc_ctx ctx;	/* identity as of the last exec/fork/scan */
+	uint64_t side_hash;	/* side.c: the side values last written to a capture */
 	int has_ctx;
 	/* container.c's memo: the container found for these cgroup ids (cont_gen 0: none yet) */
 	uint64_t cont_cgroup_id, cont_cgroup1_id;
@@ -29,6 +30,7 @@ struct proctab {
 	size_t nbuckets;
 	size_t count;
 	size_t max;		/* bound: oldest insertions are refused past it */
+	int no_procfs;		/* replaying: never ask this machine's /proc */
 };
 
 int proctab_init(struct proctab *pt, size_t max);
@@ -38,6 +40,10 @@ struct proc *proctab_get(struct proctab *pt, uint32_t pid);
 void proctab_enrich(struct proctab *pt, struct sevent *ev);
 /* After the event was reported: drop processes that exited. */
 void proctab_after(struct proctab *pt, const struct sevent *ev);
+/* Add a complete entry (from a capture's snapshot), replacing its pid; takes p. */
+void proctab_insert(struct proctab *pt, struct proc *p);
+/* Call fn for every entry. */
+void proctab_foreach(struct proctab *pt, void (*fn)(void *arg, struct proc *p), void *arg);
 /* Build entries for processes already running, from a /proc directory. */
 int proctab_scan(struct proctab *pt, const char *procdir);
 

@@ -8,6 +8,7 @@
 . tests/e2e/lib/lxc.sh
 
 tmp=$(mktemp -d)
+chmod 777 "$tmp"	# the uid 1000 command writes its pid here
 
 shrike_load && tap_ok "insmod shrike.ko" || tap_fail "insmod shrike.ko"
 tap_is "$(dmesg | grep -c 'shrike: loaded, abi 1')" 1 "the module announces itself once in dmesg"
@@ -47,6 +48,7 @@ done
 wait $workers	# not a bare wait: the daemon runs in the background too
 # Inside the containers, as uid 1000
 lxc-attach -n t10-web -u 1000 -g 1000 -- /bin/echo marker-t10-web >/dev/null
+web_uid=$(lxc-attach -n t10-web -u 1000 -g 1000 -- id -u)
 lxc-attach -n t10-db -u 1000 -g 1000 -- /bin/echo marker-t10-db >/dev/null
 sleep 0.5
 shrike_stop
@@ -56,19 +58,19 @@ grep -q 'shrike: stats: events=' "$SHRIKE_ERR" && tap_ok "the daemon prints its 
 
 f=$tmp/ev.json
 tap_is "$(ev "$f" bad)" 0 "every output line is a JSON object"
-tap_is "$(ev "$f" count evt.type=execve proc.pid="$p1")" 1 "the root command appears exactly once"
-tap_is "$(ev "$f" get proc.cmdline evt.type=execve proc.pid="$p1")" "true marker-one two words" "its proc.cmdline"
-tap_is "$(ev "$f" get proc.name evt.type=execve proc.pid="$p1")" "true" "its proc.name"
-tap_is "$(ev "$f" get proc.exepath evt.type=execve proc.pid="$p1")" "$(readlink -f /bin/true)" "its proc.exepath"
-tap_is "$(ev "$f" get proc.ppid evt.type=execve proc.pid="$p1")" "$$" "its proc.ppid is this shell"
-tap_is "$(ev "$f" get evt.res evt.type=execve proc.pid="$p1")" 0 "its evt.res"
-tap_is "$(ev "$f" get user.uid evt.type=execve proc.pid="$p1")" 0 "its user.uid"
-tap_is "$(ev "$f" get user.loginuid evt.type=execve proc.pid="$p1")" -1 "its user.loginuid is -1 (unset)"
-tap_is "$(ev "$f" get proc.cmdline evt.type=execve proc.pid="$p2")" "true marker-two" "the uid 1000 command appears once"
-tap_is "$(ev "$f" get user.uid evt.type=execve proc.pid="$p2")" 1000 "its user.uid"
-tap_is "$(ev "$f" get user.host_uid evt.type=execve proc.pid="$p2")" 1000 "its user.host_uid"
-tap_is "$(ev "$f" get group.gid evt.type=execve proc.pid="$p2")" 1000 "its group.gid"
-tap_is "$(ev "$f" get user.loginuid evt.type=execve proc.pid="$p2")" 1000 "its user.loginuid"
+tap_is "$(ev "$f" count evt.type=execve proc.pid="$p1" proc.name=true)" 1 "the root command appears exactly once"
+tap_is "$(ev "$f" get proc.cmdline evt.type=execve proc.pid="$p1" proc.name=true)" "true marker-one two words" "its proc.cmdline"
+tap_is "$(ev "$f" get proc.name evt.type=execve proc.pid="$p1" proc.name=true)" "true" "its proc.name"
+tap_is "$(ev "$f" get proc.exepath evt.type=execve proc.pid="$p1" proc.name=true)" "$(readlink -f /bin/true)" "its proc.exepath"
+tap_is "$(ev "$f" get proc.ppid evt.type=execve proc.pid="$p1" proc.name=true)" "$$" "its proc.ppid is this shell"
+tap_is "$(ev "$f" get evt.res evt.type=execve proc.pid="$p1" proc.name=true)" 0 "its evt.res"
+tap_is "$(ev "$f" get user.uid evt.type=execve proc.pid="$p1" proc.name=true)" 0 "its user.uid"
+tap_is "$(ev "$f" get user.loginuid evt.type=execve proc.pid="$p1" proc.name=true)" -1 "its user.loginuid is -1 (unset)"
+tap_is "$(ev "$f" get proc.cmdline evt.type=execve proc.pid="$p2" proc.name=true)" "true marker-two" "the uid 1000 command appears once"
+tap_is "$(ev "$f" get user.uid evt.type=execve proc.pid="$p2" proc.name=true)" 1000 "its user.uid"
+tap_is "$(ev "$f" get user.host_uid evt.type=execve proc.pid="$p2" proc.name=true)" 1000 "its user.host_uid"
+tap_is "$(ev "$f" get group.gid evt.type=execve proc.pid="$p2" proc.name=true)" 1000 "its group.gid"
+tap_is "$(ev "$f" get user.loginuid evt.type=execve proc.pid="$p2" proc.name=true)" 1000 "its user.loginuid"
 tap_is "$(ev "$f" get evt.res evt.type=execve proc.pid="$p3" evt.res=-2)" -2 "a failed exec reports -ENOENT"
 tap_is "$(ev "$f" count evt.type=execve proc.cmdline="true cpu-marker")" 20 "all 20 execs on both CPUs arrive"
 tap_is "$(ev "$f" distinct evt.cpu evt.type=execve proc.cmdline="true cpu-marker")" "0 1" "they came from both CPUs"
@@ -77,6 +79,7 @@ case $(ev "$f" get evt.type proc.pid=$$ evt.res="$p1") in
 clone|clone3|fork|vfork) tap_ok "this shell's fork of the first command is reported with the child's pid" ;;
 *) tap_fail "this shell's fork of the first command is reported with the child's pid" ;;
 esac
+tap_is "$web_uid" 1000 "ground truth: lxc-attach -u 1000 runs as uid 1000 in the privileged container"
 tap_is "$(ev "$f" get user.uid evt.type=execve proc.cmdline="echo marker-t10-web")" 1000 "privileged container: user.uid"
 tap_is "$(ev "$f" get user.host_uid evt.type=execve proc.cmdline="echo marker-t10-web")" 1000 "privileged container: user.host_uid"
 tap_is "$(ev "$f" get user.uid evt.type=execve proc.cmdline="echo marker-t10-db")" 1000 "id-mapped container: user.uid"

@@ -345,6 +345,24 @@ static void toctou(void)
 	close(c2);
 }
 
+/* init_module of a module file's bytes: the event must name the module */
+static int initmod(const char *file)
+{
+	struct stat st;
+	char *img;
+	int fd = open(file, O_RDONLY), r;
+
+	if (fd < 0 || fstat(fd, &st) < 0 || !(img = malloc(st.st_size)) ||
+	    read(fd, img, st.st_size) != st.st_size)
+		return 1;
+	close(fd);
+	r = syscall(SYS_init_module, img, (unsigned long)st.st_size, "");
+	expect(1, "init_module", "evt.res=%d evt.arg.len=%lld evt.arg.name=crc7 evt.arg.uargs=",
+	       r ? -errno : 0, (long long)st.st_size);
+	free(img);
+	return r != 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
@@ -353,6 +371,8 @@ int main(int argc, char **argv)
 	}
 	dir = argv[2];
 	tid = getpid();
+	if (!strcmp(argv[1], "initmod"))
+		return initmod(argv[2]);
 	if (!strcmp(argv[1], "files"))
 		files();
 	else if (!strcmp(argv[1], "net"))

@@ -1,0 +1,243 @@
+/* daemon.c - per event: rules, alerts, the -A stream and the capture file. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+#include <cjson/cJSON.h>
+#include "daemon.h"
+#include "evt_json.h"
+#include "fields.h"
+#include "log.h"
+#include "output.h"
+#include "rule_engine.h"
+#include "shrike_events.h"
+#include "side.h"
+
+int daemon_load_config(struct daemon *d)
+{
+	char err[512];
+	size_t i;
+
+	config_free(&d->cfg);
+	config_defaults(&d->cfg);
+	if (d->config_path && config_load_file(&d->cfg, d->config_path, err, sizeof(err)) < 0) {
+		log_error("%s", err);
+		return -1;
+	}
+	for (i = 0; i < d->n_overrides; i++) {
+		if (config_set(&d->cfg, d->overrides[i], err, sizeof(err)) < 0) {
+			log_error("%s", err);
+			return -1;
+		}
+	}
+	if (d->cfg.buffer_size & (d->cfg.buffer_size - 1)) {
+		log_error("buffer_size must be a power of two, not %llu",
+			  (unsigned long long)d->cfg.buffer_size);
+		return -1;
+	}
+	if (*d->cfg.hostname)
+		snprintf(d->hostname, sizeof(d->hostname), "%s", d->cfg.hostname);
+	else if (gethostname(d->hostname, sizeof(d->hostname) - 1) < 0)
+		snprintf(d->hostname, sizeof(d->hostname), "unknown");
+	return 0;
+}
+
+struct rule_engine *daemon_load_rules(struct daemon *d, int verbose)
+{
+	struct rule_engine *eng = rule_engine_new(&fields_rule_ops);
+	enum rule_priority prio;
+	struct rule_diag diag;
+	size_t i;
+	int bad = 0;
+
+	if (!eng) {
+		log_error("out of memory");
+		return NULL;
+	}
+	rule_diag_init(&diag);
+	for (i = 0; i < d->cfg.n_rules_files && !bad; i++)
+		bad = rule_engine_load_file(eng, d->cfg.rules_files[i], &diag) < 0;
+	if (!bad)
+		bad = rule_engine_compile(eng, &diag) < 0;
+	if (bad || verbose)
+		rule_diag_print(&diag, stderr);
+	else if (diag.warnings)
+		log_warn("%zu warnings while loading rules (run with -V FILE to see them)", diag.warnings);
+	rule_diag_free(&diag);
+	if (rule_priority_parse(d->cfg.priority, &prio) < 0) {
+		log_error("unknown priority '%s'", d->cfg.priority);
+		bad = 1;
+	} else {
+		rule_engine_set_min_priority(eng, prio);
+	}
+	if (bad) {
+		rule_engine_free(eng);
+		return NULL;
+	}
+	return eng;
+}
+
+static void set_bit(struct shrike_syscall_mask *m, int nr)
+{
+	if (nr >= 0 && nr < SHRIKE_MAX_SYSCALLS)
+		m->bits[nr / 64] |= 1ull << (nr % 64);
+}
+
+void daemon_syscall_mask(struct daemon *d, struct shrike_syscall_mask *m)
+{
+	static const int bookkeeping[] = {
+		SHRIKE_EVT_EXECVE, SHRIKE_EVT_EXECVEAT, SHRIKE_EVT_CLONE, SHRIKE_EVT_CLONE3,
+		SHRIKE_EVT_FORK, SHRIKE_EVT_VFORK, SHRIKE_EVT_CHDIR, SHRIKE_EVT_FCHDIR,
+		SHRIKE_EVT_SETUID, SHRIKE_EVT_SETGID, SHRIKE_EVT_SETREUID, SHRIKE_EVT_SETREGID,
+		SHRIKE_EVT_SETRESUID, SHRIKE_EVT_SETRESGID,
+	};
+	uint64_t types[RULE_MAX_EVT_TYPES / 64];
+	int all = d->all_events || d->capturing;
+	size_t i, k;
+
+	memset(m, 0, sizeof(*m));
+	if (!all && d->rules)
+		all = rule_engine_event_types(d->rules, types) > 0;
+	for (i = 0; i < SHRIKE_N_EVENT_SPECS; i++) {
+		const struct shrike_event_spec *sp = &shrike_event_specs[i];
+		int want = all;
+
+		for (k = 0; k < sizeof(bookkeeping) / sizeof(bookkeeping[0]) && !want; k++)
+			want = sp->type == bookkeeping[k];
+		if (!want && d->rules && !all)
+			want = (types[sp->type / 64] >> (sp->type % 64)) & 1;
+		if (want)
+			set_bit(m, sp->nr);
+	}
+}
+
+static int syslog_level(enum rule_priority p)
+{
+	/* the priorities are syslog's levels, in the same order */
+	return LOG_EMERG + (int)p;
+}
+
+static uint64_t event_time_ns(const struct sevent *ev)
+{
+	return ev->ts + (uint64_t)fields_boot_offset_ns;
+}
+
+/* Falco's text line: "HH:MM:SS.nnnnnnnnn: Priority output", local time. */
+static char *alert_text(struct daemon *d, const struct rule *r, const struct sevent *ev)
+{
+	uint64_t t = event_time_ns(ev);
+	time_t sec = (time_t)(t / 1000000000ull);
+	char *msg = rule_render_output(d->rules, r, ev, NULL);
+	char *line = NULL;
+	struct tm tm;
+	char hms[16];
+
+	localtime_r(&sec, &tm);
+	strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
+	if (asprintf(&line, "%s.%09llu: %s %s", hms, (unsigned long long)(t % 1000000000ull),
+		     rule_priority_name(rule_get_priority(r)), msg ? msg : "") < 0)
+		line = NULL;
+	free(msg);
+	return line;
+}
+
+static void on_match(void *arg, const struct rule *r, const void *event)
+{
+	struct daemon *d = arg;
+	const struct sevent *ev = event;
+	char *json = rule_alert_json_string(d->rules, r, ev, event_time_ns(ev), d->hostname);
+	char *text = d->cfg.json_output ? NULL : alert_text(d, r, ev);
+
+	d->alerts++;
+	if (json || text)
+		outputs_alert(d->out, json ? json : "", text ? text : "", syslog_level(rule_get_priority(r)));
+	free(json);
+	free(text);
+}
+
+void daemon_on_event(struct pipeline *pl, struct sevent *ev)
+{
+	struct daemon *d = pl->sink_ctx;
+
+	if (d->capturing)
+		side_capture(&d->cap, ev);
+	if (d->all_events)
+		evt_json_print(stdout, ev, d->cfg.json_output);
+	if (d->rules)
+		rule_engine_match(d->rules, ev, on_match, d);
+}
+
+void daemon_feed(struct daemon *d, const struct shrike_evt_hdr *rec, size_t avail, uint32_t cpu)
+{
+	pipeline_feed(&d->pl, rec, avail, cpu);
+	/* after the event, so that side values it produced come first in the file */
+	if (d->capturing)
+		capture_write_record(&d->cap, rec, cpu);
+}
+
+void daemon_drop_alert(struct daemon *d, uint64_t drops, uint64_t seen, const struct shrike_counters *c,
+		       double seconds)
+{
+	cJSON *o = cJSON_CreateObject(), *f = cJSON_CreateObject();
+	struct timespec ts;
+	char when[64], msg[256], *json, *text = NULL;
+	struct tm tm;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(when + strlen(when), sizeof(when) - strlen(when), ".%09ldZ", ts.tv_nsec);
+	snprintf(msg, sizeof(msg), "Falco internal: syscall event drop. %llu system calls dropped in last %.0f second%s.",
+		 (unsigned long long)drops, seconds, seconds == 1 ? "" : "s");
+	cJSON_AddStringToObject(o, "time", when);
+	cJSON_AddStringToObject(o, "rule", "Falco internal: syscall event drop");
+	cJSON_AddStringToObject(o, "priority", "Critical");
+	cJSON_AddStringToObject(o, "source", "syscall");
+	cJSON_AddStringToObject(o, "hostname", d->hostname);
+	cJSON_AddStringToObject(o, "output", msg);
+	cJSON_AddNumberToObject(f, "n_drops", (double)drops);
+	cJSON_AddNumberToObject(f, "n_evts", (double)seen);
+	cJSON_AddNumberToObject(f, "n_drops_buffer_total", (double)c->n_drop_full);
+	cJSON_AddNumberToObject(f, "n_drops_nested_total", (double)c->n_drop_nested);
+	cJSON_AddItemToObject(o, "output_fields", f);
+	cJSON_AddItemToObject(o, "tags", cJSON_CreateStringArray((const char *[]){ "shrike", "drops" }, 2));
+	json = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	if (asprintf(&text, "%s: Critical %s", when, msg) < 0)
+		text = NULL;
+	outputs_alert(d->out, json ? json : "", text ? text : msg, LOG_CRIT);
+	d->alerts++;
+	free(json);
+	free(text);
+}
+
+void daemon_reload(struct daemon *d)
+{
+	struct config old = d->cfg;
+	struct rule_engine *eng;
+	struct outputs *out;
+
+	memset(&d->cfg, 0, sizeof(d->cfg));
+	if (daemon_load_config(d) < 0 || !(eng = daemon_load_rules(d, 0))) {
+		log_error("reload failed; keeping the previous configuration and rules");
+		config_free(&d->cfg);
+		d->cfg = old;
+		return;
+	}
+	out = outputs_open(&d->cfg);
+	if (!out) {
+		log_error("reload failed: cannot open the outputs; keeping the previous ones");
+		rule_engine_free(eng);
+		config_free(&d->cfg);
+		d->cfg = old;
+		return;
+	}
+	rule_engine_free(d->rules);
+	d->rules = eng;
+	outputs_close(d->out);
+	d->out = out;
+	config_free(&old);
+	log_info("reloaded: %zu rules files", d->cfg.n_rules_files);
+}

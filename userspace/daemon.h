@@ -1,0 +1,45 @@
+/* daemon.h - what the daemon does with each complete event: rules, alerts, the -A stream, capture. */
+#ifndef SHRIKE_DAEMON_H
+#define SHRIKE_DAEMON_H
+
+#include <stdint.h>
+#include "capture.h"
+#include "config.h"
+#include "pipeline.h"
+#include "shrike.h"
+
+struct rule_engine;
+struct outputs;
+
+struct daemon {
+	struct config cfg;
+	const char *config_path;	/* NULL: built-in defaults */
+	char **overrides;		/* -o KEY=VALUE, re-applied on SIGHUP */
+	size_t n_overrides;
+	int all_events;			/* -A */
+	struct pipeline pl;
+	struct rule_engine *rules;
+	struct capture_writer cap;	/* -w */
+	int capturing;
+	char hostname[256];
+	uint64_t alerts;
+	struct outputs *out;
+};
+
+/* Load configuration (file + overrides) into d->cfg; 0 or -1 with a message on stderr. */
+int daemon_load_config(struct daemon *d);
+/* Load and compile the configured rules files into a new engine; NULL on error (printed). */
+struct rule_engine *daemon_load_rules(struct daemon *d, int verbose);
+/* The syscalls the loaded rules and the process table need. */
+void daemon_syscall_mask(struct daemon *d, struct shrike_syscall_mask *m);
+/* Pipeline sink: match rules, print alerts and, with -A, the event. */
+void daemon_on_event(struct pipeline *pl, struct sevent *ev);
+/* A record as it arrives (live or replay): feed it, and capture it if asked. */
+void daemon_feed(struct daemon *d, const struct shrike_evt_hdr *rec, size_t avail, uint32_t cpu);
+/* The drop alert, Falco's "Falco internal: syscall event drop". */
+void daemon_drop_alert(struct daemon *d, uint64_t drops, uint64_t seen, const struct shrike_counters *c,
+		       double seconds);
+/* SIGHUP: re-read configuration and rules; on error the old ones stay. */
+void daemon_reload(struct daemon *d);
+
+#endif /* SHRIKE_DAEMON_H */

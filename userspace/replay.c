@@ -1,0 +1,67 @@
+/* replay.c - a capture file through the same pipeline, with no module and no /proc. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "capture.h"
+#include "daemon.h"
+#include "fields.h"
+#include "log.h"
+#include "proctab.h"
+#include "replay.h"
+#include "side.h"
+
+static void on_record(void *ctx, const struct shrike_evt_hdr *rec, size_t len, uint32_t cpu)
+{
+	daemon_feed(ctx, rec, len, cpu);
+}
+
+static void on_proc(void *ctx, struct proc *p)
+{
+	struct daemon *d = ctx;
+
+	proctab_insert(&d->pl.procs, p);
+}
+
+static void on_side(void *ctx, uint32_t pid, const char *const *values, uint32_t n)
+{
+	(void)ctx;
+	side_replay_set(pid, values, n);
+}
+
+int replay_run(struct daemon *d, const char *path)
+{
+	struct capture_sink sink = { on_record, on_proc, on_side, d };
+	struct capture_reader r;
+	struct timespec t0, t1;
+	char err[512];
+	int ret;
+
+	if (capture_open_read(&r, path, err, sizeof(err)) < 0) {
+		log_error("%s", err);
+		return 1;
+	}
+	/* the capturing host's clock and name, so that the output is the same */
+	fields_boot_offset_ns = r.hdr.boot_offset_ns;
+	if (!*d->cfg.hostname)
+		snprintf(d->hostname, sizeof(d->hostname), "%s", r.hdr.hostname);
+	side_replaying = 1;
+	d->pl.procs.no_procfs = 1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ret = capture_replay(&r, &sink, err, sizeof(err));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	fflush(stdout);
+	if (ret < 0)
+		log_error("%s", err);
+	{
+		double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+		const struct pipeline_stats *st = &d->pl.st;
+
+		fprintf(stderr, "shrike: replay: records=%" PRIu64 " events=%" PRIu64 " alerts=%" PRIu64
+			" bad_records=%" PRIu64 " seconds=%.3f records_per_s=%.0f\n", st->records,
+			st->events, d->alerts, st->bad_records, s, s > 0 ? (double)st->records / s : 0);
+	}
+	capture_close_read(&r);
+	side_replay_free();
+	return ret < 0 ? 1 : 0;
+}
