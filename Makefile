@@ -22,7 +22,7 @@ UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 HELPER_SRCS := $(wildcard tests/e2e/helpers/*.c)
 HELPER_BINS := $(HELPER_SRCS:tests/e2e/helpers/%.c=$(BUILD)/helpers/%)
 
-.PHONY: all module daemon helpers unit unit-bins test vmtest run demo clean deps check
+.PHONY: all module daemon helpers unit unit-bins test vmtest run demo clean deps check fuzz
 
 all: module daemon
 
@@ -73,6 +73,9 @@ run: deps
 
 demo: deps
 	@scripts/run --vm
+
+fuzz: deps
+	@tests/fuzz/run
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true

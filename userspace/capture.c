@@ -134,6 +134,42 @@ int capture_close_write(struct capture_writer *w)
 	return ret;
 }
 
+static int check_header(struct capture_reader *r, char *err, size_t errlen)
+{
+	if (r->size < sizeof(r->hdr)) {
+		snprintf(err, errlen, "capture '%s': truncated at byte offset %zu: no complete header",
+			 r->path, r->size);
+		return -1;
+	}
+	memcpy(&r->hdr, r->base, sizeof(r->hdr));
+	if (memcmp(r->hdr.magic, CAPTURE_MAGIC, sizeof(r->hdr.magic))) {
+		snprintf(err, errlen, "capture '%s': corrupt at byte offset 0: not a shrike capture", r->path);
+		return -1;
+	}
+	if (r->hdr.version != CAPTURE_VERSION || r->hdr.abi_version != SHRIKE_ABI_VERSION) {
+		snprintf(err, errlen, "capture '%s': format %u, abi %u; this shrike reads format %u, abi %u",
+			 r->path, r->hdr.version, r->hdr.abi_version, CAPTURE_VERSION, SHRIKE_ABI_VERSION);
+		return -1;
+	}
+	r->hdr.hostname[sizeof(r->hdr.hostname) - 1] = '\0';
+	r->off = sizeof(r->hdr);
+	return 0;
+}
+
+int capture_open_buffer(struct capture_reader *r, const void *buf, size_t len, const char *name,
+			char *err, size_t errlen)
+{
+	memset(r, 0, sizeof(*r));
+	r->base = buf;
+	r->size = len;
+	r->path = strdup(name);
+	if (check_header(r, err, errlen) < 0) {
+		capture_close_read(r);
+		return -1;
+	}
+	return 0;
+}
+
 int capture_open_read(struct capture_reader *r, const char *path, char *err, size_t errlen)
 {
 	struct stat st;
@@ -150,44 +186,31 @@ int capture_open_read(struct capture_reader *r, const char *path, char *err, siz
 		close(fd);
 		return -1;
 	}
-	r->size = (size_t)st.st_size;
-	if (r->size < sizeof(r->hdr)) {
-		snprintf(err, errlen, "capture '%s': truncated at byte offset %zu: no complete header",
-			 path, r->size);
-		close(fd);
-		return -1;
-	}
-	r->base = mmap(NULL, r->size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (r->base == MAP_FAILED) {
-		snprintf(err, errlen, "cannot map capture '%s': %s", path, strerror(errno));
-		r->base = NULL;
-		return -1;
-	}
-	madvise((void *)r->base, r->size, MADV_SEQUENTIAL);
-	memcpy(&r->hdr, r->base, sizeof(r->hdr));
 	r->path = strdup(path);
-	if (memcmp(r->hdr.magic, CAPTURE_MAGIC, sizeof(r->hdr.magic))) {
-		snprintf(err, errlen, "capture '%s': corrupt at byte offset 0: not a shrike capture", path);
-		goto out_close;
+	r->size = (size_t)st.st_size;
+	if (r->size >= sizeof(r->hdr)) {
+		r->base = mmap(NULL, r->size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (r->base == MAP_FAILED) {
+			snprintf(err, errlen, "cannot map capture '%s': %s", path, strerror(errno));
+			r->base = NULL;
+			close(fd);
+			capture_close_read(r);
+			return -1;
+		}
+		r->mapped = 1;
+		madvise((void *)r->base, r->size, MADV_SEQUENTIAL);
 	}
-	if (r->hdr.version != CAPTURE_VERSION || r->hdr.abi_version != SHRIKE_ABI_VERSION) {
-		snprintf(err, errlen, "capture '%s': format %u, abi %u; this shrike reads format %u, abi %u",
-			 path, r->hdr.version, r->hdr.abi_version, CAPTURE_VERSION, SHRIKE_ABI_VERSION);
-		goto out_close;
+	close(fd);
+	if (check_header(r, err, errlen) < 0) {
+		capture_close_read(r);
+		return -1;
 	}
-	r->hdr.hostname[sizeof(r->hdr.hostname) - 1] = '\0';
-	r->off = sizeof(r->hdr);
 	return 0;
-
-out_close:
-	capture_close_read(r);
-	return -1;
 }
 
 void capture_close_read(struct capture_reader *r)
 {
-	if (r->base)
+	if (r->mapped)
 		munmap((void *)r->base, r->size);
 	free(r->path);
 	memset(r, 0, sizeof(*r));

@@ -59,6 +59,7 @@ struct capture_reader {
 	size_t off;		/* next block */
 	struct capture_header hdr;
 	int ended;
+	int mapped;		/* base is our mmap */
 	char *path;
 };
 
@@ -71,6 +72,9 @@ struct capture_sink {
 };
 
 int capture_open_read(struct capture_reader *r, const char *path, char *err, size_t errlen);
+/* The same over bytes in memory (not copied; fuzzing and tests). */
+int capture_open_buffer(struct capture_reader *r, const void *buf, size_t len, const char *name,
+			char *err, size_t errlen);
 /*
  * Feed every block to the sink. A truncated or corrupt file stops with -1
  * and err naming the byte offset; records before it were delivered.

@@ -315,8 +315,11 @@ static int run_live(struct daemon *d, const struct env *env)
 	/* place the scanned processes while they are still alive */
 	container_scan(container_global(), &d->pl.procs);
 	identity_scan(identity_global(), &d->pl.procs);
-	if (d->capturing)
+	if (d->capturing) {
 		proctab_foreach(&d->pl.procs, write_snapshot, &d->cap);
+		d->pl.procs.from_procfs = write_snapshot;
+		d->pl.procs.from_procfs_arg = &d->cap;
+	}
 	log_info("running: %u cpus, %d processes found in /proc", reader.info.ncpus, n);
 	if (live_run(d, &reader, env->max_seconds) == 0)
 		ret = 0;

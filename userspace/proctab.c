@@ -276,6 +276,8 @@ void proctab_enrich(struct proctab *pt, struct sevent *ev)
 
 		if (p && procfs_read_proc(p, "/proc") < 0)
 			proctab_remove(pt, ev->pid), p = NULL;
+		if (p && pt->from_procfs)
+			pt->from_procfs(pt->from_procfs_arg, p);
 		ev->proc = p;
 	}
 }

@@ -31,6 +31,10 @@ struct proctab {
 	size_t count;
 	size_t max;		/* bound: oldest insertions are refused past it */
 	int no_procfs;		/* replaying: never ask this machine's /proc */
+	/* told about every entry built from /proc after the start-up scan
+	 * (a capture must carry what replay cannot read) */
+	void (*from_procfs)(void *arg, struct proc *p);
+	void *from_procfs_arg;
 };
 
 int proctab_init(struct proctab *pt, size_t max);

@@ -65,6 +65,9 @@ void rule_engine_free(struct rule_engine *eng);
  * Load one rules file (files are loaded in order; later items see and may
  * override earlier ones). diag may be NULL. Returns 0, or -1 after adding
  * an error to diag (the file stops loading at its first error, as Falco).
+ * Loading drops the compiled state: nothing matches until the next
+ * rule_engine_compile(). To reload (SIGHUP), build a new engine and swap it
+ * in once it compiles.
  */
 int rule_engine_load_file(struct rule_engine *eng, const char *path, struct rule_diag *diag);
 /* The same from memory; name is used in messages. */
@@ -82,8 +85,10 @@ int rule_engine_compile(struct rule_engine *eng, struct rule_diag *diag);
 /*
  * Evaluate the event against every enabled, compiled rule that can match its
  * type, in load order; fn (may be NULL) is called for each rule that matches.
- * Returns the number of matches. Does not allocate. Not thread-safe: one
- * thread matches at a time (values are cached per event in the engine).
+ * Returns the number of matches. Does not allocate (the scratch buffers of
+ * glob and transformers grow once, to the longest value seen). Not
+ * thread-safe: one thread matches at a time (values are cached per event in
+ * the engine; a new call is a new event).
  */
 typedef void (*rule_match_fn)(void *arg, const struct rule *rule, const void *event);
 int rule_engine_match(struct rule_engine *eng, const void *event, rule_match_fn fn, void *arg);
@@ -102,7 +107,7 @@ struct rule_info {
 	const char *name, *desc, *source, *output;
 	enum rule_priority priority;
 	int enabled;		/* as loaded, then changed by rule_engine_enable_* */
-	int active;		/* compiled and evaluated (syscall source, known fields, priority kept) */
+	int active;		/* compiled and enabled (the minimum priority applies on top) */
 	const char *skip_reason; /* why a loaded rule is not active, or NULL */
 	const char *const *tags;
 	size_t ntags;

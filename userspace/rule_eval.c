@@ -345,6 +345,14 @@ static inline int cmp_value(struct rule_engine *e, struct ecmp *c, const struct 
 		return rset_has(c->set, v->s, v->slen);
 	case FAST_STR_PREFIX:
 		return v->slen >= c->slen && !memcmp(v->s, c->s, c->slen);
+	case FAST_STR_SUFFIX:
+		return v->slen >= c->slen && !memcmp(v->s + v->slen - c->slen, c->s, c->slen);
+	case FAST_STR_CONTAINS:
+		return contains(v->s, v->slen, c->s, c->slen);
+	case FAST_BOOL_EQ:
+		return ((v->i || v->u) ? 1u : 0u) == c->u;
+	case FAST_BOOL_NE:
+		return ((v->i || v->u) ? 1u : 0u) != c->u;
 	case FAST_SIGNED:
 		return ord_result(c->op, v->i < c->i ? -1 : v->i > c->i);
 	case FAST_UNSIGNED:
@@ -372,6 +380,12 @@ void ecmp_finish(struct ecmp *c)
 		c->fast = FAST_STR_SET;
 	else if (t == RF_STR && (c->op == ROP_STARTSWITH || c->op == ROP_BSTARTSWITH))
 		c->fast = FAST_STR_PREFIX;
+	else if (t == RF_STR && c->op == ROP_ENDSWITH)
+		c->fast = FAST_STR_SUFFIX;
+	else if (t == RF_STR && (c->op == ROP_CONTAINS || c->op == ROP_BCONTAINS))
+		c->fast = FAST_STR_CONTAINS;
+	else if (t == RF_BOOL && !c->set && (c->op == ROP_EQ || c->op == ROP_NE))
+		c->fast = c->op == ROP_EQ ? FAST_BOOL_EQ : FAST_BOOL_NE;
 	else if (!c->set && (t == RF_INT || t == RF_RELTIME) && c->op >= ROP_EQ && c->op <= ROP_GE)
 		c->fast = FAST_SIGNED;
 	else if (!c->set && (t == RF_UINT || t == RF_PORT || t == RF_ABSTIME) && c->op >= ROP_EQ &&

@@ -199,7 +199,7 @@ struct efield {
 /* How cmp_value() evaluates a check: the common cases skip the generic path. */
 enum efast {
 	FAST_GENERIC, FAST_EXISTS, FAST_STR_EQ, FAST_STR_NE, FAST_STR_SET, FAST_STR_PREFIX,
-	FAST_SIGNED, FAST_UNSIGNED,
+	FAST_STR_SUFFIX, FAST_STR_CONTAINS, FAST_SIGNED, FAST_UNSIGNED, FAST_BOOL_EQ, FAST_BOOL_NE,
 };
 
 struct ecmp {

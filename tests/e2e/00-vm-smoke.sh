@@ -105,6 +105,8 @@ wait "$attach" 2>/dev/null
 
 lxc_stop web1 && lxc_stop db1
 tap_is "$(lxc-info -n web1 -s -H) $(lxc-info -n db1 -s -H)" "STOPPED STOPPED" "both containers stop"
+lxc_destroy web1 && lxc_destroy db1
+tap_is "$(lxc-ls -1)" "" "both containers are destroyed"
 
 bad=$(dmesg | grep -E 'BUG:|WARNING:|Oops|RCU stall|general protection|Call Trace')
 tap_is "$bad" "" "the kernel log has no BUG, WARNING, Oops or stall"

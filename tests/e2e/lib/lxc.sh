@@ -6,6 +6,10 @@
 #   lxc_make_idmapped NAME            a container whose uid 0 is 100000 outside
 #   lxc_add_user NAME USER UID GID    a user in the container's /etc/passwd
 #   lxc_start NAME / lxc_stop NAME    start and wait until attachable / stop
+#   lxc_destroy NAME                  stop if running, and remove
+#
+# All VM tests share one boot: a test destroys the containers it made, so
+# that the next one can make its own under the same names.
 #
 # Each returns non-zero on failure, with LXC's own messages on stderr.
 #
@@ -112,15 +116,15 @@ lxc_add_user() {
 # lxc_start NAME: starts it in the background and returns once a command can
 # be attached to it. LXC's debug log is in /tmp/lxc-NAME.log.
 lxc_start() {
-	local name=$1 log=/tmp/lxc-$1.log _
+	local name=$1 log=/tmp/lxc-$1.log deadline=$((SECONDS + LXC_START_TIMEOUT))
 	if ! lxc-start -n "$name" -d -l DEBUG -o "$log"; then
 		echo "lxc: lxc-start -n $name failed:" >&2
 		grep -E 'ERROR|WARN' "$log" | tail -n 20 >&2
 		return 1
 	fi
-	for _ in $(seq 1 "$LXC_START_TIMEOUT"); do
+	while [ "$SECONDS" -lt "$deadline" ]; do
 		lxc-attach -n "$name" -- true 2>/dev/null && return 0
-		sleep 1
+		sleep 0.5
 	done
 	echo "lxc: container '$name' not attachable after ${LXC_START_TIMEOUT}s:" >&2
 	lxc-info -n "$name" >&2
@@ -132,4 +136,45 @@ lxc_start() {
 # if it has not stopped within 10 s.
 lxc_stop() {
 	lxc-stop -n "$1" -t 10 2>/dev/null || lxc-stop -n "$1" -k
+}
+
+lxc_destroy() {
+	if [ "$(lxc-info -n "$1" -s -H 2>/dev/null)" != STOPPED ]; then
+		lxc-stop -n "$1" -k 2>/dev/null
+	fi
+	lxc-destroy -n "$1"
+}
+
+# ---- added for the 40-lxc-* tests ------------------------------------------
+#
+#   lxc_drop_suid NAME                the rootfs's busybox without its setuid bit
+#   lxc_old_layout NAME               cgroups at /lxc/NAME, monitor at /lxc.monitor/NAME
+#   lxc_init_pid NAME                 host pid of the container's init
+#   lxc_kill NAME                     stop at once (SIGKILL), for cleanup
+
+# The busybox template installs /bin/busybox setuid root (for su and passwd),
+# so in a privileged container every applet starts with euid 0 and drops it
+# only after exec: an exec event then rightly shows uid 0 for any user. Tests
+# that want a user's own uid in the exec event drop the bit. (An id-mapped
+# container loses it anyway when lxc_make_idmapped chowns the rootfs.)
+lxc_drop_suid() {
+	chmod u-s,g-s "$LXC_PATH/$1/rootfs/bin/busybox"
+}
+
+# The layout of LXC before 4.0: the container in /lxc/NAME (lxc-attach puts
+# its processes in /lxc/NAME/.lxc), its monitor in /lxc.monitor/NAME. LXC 5
+# only takes the two keys together (lxc.container.conf(5)).
+lxc_old_layout() {
+	cat >>"$LXC_PATH/$1/config" <<-EOF
+	lxc.cgroup.dir.container = lxc/$1
+	lxc.cgroup.dir.monitor = lxc.monitor/$1
+	EOF
+}
+
+lxc_init_pid() {
+	lxc-info -n "$1" -p -H 2>/dev/null
+}
+
+lxc_kill() {
+	lxc-stop -n "$1" -k 2>/dev/null
 }
