@@ -22,8 +22,8 @@ void shrike_fill_sockaddr(struct evb *b, const void __user *addr, int len)
 {
 	u16 flags = 0;
 
-	if (!addr || len <= 0) {
-		evb_set(b, 0, addr ? 0 : SHRIKE_PARAM_FAULT);
+	if (!addr || len <= 0) {	/* e.g. sendto on a connected socket */
+		evb_set(b, 0, 0);
 		return;
 	}
 	if (len > SOCKADDR_MAX) {
@@ -35,6 +35,18 @@ void shrike_fill_sockaddr(struct evb *b, const void __user *addr, int len)
 		return;
 	}
 	evb_set(b, len, flags);
+}
+
+/* sendmsg: the destination lives behind a pointer inside the msghdr. */
+void shrike_fill_msgaddr(struct evb *b, const void __user *msg)
+{
+	struct user_msghdr mh;
+
+	if (!msg || copy_from_user_nofault(&mh, msg, sizeof(mh))) {
+		evb_set(b, 0, SHRIKE_PARAM_FAULT);
+		return;
+	}
+	shrike_fill_sockaddr(b, mh.msg_name, mh.msg_namelen);
 }
 
 static void unix_path(const struct sock *sk, char *dst, size_t cap)
@@ -59,6 +71,8 @@ static void fill_tuple_sock(struct shrike_tuple *t, struct sock *sk)
 	struct sock *peer;
 
 	t->family = sk->sk_family;
+	if (sk->sk_family == AF_INET || sk->sk_family == AF_INET6)
+		t->proto = sk->sk_protocol;
 	switch (sk->sk_family) {
 	case AF_INET:
 		memcpy(t->saddr, &inet->inet_rcv_saddr, 4);

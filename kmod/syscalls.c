@@ -84,6 +84,9 @@ static void fill_param(struct evb *b, const struct shrike_param_spec *p, unsigne
 	case SHRIKE_SRC_FD_TUPLE:
 		shrike_fill_tuple(b, p->a == SHRIKE_RESFD ? (int)ret : (int)args[p->a]);
 		break;
+	case SHRIKE_SRC_MSGADDR:
+		shrike_fill_msgaddr(b, (const void __user *)args[p->a]);
+		break;
 	case SHRIKE_SRC_CTX:
 		shrike_evb_ctx(b, current);
 		break;

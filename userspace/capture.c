@@ -235,7 +235,18 @@ static char *get_str(const char *p, size_t n, size_t *off, size_t *len, int *ok)
 	}
 	*len = l;
 	*off += l;
-	return strndup(p + *off - l, l);
+	/* bytes, not a C string: argv holds NULs */
+	{
+		char *d = malloc((size_t)l + 1);
+
+		if (!d) {
+			*ok = 0;
+			return NULL;
+		}
+		memcpy(d, p + *off - l, l);
+		d[l] = '\0';
+		return d;
+	}
 }
 
 static struct proc *decode_proc(const char *p, size_t n)

@@ -219,6 +219,7 @@ void daemon_reload(struct daemon *d)
 	struct rule_engine *eng;
 	struct outputs *out;
 
+	outputs_reopen(d->out);	/* logrotate's SIGHUP, even if the reload fails */
 	memset(&d->cfg, 0, sizeof(d->cfg));
 	if (daemon_load_config(d) < 0 || !(eng = daemon_load_rules(d, 0))) {
 		log_error("reload failed; keeping the previous configuration and rules");

@@ -99,7 +99,7 @@ static const struct field_def table[] = {
 	{ "proc.apid", RF_INT, FIELD_F_INDEX, "pid of the Nth ancestor: [0] self, [1] parent, [2] grandparent", f_proc_apid },
 	{ "proc.duration", RF_RELTIME, 0, "ns since the process started", f_proc_duration },
 	{ "proc.is_exe_from_memfd", RF_BOOL, 0, "the executable is a memfd (fileless execution)", f_proc_is_exe_from_memfd },
-	{ "thread.cap_effective", RF_UINT, 0, "effective capability mask", f_thread_cap_effective },
+	{ "thread.cap_effective", RF_STR, 0, "effective capabilities, by name, space-separated", f_thread_cap_effective },
 	{ "evt.arg", RF_STR, FIELD_F_KEY | FIELD_F_INDEX, "a syscall argument by name (evt.arg.flags) or position (evt.arg[0])", f_evt_arg },
 	{ "fd.num", RF_INT, FIELD_F_FD, "the file descriptor the event is about", f_fd_num },
 	{ "fd.name", RF_STR, FIELD_F_FD, "file: absolute path; socket: lip:lport->rip:rport; unix socket: its path", f_fd_name },
@@ -108,6 +108,48 @@ static const struct field_def table[] = {
 	{ "fd.lport", RF_PORT, FIELD_F_FD, "local port of a socket", f_fd_lport },
 	{ "fd.rip", RF_IPADDR, FIELD_F_FD, "remote IP address of a socket", f_fd_rip },
 	{ "fd.rport", RF_PORT, FIELD_F_FD, "remote port of a socket", f_fd_rport },
+	{ "evt.res.text", RF_STR, 0, "the result as Falco's rules see evt.res: SUCCESS or the errno name", f_evt_res_text },
+	{ "evt.rawres", RF_INT, 0, "the result as a number (evt.res too)", f_evt_rawres },
+	{ "evt.args", RF_STR, 0, "every argument as name=value text", f_evt_args },
+	{ "evt.is_open_read", RF_BOOL, 0, "an open-family event opening for reading", f_evt_is_open_read },
+	{ "evt.is_open_write", RF_BOOL, 0, "an open-family event opening for writing (or creating, truncating)", f_evt_is_open_write },
+	{ "evt.is_open_exec", RF_BOOL, 0, "an open of an executable file (not captured: always false)", f_evt_is_open_exec },
+	{ "fd.directory", RF_STR, 0, "directory part of a file's fd.name", f_fd_directory },
+	{ "fd.filename", RF_STR, 0, "file name part of a file's fd.name", f_fd_filename },
+	{ "fd.nameraw", RF_STR, 0, "the path as the caller passed it", f_fd_nameraw },
+	{ "fd.type", RF_STR, 0, "file, ipv4, ipv6 or unix", f_fd_type },
+	{ "fd.l4proto", RF_STR, 0, "tcp, udp, icmp or raw for IP sockets", f_fd_l4proto },
+	{ "fd.connected", RF_BOOL, 0, "the socket connected (or is connecting)", f_fd_connected },
+	{ "fd.name_changed", RF_BOOL, 0, "the socket's name was set by this event (connect)", f_fd_name_changed },
+	{ "fd.ip", RF_IPADDR, 0, "remote (else local) IP address", f_fd_ip },
+	{ "fd.net", RF_IPADDR, 0, "fd.ip, for matching against networks (a.b.c.d/n)", f_fd_ip },
+	{ "fd.sip", RF_IPADDR, 0, "server IP address", f_fd_sip },
+	{ "fd.snet", RF_IPADDR, 0, "fd.sip, for matching against networks", f_fd_sip },
+	{ "fd.sport", RF_PORT, 0, "server port", f_fd_sport },
+	{ "fd.cip", RF_IPADDR, 0, "client IP address", f_fd_cip },
+	{ "fd.cnet", RF_IPADDR, 0, "fd.cip, for matching against networks", f_fd_cip },
+	{ "fd.cport", RF_PORT, 0, "client port", f_fd_cport },
+	{ "fd.sockfamily", RF_STR, 0, "ip or unix for sockets", f_fd_sockfamily },
+	{ "fd.port", RF_PORT, 0, "the server port of a socket", f_fd_port },
+	{ "fd.rnet", RF_IPADDR, 0, "fd.rip, for matching against networks", f_fd_rip },
+	{ "fd.lnet", RF_IPADDR, 0, "fd.lip, for matching against networks", f_fd_lip },
+	{ "proc.aexe", RF_STR, FIELD_F_INDEX, "argv[0] of the Nth ancestor", f_proc_aexe },
+	{ "proc.env", RF_STR, FIELD_F_KEY, "environment (not captured: unknown)", f_unknown },
+	{ "thread.cap_permitted", RF_STR, 0, "permitted capabilities (not captured: unknown)", f_unknown },
+	{ "fd.sip.name", RF_STR, 0, "DNS name of the server (not resolved: unknown)", f_unknown },
+	{ "proc.pexe", RF_STR, 0, "argv[0] of the parent process", f_proc_pexe },
+	{ "proc.aexepath", RF_STR, FIELD_F_INDEX, "executable path of the Nth ancestor", f_proc_aexepath },
+	{ "proc.sname", RF_STR, 0, "name of the session leader", f_proc_sname },
+	{ "proc.exe_ino.ctime", RF_ABSTIME, 0, "executable inode change time (not captured: unknown)", f_unknown },
+	{ "proc.exe_ino.mtime", RF_ABSTIME, 0, "executable inode modification time (not captured: unknown)", f_unknown },
+	{ "proc.exe_ino.ctime_duration_proc_start", RF_RELTIME, 0, "(not captured: unknown)", f_unknown },
+	{ "proc.is_exe_upper_layer", RF_BOOL, 0, "executable in an overlay upper layer (LXC: unknown)", f_unknown },
+	{ "container.privileged", RF_BOOL, 0, "an LXC container sharing the host's user namespace", f_container_privileged },
+	{ "container.start_ts", RF_ABSTIME, 0, "container start time (unknown)", f_unknown },
+	{ "container.image.repository", RF_STR, 0, "container image (LXC has none: unknown)", f_unknown },
+	{ "container.image", RF_STR, 0, "container image (LXC has none: unknown)", f_unknown },
+	{ "k8s.ns.name", RF_STR, 0, "Kubernetes namespace (unknown)", f_unknown },
+	{ "k8s.pod.name", RF_STR, 0, "Kubernetes pod (unknown)", f_unknown },
 };
 
 const struct field_def *fields_table(size_t *n)
@@ -135,9 +177,19 @@ void fields_extract(const struct sevent *ev, const struct rf_ref *ref, struct rf
 	table[ref->id].get(ev, ref, out);
 }
 
+/* Fields whose [N] counts ancestors: without an index they mean "any
+ * ancestor" in a condition (Falco), starting at the parent.
+ */
+static int is_ancestor_field(const char *name)
+{
+	return !strcmp(name, "proc.aname") || !strcmp(name, "proc.apid") ||
+	       !strcmp(name, "proc.aexepath") || !strcmp(name, "proc.aexe");
+}
+
 static int ops_resolve(void *ctx, const char *name, const char *arg, struct rf_ref *ref)
 {
-	int id = fields_find(name);
+	/* in rules, evt.res compares as Falco's string (SUCCESS, ENOENT, ...) */
+	int id = fields_find(strcmp(name, "evt.res") ? name : "evt.res.text");
 
 	(void)ctx;
 	if (id < 0)
@@ -159,7 +211,11 @@ static int ops_resolve(void *ctx, const char *name, const char *arg, struct rf_r
 	}
 	ref->id = id;
 	ref->type = table[id].type;
-	ref->flags = table[id].flags;
+	ref->flags = 0;
+	if (!arg && is_ancestor_field(name)) {
+		ref->flags = RF_FLAG_MULTI;
+		ref->index = 1;
+	}
 	return 0;
 }
 

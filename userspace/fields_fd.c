@@ -161,12 +161,21 @@ static const char *event_path(const struct sevent *ev, struct scratch *s)
 void f_fd_name(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
 {
 	static struct scratch s, conn;
+
+	(void)r;
+	fields_fd_name(ev, &s, &conn, o);
+}
+
+/* fd.name built in the caller's buffers, so other fields can use it without
+ * overwriting the value fd.name itself handed out for this event.
+ */
+void fields_fd_name(const struct sevent *ev, struct scratch *s, struct scratch *conn, struct rf_value *o)
+{
 	struct endpoint l, rem;
 	char lb[INET6_ADDRSTRLEN], rb[INET6_ADDRSTRLEN];
 
-	(void)r;
 	if (!is_socket_event(ev)) {
-		set_str(o, event_path(ev, &s));
+		set_str(o, event_path(ev, s));
 		return;
 	}
 	local_endpoint(ev, &l);
@@ -175,7 +184,7 @@ void f_fd_name(const struct sevent *ev, const struct rf_ref *r, struct rf_value 
 		const struct shrike_tuple *t = tuple_of(ev);
 
 		if (rem.family == AF_UNIX) {
-			char *b = scratch_get(&conn, rem.pathlen + 1);
+			char *b = scratch_get(conn, rem.pathlen + 1);
 
 			if (b) {
 				memcpy(b, rem.path, rem.pathlen);
@@ -188,7 +197,7 @@ void f_fd_name(const struct sevent *ev, const struct rf_ref *r, struct rf_value 
 		return;
 	}
 	{
-		char *b = scratch_get(&conn, 2 * INET6_ADDRSTRLEN + 32);
+		char *b = scratch_get(conn, 2 * INET6_ADDRSTRLEN + 32);
 		const char *ls = ip_text(&l, lb, sizeof(lb));
 		const char *rs = ip_text(&rem, rb, sizeof(rb));
 
@@ -217,6 +226,7 @@ void f_fd_num(const struct sevent *ev, const struct rf_ref *r, struct rf_value *
 	case SHRIKE_EVT_OPEN: case SHRIKE_EVT_OPENAT: case SHRIKE_EVT_OPENAT2:
 	case SHRIKE_EVT_CREAT: case SHRIKE_EVT_SOCKET: case SHRIKE_EVT_ACCEPT:
 	case SHRIKE_EVT_ACCEPT4: case SHRIKE_EVT_MEMFD_CREATE:
+	case SHRIKE_EVT_DUP: case SHRIKE_EVT_DUP2: case SHRIKE_EVT_DUP3:
 		res = sparam_s64(&ev->params[0]);
 		set_int(o, res);
 		return;

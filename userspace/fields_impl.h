@@ -93,6 +93,34 @@ void f_proc_duration(const struct sevent *ev, const struct rf_ref *r, struct rf_
 void f_proc_is_exe_from_memfd(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
 void f_thread_cap_effective(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
 
+/* fields_compat.c */
+void f_fd_sockfamily(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_fd_port(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_proc_aexe(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_evt_res_text(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_evt_is_open_read(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_evt_is_open_write(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_evt_is_open_exec(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_evt_rawres(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_evt_args(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_fd_directory(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_fd_filename(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_fd_nameraw(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_fd_type(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_fd_l4proto(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_fd_connected(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_fd_name_changed(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_fd_sip(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_fd_sport(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_fd_cip(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_fd_cport(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_fd_ip(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_proc_pexe(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_proc_aexepath(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_proc_sname(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_container_privileged(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_unknown(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+
 /* fields_fd.c */
 void f_evt_arg(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
 void f_fd_num(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
@@ -102,6 +130,8 @@ void f_fd_rip(const struct sevent *ev, const struct rf_ref *r, struct rf_value *
 void f_fd_rport(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
 void f_fd_lip(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
 void f_fd_lport(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void fields_fd_name(const struct sevent *ev, struct scratch *s, struct scratch *conn,
+		    struct rf_value *o);
 /* Render parameter i of ev as text into s; NULL if it has no value. */
 const char *fields_param_text(const struct sevent *ev, int i, struct scratch *s);
 

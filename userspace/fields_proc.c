@@ -269,13 +269,50 @@ void f_proc_is_exe_from_memfd(const struct sevent *ev, const struct rf_ref *r, s
 	o->u = (uint64_t)o->i;
 }
 
+/* Capability names by bit, as capabilities(7) spells them. */
+static const char *const cap_names[] = {
+	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
+	"CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
+	"CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW",
+	"CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT",
+	"CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
+	"CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE",
+	"CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE",
+	"CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ",
+	"CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
+};
+
+/*
+ * thread.cap_effective as Falco prints it: the names of the effective
+ * capabilities separated by spaces (rules test it with contains).
+ */
 void f_thread_cap_effective(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
 {
+	static struct scratch s;
 	const struct shrike_proc_ctx *c = fields_ctx_of(ev);
+	size_t n = 0, i;
+	char *buf;
 
 	(void)r;
-	if (c)
-		set_uint(o, c->cap_effective);
-	else
+	if (!c) {
 		o->known = 0;
+		return;
+	}
+	buf = scratch_get(&s, 1024);
+	if (!buf) {
+		o->known = 0;
+		return;
+	}
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(cap_names) / sizeof(cap_names[0]); i++) {
+		size_t l = strlen(cap_names[i]);
+
+		if (!(c->cap_effective & (1ull << i)) || n + l + 2 > 1024)
+			continue;
+		if (n)
+			buf[n++] = ' ';
+		memcpy(buf + n, cap_names[i], l + 1);
+		n += l;
+	}
+	set_str(o, buf);
 }

@@ -8,6 +8,7 @@
 #include "daemon.h"
 #include "live.h"
 #include "log.h"
+#include "output.h"
 #include "proctab.h"
 
 /* Events younger than this wait, so that a slower CPU's older events can
@@ -41,15 +42,17 @@ void live_report_stats(struct daemon *d, struct ring_reader *r, const char *what
 {
 	struct shrike_counters c = { 0 };
 	const struct pipeline_stats *st = &d->pl.st;
+	char http[128];
 
 	ring_reader_counters(r, &c);
+	outputs_stats(http, sizeof(http));
 	fprintf(stderr,
 		"shrike: %s: events=%" PRIu64 " alerts=%" PRIu64 " seen=%llu dropped_full=%llu "
 		"unreadable_args=%llu dropped_nested=%llu bad_records=%" PRIu64
-		" enter_missing=%" PRIu64 "\n", what,
+		" enter_missing=%" PRIu64 "%s\n", what,
 		st->events, d->alerts, (unsigned long long)c.n_seen, (unsigned long long)c.n_drop_full,
 		(unsigned long long)c.n_fault, (unsigned long long)c.n_drop_nested,
-		st->bad_records + r->corrupt, st->enter_missing);
+		st->bad_records + r->corrupt, st->enter_missing, http);
 }
 
 /* Every drop_interval: alert when the share of dropped events passes the threshold. */

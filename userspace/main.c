@@ -378,6 +378,7 @@ int main(int argc, char **argv)
 		ret = run_live(&d, &env);
 	pipeline_free(&d.pl);
 	outputs_close(d.out);
+	outputs_shutdown();
 	rule_engine_free(d.rules);
 	config_free(&d.cfg);
 	free(d.overrides);

@@ -1,11 +1,13 @@
-/* output.c - delivering alerts to stdout, a file and syslog. */
+/* output.c - delivering alerts to stdout, a file, syslog and an HTTP endpoint. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 #include "log.h"
 #include "output.h"
+#include "output_http.h"
 
 struct outputs {
 	int json;
@@ -14,7 +16,16 @@ struct outputs {
 	char *file_name;
 	int keep_alive;
 	int to_syslog;
+	struct http_sender *http;
 };
+
+/*
+ * A SIGHUP opens the new outputs before it closes the old ones, so syslog
+ * is opened once and closed with its last user (closelog would otherwise
+ * cut the new set's connection and forget its ident).
+ */
+static int syslog_users;
+static int http_used;
 
 static FILE *open_file(const char *name)
 {
@@ -38,17 +49,28 @@ struct outputs *outputs_open(const struct config *cfg)
 	o->keep_alive = cfg->file_keep_alive;
 	if (cfg->file_enabled) {
 		o->file_name = strdup(cfg->file_name);
-		if (o->keep_alive && !(o->file = open_file(o->file_name))) {
-			free(o->file_name);
-			free(o);
-			return NULL;
-		}
+		if (!o->file_name || (o->keep_alive && !(o->file = open_file(o->file_name))))
+			goto out_free;
+	}
+	if (cfg->http_enabled) {
+		o->http = http_sender_get(cfg->http_url, (size_t)cfg->http_queue, (unsigned)cfg->http_retries);
+		if (!o->http)
+			goto out_free;
+		http_used = 1;
 	}
 	if (cfg->syslog_enabled) {
-		openlog("shrike", LOG_PID, LOG_DAEMON);
+		if (syslog_users++ == 0)
+			openlog("shrike", LOG_PID, LOG_DAEMON);
 		o->to_syslog = 1;
 	}
 	return o;
+
+out_free:
+	if (o->file)
+		fclose(o->file);
+	free(o->file_name);
+	free(o);
+	return NULL;
 }
 
 void outputs_alert(struct outputs *o, const char *json, const char *text, int syslog_prio)
@@ -71,11 +93,14 @@ void outputs_alert(struct outputs *o, const char *json, const char *text, int sy
 	}
 	if (o->to_syslog)
 		syslog(syslog_prio, "%s", line);
+	/* a collector parses JSON whatever json_output says */
+	if (o->http && *json)
+		http_sender_post(o->http, json);
 }
 
 void outputs_reopen(struct outputs *o)
 {
-	if (!o->file_name || !o->keep_alive)
+	if (!o || !o->file_name || !o->keep_alive)
 		return;
 	if (o->file)
 		fclose(o->file);
@@ -88,8 +113,35 @@ void outputs_close(struct outputs *o)
 		return;
 	if (o->file)
 		fclose(o->file);
-	if (o->to_syslog)
+	if (o->to_syslog && --syslog_users == 0)
 		closelog();
+	http_sender_put(o->http);
 	free(o->file_name);
 	free(o);
+}
+
+void outputs_shutdown(void)
+{
+	struct http_stats st;
+
+	if (!http_used)
+		return;
+	http_senders_shutdown(OUTPUTS_FLUSH_SECONDS);
+	http_stats_get(&st);
+	fprintf(stderr, "shrike: http output: sent=%" PRIu64 " failed=%" PRIu64 " dropped=%" PRIu64 "\n",
+		st.sent, st.failed, st.dropped);
+}
+
+void outputs_stats(char *buf, size_t len)
+{
+	struct http_stats st;
+
+	if (!http_used) {
+		if (len)
+			*buf = '\0';
+		return;
+	}
+	http_stats_get(&st);
+	snprintf(buf, len, " http_sent=%" PRIu64 " http_failed=%" PRIu64 " http_dropped=%" PRIu64,
+		 st.sent, st.failed, st.dropped);
 }

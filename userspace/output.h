@@ -2,6 +2,7 @@
 #ifndef SHRIKE_OUTPUT_H
 #define SHRIKE_OUTPUT_H
 
+#include <stddef.h>
 #include "config.h"
 
 struct outputs;
@@ -11,10 +12,21 @@ struct outputs *outputs_open(const struct config *cfg);
 /*
  * One alert: json is the Falco JSON object as text, text the readable line
  * ("HH:MM:SS.nnnnnnnnn: Priority output"); syslog_prio a LOG_* level.
+ * stdout, the file and syslog get json or text as json_output says; the
+ * HTTP output always gets json, queued (never waits for the network).
  */
 void outputs_alert(struct outputs *o, const char *json, const char *text, int syslog_prio);
 /* SIGHUP: reopen the file output (logrotate). */
 void outputs_reopen(struct outputs *o);
+/* Close; alerts still queued for HTTP go on being delivered until outputs_shutdown. */
 void outputs_close(struct outputs *o);
+/*
+ * At exit, after the last outputs_close: give queued HTTP alerts at most
+ * OUTPUTS_FLUSH_SECONDS to be delivered, then print the HTTP counters on stderr.
+ */
+#define OUTPUTS_FLUSH_SECONDS 5.0
+void outputs_shutdown(void);
+/* " http_sent=N http_failed=N http_dropped=N" for the stats line, "" without HTTP. */
+void outputs_stats(char *buf, size_t len);
 
 #endif /* SHRIKE_OUTPUT_H */

@@ -148,6 +148,11 @@ enum shrike_evt_type {
 	SHRIKE_EVT_PRCTL = 58,
 	/* module_load tracepoint: the name, joined to [f]init_module by the daemon */
 	SHRIKE_EVT_MODULE_LOAD = 59,
+	SHRIKE_EVT_DUP = 60,
+	SHRIKE_EVT_DUP2 = 61,
+	SHRIKE_EVT_DUP3 = 62,
+	SHRIKE_EVT_SENDTO = 63,
+	SHRIKE_EVT_SENDMSG = 64,
 	SHRIKE_EVT_MAX
 };
 

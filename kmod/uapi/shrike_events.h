@@ -54,6 +54,7 @@ enum shrike_src {
 	SHRIKE_SRC_HOW_RESOLVE,	/* openat2: open_how.resolve */
 	SHRIKE_SRC_CTX,		/* the caller's identity after the syscall */
 	SHRIKE_SRC_MODNAME,	/* name of the module being loaded (module_load tracepoint) */
+	SHRIKE_SRC_MSGADDR,	/* sendmsg: the sockaddr a struct user_msghdr at argument a names */
 	SHRIKE_SRC_SPECIAL,	/* filled by dedicated code (exec, fork, exit) */
 };
 
@@ -68,7 +69,7 @@ struct shrike_tuple {
 	__u16 family;		/* AF_INET, AF_INET6, AF_UNIX; 0 if not a socket */
 	__u16 sport;		/* local port */
 	__u16 dport;		/* remote port */
-	__u16 __pad0;
+	__u16 proto;		/* IPPROTO_TCP, IPPROTO_UDP, ... for AF_INET/AF_INET6; 0 otherwise */
 	__u8 saddr[16];		/* local address; IPv4 in the first 4 bytes */
 	__u8 daddr[16];		/* remote address */
 	char path[108];		/* AF_UNIX: the socket's path (or its peer's), NUL-terminated */
@@ -238,6 +239,17 @@ static const struct shrike_event_spec shrike_event_specs[] = {
 	{ SHRIKE_EVT_PRCTL, __NR_prctl, "prctl", 3, { SP_X_RES, SP_X_INT(0, "option"),
 		SP_X_ULONG(1, "arg2") } },
 	{ SHRIKE_EVT_MODULE_LOAD, -1, "module_load", 1, { SP_SPECIAL(SHRIKE_K_STR, "name") } },
+	/* descriptors: what a dup'ed fd is (a socket on stdin/stdout is a reverse shell) */
+	{ SHRIKE_EVT_DUP, __NR_dup, "dup", 3, { SP_X_RES, SP_X_INT(0, "oldfd"), SP_X_TUPLE(SHRIKE_RESFD) } },
+	{ SHRIKE_EVT_DUP2, __NR_dup2, "dup2", 4, { SP_X_RES, SP_X_INT(0, "oldfd"), SP_X_INT(1, "newfd"),
+		SP_X_TUPLE(SHRIKE_RESFD) } },
+	{ SHRIKE_EVT_DUP3, __NR_dup3, "dup3", 5, { SP_X_RES, SP_X_INT(0, "oldfd"), SP_X_INT(1, "newfd"),
+		SP_X_TUPLE(SHRIKE_RESFD), SP_X_UINT(2, "flags") } },
+	{ SHRIKE_EVT_SENDTO, __NR_sendto, "sendto", 5, { SP_X_RES, SP_X_INT(0, "fd"), SP_E_ADDR(4, 5),
+		SP_X_TUPLE(0), SP_X_UINT(3, "flags") } },
+	{ SHRIKE_EVT_SENDMSG, __NR_sendmsg, "sendmsg", 5, { SP_X_RES, SP_X_INT(0, "fd"),
+		{ SHRIKE_AT_ENTER, SHRIKE_K_SOCKADDR, SHRIKE_SRC_MSGADDR, 1, 0, "addr" },
+		SP_X_TUPLE(0), SP_X_UINT(2, "flags") } },
 };
 
 #define SHRIKE_N_EVENT_SPECS (sizeof(shrike_event_specs) / sizeof(shrike_event_specs[0]))

@@ -19,15 +19,17 @@ wait $pre
 # chdir tracking, relative and absolute
 sh -c 'cd "'"$tmp"'/work dir" && cd ../x && exec /bin/true cwd-marker'
 # A live process: read its /proc while it runs
-(cd "$tmp/x" && exec sleep 3) &
+(cd "$tmp/x" && exec sleep 60) &
 live=$!
 sleep 1
+while [ "$(readlink /proc/$live/exe)" != "$(readlink -f /bin/sleep)" ]; do sleep 0.2; done
 gt_cmdline=$(tr '\0' ' ' < /proc/$live/cmdline | sed 's/ $//')
 gt_exe=$(readlink /proc/$live/exe)
 gt_cwd=$(readlink /proc/$live/cwd)
 gt_ppid=$(awk '{print $4}' /proc/$live/stat)
 gt_sid=$(awk '{print $6}' /proc/$live/stat)
 gt_tty=$(awk '{print $7}' /proc/$live/stat)
+kill $live
 wait $live
 
 # PID reuse: pid N runs "true reuse-a" and exits; then a forked subshell that
