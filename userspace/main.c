@@ -18,6 +18,7 @@
 #include "replay.h"
 #include "ring.h"
 #include "rule_engine.h"
+#include "schema.h"
 
 struct env {
 	const char *device;
@@ -29,6 +30,7 @@ struct env {
 	size_t n_rules;
 	int list_rules;			/* -L */
 	int list_fields;		/* --list */
+	int list_events;		/* --list-events */
 	double max_seconds;		/* -M */
 };
 
@@ -64,6 +66,7 @@ static void usage(FILE *out)
 		"  -V FILE         validate a rules file and exit (repeatable)\n"
 		"  -L              list the loaded rules and exit\n"
 		"      --list      list every supported field and exit\n"
+		"      --list-events  list every event type and its parameters (markdown) and exit\n"
 		"  -D DEVICE       read from DEVICE instead of " SHRIKE_DEVICE "\n"
 		"  -h, --help      show this help\n"
 		"      --version   show the version\n"
@@ -91,6 +94,7 @@ static int parse_args(int argc, char **argv, struct env *env, struct daemon *d)
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'v' },
 		{ "list", no_argument, NULL, 'l' },
+		{ "list-events", no_argument, NULL, 'E' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
@@ -138,6 +142,9 @@ static int parse_args(int argc, char **argv, struct env *env, struct daemon *d)
 			break;
 		case 'l':
 			env->list_fields = 1;
+			break;
+		case 'E':
+			env->list_events = 1;
 			break;
 		case 'D':
 			env->device = optarg;
@@ -224,6 +231,36 @@ static void list_fields(void)
 		else
 			snprintf(name, sizeof(name), "%s", t[i].name);
 		printf("%-28s %-8s %s\n", name, type_names[t[i].type], t[i].desc);
+	}
+}
+
+/* The event table as markdown, for docs/ABI.md. */
+static void list_events(void)
+{
+	static const char *const kinds[] = { "s64", "u64", "str", "strlist", "sockaddr", "tuple", "ctx" };
+	static const char *const srcs[] = {
+		"result", "argument", "string argument", "directory of a relative path", "sockaddr",
+		"socket tuple", "path of an fd", "open_how.flags", "open_how.mode", "open_how.resolve",
+		"caller identity", "module_load tracepoint", "msghdr.msg_name", "dedicated filler",
+	};
+	int t;
+
+	printf("| type | evt.type | syscall | parameters (name: kind, from, read at) |\n|---|---|---|---|\n");
+	for (t = 1; t < SHRIKE_EVT_MAX; t++) {
+		const struct event_schema *sc = schema_of((uint16_t)t);
+		int i;
+
+		if (!sc)
+			continue;
+		printf("| %d | `%s` | %s |", t, sc->name, sc->nr >= 0 ? "yes" : "no");
+		for (i = 0; i < sc->nparams; i++) {
+			const struct param_schema *p = &sc->params[i];
+
+			printf("%s`%s`: %s, %s, %s", i ? "; " : " ", p->name, kinds[p->kind],
+			       p->src < sizeof(srcs) / sizeof(srcs[0]) ? srcs[p->src] : "?",
+			       p->phase == SHRIKE_AT_ENTER ? "entry" : "exit");
+		}
+		printf(" |\n");
 	}
 }
 
@@ -346,6 +383,10 @@ int main(int argc, char **argv)
 		return ret;
 	if (env.list_fields) {
 		list_fields();
+		return 0;
+	}
+	if (env.list_events) {
+		list_events();
 		return 0;
 	}
 	if (env.n_validate)

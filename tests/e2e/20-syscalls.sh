@@ -32,3 +32,8 @@ grep 'toctou:' "$tmp/helper.err" | sed 's/^/# /'
 tap_is "$(grep -o 'dropped_full=[0-9]*' "$SHRIKE_ERR")" "dropped_full=0" "nothing was dropped"
 shrike_unload
 rm -rf "$tmp"
+
+# Drops: a tiny ring and a reader that does not consume
+insmod shrike.ko bufsize=262144 && tap_ok "insmod with a 256 KiB ring" || tap_fail "insmod with a 256 KiB ring"
+build/helpers/droptest 20000
+shrike_unload
