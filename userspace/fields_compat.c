@@ -43,7 +43,7 @@ static int open_flags(const struct sevent *ev, uint64_t *flags)
 		*flags = O_CREAT | O_WRONLY | O_TRUNC;
 		return 0;
 	}
-	i = schema_param_index(ev->schema, "flags");
+	i = SCHEMA_PARAM(ev, "flags");
 	if (i < 0 || (ev->params[i].flags & (SHRIKE_PARAM_FAULT | SPARAM_MISSING)))
 		return -1;
 	*flags = sparam_u64(&ev->params[i]);
@@ -246,7 +246,7 @@ void f_fd_type(const struct sevent *ev, const struct rf_ref *r, struct rf_value 
 
 static const struct shrike_tuple *tuple(const struct sevent *ev)
 {
-	int i = ev->schema ? schema_param_index(ev->schema, "tuple") : -1;
+	int i = SCHEMA_PARAM(ev, "tuple");
 
 	if (i < 0 || ev->params[i].len != sizeof(struct shrike_tuple))
 		return NULL;

@@ -14,10 +14,7 @@ struct endpoint {
 	size_t pathlen;
 };
 
-static int param_of(const struct sevent *ev, const char *name)
-{
-	return ev->schema ? schema_param_index(ev->schema, name) : -1;
-}
+#define param_of(ev, name) SCHEMA_PARAM(ev, name)
 
 static int param_ok(const struct sevent *ev, int i)
 {

@@ -30,4 +30,23 @@ int schema_type_by_name(const char *name);
 /* Index of the parameter called name in the schema, or -1. */
 int schema_param_index(const struct event_schema *s, const char *name);
 
+/*
+ * The same for a constant name, remembered per event type at the call site:
+ * extractors ask for "tuple" or "flags" on every event, and a string search
+ * per call showed at the top of replay profiles.
+ */
+#define SCHEMA_PARAM(ev, name) __extension__ ({					\
+	static int8_t idx_[SHRIKE_EVT_MAX];					\
+	static uint8_t known_[SHRIKE_EVT_MAX];					\
+	unsigned t_ = (ev)->type;						\
+	int r_ = -1;								\
+	if ((ev)->schema && t_ < SHRIKE_EVT_MAX) {				\
+		if (!known_[t_]) {						\
+			idx_[t_] = (int8_t)schema_param_index((ev)->schema, name); \
+			known_[t_] = 1;						\
+		}								\
+		r_ = idx_[t_];							\
+	}									\
+	r_; })
+
 #endif /* SHRIKE_SCHEMA_H */
