@@ -1,4 +1,5 @@
 /* daemon.c - per event: rules, alerts, the -A stream and the capture file. */
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,52 @@
 #include "rule_engine.h"
 #include "shrike_events.h"
 #include "side.h"
+
+/* The shipped rules: installed, or next to the binary in a build tree. */
+static char *default_rules(void)
+{
+	static const char *const fixed[] = { "/etc/shrike/shrike_rules.yaml",
+					     "/usr/share/shrike/shrike_rules.yaml" };
+	char exe[4096], *p = NULL;
+	ssize_t n;
+	size_t i;
+
+	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		if (access(fixed[i], R_OK) == 0)
+			return strdup(fixed[i]);
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	if (asprintf(&p, "%s/../rules/shrike_rules.yaml", dirname(exe)) < 0)
+		return NULL;
+	if (access(p, R_OK) == 0)
+		return p;
+	free(p);
+	return NULL;
+}
+
+/* -r files replace the configured ones; with neither, the shipped rules. */
+static void choose_rules(struct daemon *d)
+{
+	struct config *c = &d->cfg;
+	size_t i;
+
+	if (d->n_cli_rules) {
+		for (i = 0; i < c->n_rules_files; i++)
+			free(c->rules_files[i]);
+		c->n_rules_files = 0;
+		for (i = 0; i < d->n_cli_rules && i < CONFIG_MAX_RULES_FILES; i++)
+			c->rules_files[c->n_rules_files++] = strdup(d->cli_rules[i]);
+	} else if (c->n_rules_files == 0) {
+		char *def = default_rules();
+
+		if (def)
+			c->rules_files[c->n_rules_files++] = def;
+		else
+			log_warn("no rules file found; only -A output will be produced");
+	}
+}
 
 int daemon_load_config(struct daemon *d)
 {
@@ -37,6 +84,7 @@ int daemon_load_config(struct daemon *d)
 			  (unsigned long long)d->cfg.buffer_size);
 		return -1;
 	}
+	choose_rules(d);
 	if (*d->cfg.hostname)
 		snprintf(d->hostname, sizeof(d->hostname), "%s", d->cfg.hostname);
 	else if (gethostname(d->hostname, sizeof(d->hostname) - 1) < 0)

@@ -16,6 +16,8 @@ struct daemon {
 	const char *config_path;	/* NULL: built-in defaults */
 	char **overrides;		/* -o KEY=VALUE, re-applied on SIGHUP */
 	size_t n_overrides;
+	const char *const *cli_rules;	/* -r FILE..., re-applied on SIGHUP */
+	size_t n_cli_rules;
 	int all_events;			/* -A */
 	struct pipeline pl;
 	struct rule_engine *rules;
@@ -26,7 +28,10 @@ struct daemon {
 	struct outputs *out;
 };
 
-/* Load configuration (file + overrides) into d->cfg; 0 or -1 with a message on stderr. */
+/*
+ * Load configuration (file, -o overrides, then -r files or the shipped
+ * rules) into d->cfg; 0 or -1 with a message on stderr.
+ */
 int daemon_load_config(struct daemon *d);
 /* Load and compile the configured rules files into a new engine; NULL on error (printed). */
 struct rule_engine *daemon_load_rules(struct daemon *d, int verbose);

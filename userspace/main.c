@@ -1,7 +1,6 @@
 /* main.c - the shrike daemon: options, then configure → load rules → open → scan → loop → report. */
 #include <errno.h>
 #include <getopt.h>
-#include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -164,52 +163,6 @@ static int parse_args(int argc, char **argv, struct env *env, struct daemon *d)
 	if (optind < argc) {
 		log_error("unexpected argument '%s'", argv[optind]);
 		return 2;
-	}
-	return 0;
-}
-
-/* The shipped rules: installed, or next to the binary in a build tree. */
-static char *default_rules(void)
-{
-	static const char *const fixed[] = { "/etc/shrike/shrike_rules.yaml",
-					     "/usr/share/shrike/shrike_rules.yaml" };
-	char exe[4096], *p = NULL;
-	ssize_t n;
-	size_t i;
-
-	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
-		if (access(fixed[i], R_OK) == 0)
-			return strdup(fixed[i]);
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0)
-		return NULL;
-	exe[n] = '\0';
-	if (asprintf(&p, "%s/../rules/shrike_rules.yaml", dirname(exe)) < 0)
-		return NULL;
-	if (access(p, R_OK) == 0)
-		return p;
-	free(p);
-	return NULL;
-}
-
-static int choose_rules(struct daemon *d, const struct env *env)
-{
-	size_t i;
-
-	if (env->n_rules) {
-		for (i = 0; i < d->cfg.n_rules_files; i++)
-			free(d->cfg.rules_files[i]);
-		d->cfg.n_rules_files = 0;
-		for (i = 0; i < env->n_rules; i++)
-			d->cfg.rules_files[d->cfg.n_rules_files++] = strdup(env->rules[i]);
-	} else if (d->cfg.n_rules_files == 0) {
-		char *def = default_rules();
-
-		if (!def) {
-			log_warn("no rules file found; only -A output will be produced");
-			return 0;
-		}
-		d->cfg.rules_files[d->cfg.n_rules_files++] = def;
 	}
 	return 0;
 }
@@ -393,7 +346,9 @@ int main(int argc, char **argv)
 		return validate(&env);
 	if (!d.config_path && access(CONFIG_DEFAULT_FILE, F_OK) == 0)
 		d.config_path = CONFIG_DEFAULT_FILE;
-	if (daemon_load_config(&d) < 0 || choose_rules(&d, &env) < 0)
+	d.cli_rules = env.rules;
+	d.n_cli_rules = env.n_rules;
+	if (daemon_load_config(&d) < 0)
 		return 2;
 	if (d.cfg.n_rules_files && !(d.rules = daemon_load_rules(&d, 0)))
 		return 2;
