@@ -188,8 +188,7 @@ static int is_ancestor_field(const char *name)
 
 static int ops_resolve(void *ctx, const char *name, const char *arg, struct rf_ref *ref)
 {
-	/* in rules, evt.res compares as Falco's string (SUCCESS, ENOENT, ...) */
-	int id = fields_find(strcmp(name, "evt.res") ? name : "evt.res.text");
+	int id = fields_find(name);
 
 	(void)ctx;
 	if (id < 0)
@@ -225,6 +224,13 @@ static void ops_extract(void *ctx, const void *event, const struct rf_ref *ref, 
 	fields_extract(event, ref, out);
 }
 
+/* evt.res is a number, and Falco's string "SUCCESS"/"ENOENT" when a rule asks so */
+static const char *ops_text_twin(void *ctx, const char *name)
+{
+	(void)ctx;
+	return strcmp(name, "evt.res") ? NULL : "evt.res.text";
+}
+
 static int ops_evt_type_id(void *ctx, const char *name)
 {
 	(void)ctx;
@@ -242,4 +248,5 @@ const struct rule_field_ops fields_rule_ops = {
 	.extract = ops_extract,
 	.evt_type_id = ops_evt_type_id,
 	.event_type = ops_event_type,
+	.text_twin = ops_text_twin,
 };

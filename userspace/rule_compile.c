@@ -275,9 +275,52 @@ static int compile_rhs_field(struct cctx *c, struct ecmp *cmp, const struct rnod
 	return 0;
 }
 
+/* Is this a number compared as text: a string operator, or a value (or list
+ * item) that does not parse as a number?
+ */
+static int wants_text_twin(struct cctx *c, const struct rnode *n)
+{
+	struct cvals cv = { 0 };
+	size_t i;
+	int text = 0;
+
+	if (!c->e->ops.text_twin || n->lhs.arg || n->rhs == RHS_FIELD ||
+	    !c->e->ops.text_twin(c->e->ops.ctx, n->lhs.name))
+		return 0;
+	switch (n->op) {
+	case ROP_EXISTS:
+		return 0;
+	case ROP_EQ: case ROP_NE: case ROP_IN: case ROP_INTERSECTS:
+	case ROP_LT: case ROP_LE: case ROP_GT: case ROP_GE:
+		break;
+	default:
+		return 1;
+	}
+	if (collect_values(c, n, &cv) < 0) {
+		free(cv.v);
+		return 0;
+	}
+	for (i = 0; i < cv.n && !text; i++) {
+		char *end;
+		char buf[64];
+
+		if (cv.v[i].len == 0 || cv.v[i].len >= sizeof(buf)) {
+			text = 1;
+			break;
+		}
+		memcpy(buf, cv.v[i].s, cv.v[i].len);
+		buf[cv.v[i].len] = '\0';
+		(void)strtoll(buf, &end, 0);
+		text = *end != '\0';
+	}
+	free(cv.v);
+	return text;
+}
+
 static struct enode *compile_check(struct cctx *c, const struct rnode *n)
 {
 	struct cvals cv = { 0 };
+	struct rfield lhs;
 	struct ecmp *cmp;
 	struct enode *en;
 	char *ftext;
@@ -287,7 +330,10 @@ static struct enode *compile_check(struct cctx *c, const struct rnode *n)
 		return compile_types(c, n);
 	cmp = rx_calloc(1, sizeof(*cmp));
 	cmp->op = n->op;
-	if (efield_init(c, &cmp->lhs, &n->lhs)) {
+	lhs = n->lhs;
+	if (wants_text_twin(c, n))
+		lhs.name = (char *)c->e->ops.text_twin(c->e->ops.ctx, n->lhs.name);
+	if (efield_init(c, &cmp->lhs, &lhs)) {
 		ecmp_free(cmp);
 		return NULL;
 	}

@@ -62,6 +62,14 @@ struct rule_field_ops {
 	int (*evt_type_id)(void *ctx, const char *name);
 	/* id of the event (for per-type indexing); optional together with evt_type_id */
 	int (*event_type)(void *ctx, const void *event);
+	/*
+	 * Optional: the name of a string twin of a numeric field, or NULL. A
+	 * condition that applies a string operator to the field, or compares it
+	 * with a value that is not a number, uses the twin instead: evt.res is
+	 * a number (evt.res >= 0), yet Falco's rules also write
+	 * evt.res = EINPROGRESS and evt.res startswith E.
+	 */
+	const char *(*text_twin)(void *ctx, const char *name);
 	void *ctx;
 };
 

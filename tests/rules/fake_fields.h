@@ -138,7 +138,9 @@ static inline int f_event_type(void *ctx, const void *event)
 	return t ? f_evt_type_id(ctx, t) : -1;
 }
 
-static const struct rule_field_ops fake_ops = { f_resolve, f_extract, f_evt_type_id, f_event_type, NULL };
+static const struct rule_field_ops fake_ops = {
+	.resolve = f_resolve, .extract = f_extract, .evt_type_id = f_evt_type_id, .event_type = f_event_type,
+};
 
 static inline void fe_free(struct fevent *ev)
 {
