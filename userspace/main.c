@@ -329,38 +329,43 @@ int main(int argc, char **argv)
 	struct env env = { 0 };
 	struct sigaction stop = { .sa_handler = on_stop }, hup = { .sa_handler = on_hup };
 	struct timespec rt, bt;
-	int ret;
+	int ret, have_pipeline = 0;
 
 	ret = parse_args(argc, argv, &env, &d);
 	if (ret)
-		return ret;
+		goto out;
 	if (env.list_fields) {
 		list_fields();
-		return 0;
+		goto out;
 	}
 	if (env.list_events) {
 		list_events();
-		return 0;
+		goto out;
 	}
-	if (env.n_validate)
-		return validate(&env);
+	if (env.n_validate) {
+		ret = validate(&env);
+		goto out;
+	}
 	if (!d.config_path && access(CONFIG_DEFAULT_FILE, F_OK) == 0)
 		d.config_path = CONFIG_DEFAULT_FILE;
 	d.cli_rules = env.rules;
 	d.n_cli_rules = env.n_rules;
+	ret = 2;
 	if (daemon_load_config(&d) < 0)
-		return 2;
+		goto out;
 	if (d.cfg.n_rules_files && !(d.rules = daemon_load_rules(&d, 0)))
-		return 2;
+		goto out;
+	ret = 0;
 	if (env.list_rules) {
 		if (d.rules)
 			list_rules(d.rules);
-		return 0;
+		goto out;
 	}
+	ret = 1;
 	d.out = outputs_open(&d.cfg);
 	if (!d.out || pipeline_init(&d.pl, daemon_on_event, &d) < 0)
-		return 1;
-	d.capturing = 0;
+		goto out;
+	have_pipeline = 1;
 	sigaction(SIGINT, &stop, NULL);
 	sigaction(SIGTERM, &stop, NULL);
 	sigaction(SIGHUP, &hup, NULL);
@@ -372,9 +377,11 @@ int main(int argc, char **argv)
 		ret = replay_run(&d, env.replay_file);
 	else
 		ret = run_live(&d, &env);
-	pipeline_free(&d.pl);
+out:
+	/* everything freed, so that leak checkers see only real leaks */
+	if (have_pipeline)
+		pipeline_free(&d.pl);
 	outputs_close(d.out);
-	outputs_shutdown();
 	rule_engine_free(d.rules);
 	config_free(&d.cfg);
 	free(d.overrides);
