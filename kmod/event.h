@@ -13,7 +13,6 @@
 #include <linux/sched.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
-#include <linux/timekeeping.h>
 #include "internal.h"
 
 struct evb {
@@ -47,7 +46,7 @@ static inline void evb_start(struct evb *b, struct shrike_session *s, struct shr
 	b->snaplen = s->snaplen;
 	h->type = type;
 	h->nparams = nparams;
-	h->ts = ktime_get_boot_fast_ns();
+	h->ts = 0;		/* stamped at commit, see shrike_ring_commit */
 	h->tid = current->pid;
 	h->pid = current->tgid;
 	b->len = ALIGN(sizeof(*h) + nparams * sizeof(__u16), 8);

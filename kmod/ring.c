@@ -13,6 +13,7 @@
 #include <linux/slab.h>
 #include <linux/cpumask.h>
 #include <linux/mm.h>
+#include <linux/timekeeping.h>
 #include "internal.h"
 #include "event.h"
 
@@ -77,6 +78,7 @@ static void ring_write_pad(struct shrike_cpu *c, u64 off, u32 len)
 void shrike_ring_commit(struct shrike_session *s, struct shrike_cpu *c, u32 len)
 {
 	struct shrike_ring_ctrl *ctrl = c->ctrl;
+	struct shrike_evt_hdr *h = (struct shrike_evt_hdr *)c->scratch;
 	u64 size = s->ring_bytes;
 	u64 head = ctrl->head;
 	u64 tail = smp_load_acquire(&ctrl->tail);
@@ -88,6 +90,14 @@ void shrike_ring_commit(struct shrike_session *s, struct shrike_cpu *c, u32 len)
 		WRITE_ONCE(ctrl->n_drop_full, ctrl->n_drop_full + 1);
 		return;
 	}
+	/*
+	 * Stamp the record as late as possible and announce the stamp until
+	 * head is published: the reader never merges past it, so records
+	 * leave the daemon in time order even if this CPU stalls here.
+	 */
+	h->ts = ktime_get_boot_fast_ns();
+	WRITE_ONCE(ctrl->pending_ts, h->ts);
+	smp_wmb();
 	if (len > to_end) {
 		ring_write_pad(c, off, to_end);
 		head += to_end;
@@ -95,6 +105,7 @@ void shrike_ring_commit(struct shrike_session *s, struct shrike_cpu *c, u32 len)
 	}
 	memcpy(c->data + off, c->scratch, len);
 	smp_store_release(&ctrl->head, head + len);
+	smp_store_release(&ctrl->pending_ts, 0);
 
 	/* Pairs with the barrier in shrike_poll between setting waiting and
 	 * looking at the heads: either we see waiting or the reader sees us.

@@ -103,6 +103,8 @@ int live_run(struct daemon *d, struct ring_reader *r, double max_seconds)
 		}
 		pending = ring_reader_refresh(r);
 		limit = draining ? UINT64_MAX : now - MERGE_DELAY_NS;
+		if (r->oldest_pending <= limit)
+			limit = r->oldest_pending - 1;
 		while ((rec = ring_reader_next(r, limit, &cpu)))
 			daemon_feed(d, rec, rec->len, cpu);
 		fflush(stdout);

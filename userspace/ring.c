@@ -183,9 +183,17 @@ uint64_t ring_reader_refresh(struct ring_reader *r)
 	uint64_t pending = 0;
 	uint32_t cpu;
 
+	r->oldest_pending = UINT64_MAX;
 	for (cpu = 0; cpu < r->info.ncpus; cpu++) {
 		struct ring_view *v = &r->views[cpu];
 		const char *why = NULL;
+		/* read before head: a record stamped before we looked is either
+		 * published by then or still announced here
+		 */
+		uint64_t p = __atomic_load_n(&v->ctrl->pending_ts, __ATOMIC_ACQUIRE);
+
+		if (p && p < r->oldest_pending)
+			r->oldest_pending = p;
 
 		if (ring_view_refresh(v, &why) == RING_CORRUPT) {
 			if (why) {

@@ -41,6 +41,7 @@ struct ring_reader {
 	struct ring_view *views;
 	void **maps;
 	uint64_t corrupt;	/* records or positions rejected */
+	uint64_t oldest_pending;	/* at the last refresh: oldest stamp being written */
 };
 
 int ring_reader_open(struct ring_reader *r, const char *dev, char *err, size_t errlen);

@@ -43,6 +43,12 @@ struct shrike_ring_ctrl {
 	__u64 ring_bytes;	/* size of the data area, same as shrike_info */
 	__u32 cpu;
 	__u32 __pad0;
+	/*
+	 * Timestamp of the record being copied in right now, 0 when none: the
+	 * reader merges CPUs by time and must not pass a record that is about
+	 * to appear with an older stamp (a vCPU can stall in the middle).
+	 */
+	__u64 pending_ts;
 };
 
 /*
