@@ -12,7 +12,7 @@ CC         ?= cc
 CFLAGS     ?= -O2 -g
 CFLAGS     += -std=gnu11 -Wall -Wextra -Werror=implicit-function-declaration \
               -D_GNU_SOURCE -DSHRIKE_VERSION='"$(VERSION)"' -Ikmod/uapi -Iuserspace
-LDLIBS     := -lyaml -lcjson -lm
+LDLIBS     := -lyaml -lcjson -lm -lcurl -lpthread
 SAN        ?=
 
 LIB_SRCS   := $(filter-out userspace/main.c,$(wildcard userspace/*.c))
@@ -22,7 +22,9 @@ UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 HELPER_SRCS := $(wildcard tests/e2e/helpers/*.c)
 HELPER_BINS := $(HELPER_SRCS:tests/e2e/helpers/%.c=$(BUILD)/helpers/%)
 
-.PHONY: all module daemon helpers unit unit-bins test vmtest run demo clean deps check fuzz
+.PHONY: all module daemon helpers unit unit-bins test vmtest run demo clean deps check fuzz \
+	asan vmtest-rt \
+	install dkms-install dkms-remove deb docs
 
 all: module daemon
 
@@ -76,6 +78,89 @@ demo: deps
 
 fuzz: deps
 	@tests/fuzz/run
+
+# The daemon and the unit tests again with AddressSanitizer and UBSan, in
+# their own build directory; scripts/test-all runs the host tests with them.
+ASAN_SAN   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+asan:
+	$(MAKE) BUILD=$(BUILD)/asan SAN="$(ASAN_SAN)" daemon unit-bins
+
+# The module's own checks: sparse (C=2) and checkpatch.pl --strict.
+check:
+	@scripts/check
+
+# The VM suite's subset on Debian's PREEMPT_RT kernel (its headers and image).
+vmtest-rt: all helpers
+	@scripts/vmtest --flavour rt
+
+# --- shipping: install, DKMS, Debian packages, generated docs ---------------
+#
+# `make install` lays out the daemon, its configuration, the systemd unit and
+# the man pages under DESTDIR (scripts/deb packages exactly this). The
+# configuration is not replaced if present (it is the administrator's); the
+# shipped rules are (local rules go to shrike_rules.local.yaml).
+DESTDIR    ?=
+PREFIX     ?= /usr
+SYSCONFDIR ?= /etc/shrike
+UNITDIR    ?= /lib/systemd/system
+MANDIR     ?= $(PREFIX)/share/man
+
+install: $(BUILD)/shrike
+	install -D -m 755 $(BUILD)/shrike $(DESTDIR)$(PREFIX)/bin/shrike
+	install -d -m 755 $(DESTDIR)$(SYSCONFDIR)
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/shrike.yaml ]; then \
+		echo "install: keeping $(DESTDIR)$(SYSCONFDIR)/shrike.yaml"; \
+	else \
+		echo "install -m 644 packaging/shrike.yaml $(DESTDIR)$(SYSCONFDIR)/shrike.yaml"; \
+		install -m 644 packaging/shrike.yaml $(DESTDIR)$(SYSCONFDIR)/shrike.yaml; \
+	fi
+	@if [ -f rules/shrike_rules.yaml ]; then \
+		echo "install -m 644 rules/shrike_rules.yaml $(DESTDIR)$(SYSCONFDIR)/shrike_rules.yaml"; \
+		install -m 644 rules/shrike_rules.yaml $(DESTDIR)$(SYSCONFDIR)/shrike_rules.yaml; \
+	else \
+		echo "install: no rules/shrike_rules.yaml: installing an empty placeholder"; \
+		install -m 644 packaging/shrike_rules.placeholder.yaml $(DESTDIR)$(SYSCONFDIR)/shrike_rules.yaml; \
+	fi
+	[ -e $(DESTDIR)$(SYSCONFDIR)/shrike_rules.local.yaml ] || \
+		install -m 644 packaging/shrike_rules.local.yaml $(DESTDIR)$(SYSCONFDIR)/shrike_rules.local.yaml
+	install -D -m 644 packaging/shrike.service $(DESTDIR)$(UNITDIR)/shrike.service
+	install -D -m 644 packaging/man/shrike.8 $(DESTDIR)$(MANDIR)/man8/shrike.8
+	install -D -m 644 packaging/man/shrike.yaml.5 $(DESTDIR)$(MANDIR)/man5/shrike.yaml.5
+
+# DKMS: source in /usr/src/shrike-$(VERSION), built for KVER (default
+# scripts/kver: the running kernel if it has headers, else the newest headers).
+dkms-install: deps
+	@scripts/dkms install $(KVER)
+
+dkms-remove:
+	@scripts/dkms remove
+
+# build/deb/shrike_$(VERSION)_amd64.deb and shrike-dkms_$(VERSION)_all.deb
+deb: deps daemon
+	@scripts/deb
+
+# docs/FIELDS.md from `build/shrike --list`
+docs: daemon
+	@scripts/gen-fields-doc docs/FIELDS.md
+
+# Benchmarks, not tests (docs/PERFORMANCE.md): one -icount VM boot for guest
+# instructions per syscall, host replay throughput, one VM boot for drops and
+# memory. The programs that run in the VM are static; replay_profile runs
+# here against libshrike.a. Writes the tables into docs/PERFORMANCE.md.
+.PHONY: bench
+BENCH_VM_BINS := $(patsubst %,$(BUILD)/bench/%,opbench true spawn loadgen)
+
+$(BENCH_VM_BINS): $(BUILD)/bench/%: tests/bench/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -std=gnu11 -Wall -Wextra -static -o $@ $<
+
+$(BUILD)/bench/replay_profile: tests/bench/replay_profile.c $(BUILD)/libshrike.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+bench: deps
+	@scripts/bench
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true

@@ -144,14 +144,15 @@ static const char *event_path(const struct sevent *ev, struct scratch *s)
 		if (sc->params[i].src == SHRIKE_SRC_USTR && sc->params[i + 1].src == SHRIKE_SRC_DIRPATH) {
 			if (!param_ok(ev, i))
 				return NULL;
-			return join_path(param_ok(ev, i + 1) ? ev->params[i + 1].p : NULL,
-					 ev->params[i].p, s);
+			/* sparam_str: an empty parameter has no NUL to read */
+			return join_path(param_ok(ev, i + 1) ? sparam_str(&ev->params[i + 1]) : NULL,
+					 sparam_str(&ev->params[i]), s);
 		}
 		if (sc->params[i].src == SHRIKE_SRC_FD_PATH)
-			return param_ok(ev, i) ? ev->params[i].p : NULL;
+			return param_ok(ev, i) ? sparam_str(&ev->params[i]) : NULL;
 	}
 	if (sc && sc->nparams && sc->params[sc->nparams - 1].src == SHRIKE_SRC_FD_PATH)
-		return param_ok(ev, sc->nparams - 1) ? ev->params[sc->nparams - 1].p : NULL;
+		return param_ok(ev, sc->nparams - 1) ? sparam_str(&ev->params[sc->nparams - 1]) : NULL;
 	return NULL;
 }
 

@@ -382,6 +382,7 @@ out:
 	if (have_pipeline)
 		pipeline_free(&d.pl);
 	outputs_close(d.out);
+	outputs_shutdown();	/* queued HTTP alerts: a bounded last chance */
 	rule_engine_free(d.rules);
 	config_free(&d.cfg);
 	free(d.overrides);

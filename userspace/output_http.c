@@ -1,5 +1,4 @@
 /* output_http.c - alerts POSTed as JSON by a delivery thread, behind a bounded queue. */
-#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -77,18 +76,23 @@ static long ms_left(struct http_sender *s, long cap)
 	return cap;
 }
 
-/* Sleep ms, or less if a deadline is set meanwhile; -1 if the deadline is past. */
+/* Sleep ms, or until the deadline if one comes sooner; -1 if the deadline is past. */
 static int backoff(struct http_sender *s, uint64_t ms)
 {
 	uint64_t until = now_ns() + ms * 1000000ull;
-	struct timespec ts = { .tv_sec = (time_t)(until / 1000000000ull),
-			       .tv_nsec = (long)(until % 1000000000ull) };
 	int ret = 0;
 
 	pthread_mutex_lock(&s->lock);
-	while (!s->deadline_ns && now_ns() < until)
-		if (pthread_cond_timedwait(&s->wake, &s->lock, &ts) == ETIMEDOUT)
+	for (;;) {
+		uint64_t end = s->deadline_ns && s->deadline_ns < until ? s->deadline_ns : until;
+		struct timespec ts = { .tv_sec = (time_t)(end / 1000000000ull),
+				       .tv_nsec = (long)(end % 1000000000ull) };
+
+		if (now_ns() >= end)
 			break;
+		/* woken early: a deadline was set, look again */
+		pthread_cond_timedwait(&s->wake, &s->lock, &ts);
+	}
 	if (s->deadline_ns && now_ns() >= s->deadline_ns)
 		ret = -1;
 	pthread_mutex_unlock(&s->lock);

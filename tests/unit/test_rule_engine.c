@@ -21,6 +21,16 @@
 
 static char *rules_dir;
 
+/* Memory the condition blocks point into, freed after the run. */
+static void **owned;
+static size_t nowned;
+
+static void own(void *p)
+{
+	owned = realloc(owned, (nowned + 1) * sizeof(*owned));
+	owned[nowned++] = p;
+}
+
 /* ---- the .test files of tests/rules: one cmocka test per condition block ---- */
 
 struct cblock {
@@ -135,6 +145,8 @@ static void load_test_file(const char *path, struct CMUnitTest **t, size_t *nt)
 		fprintf(stderr, "cannot read %s: %s\n", path, strerror(errno));
 		exit(1);
 	}
+	own(text);
+	own((void *)path);
 	/* strsep keeps empty lines, which end blocks */
 	for (save = text; (line = strsep(&save, "\n")) != NULL;) {
 		lineno++;
@@ -156,6 +168,8 @@ static void load_test_file(const char *path, struct CMUnitTest **t, size_t *nt)
 		if (!b && !strcmp(line, "%defs")) {
 			if (!defs[0])
 				free(defs);	/* no block can point to an empty prelude... */
+			else
+				own(defs);
 			defs = strdup("");	/* ...a non-empty one stays owned by its blocks */
 			in_defs = 1;
 			continue;
@@ -177,6 +191,8 @@ static void load_test_file(const char *path, struct CMUnitTest **t, size_t *nt)
 	}
 	if (!defs[0])
 		free(defs);
+	else
+		own(defs);
 }
 
 /* ---- API checks ---- */
@@ -524,6 +540,16 @@ int main(int argc, char **argv)
 		memcpy(all + sizeof(api) / sizeof(api[0]), t, nt * sizeof(*t));
 	fails = _cmocka_run_group_tests("rule_engine", all, nt + sizeof(api) / sizeof(api[0]), NULL, NULL);
 	free(all);
+	for (i = 0; i < (int)nt; i++) {
+		struct cblock *b = t[i].initial_state;
+
+		free(b->lines);
+		free(b->lineno);
+		free(b);
+	}
 	free(t);
+	while (nowned)
+		free(owned[--nowned]);
+	free(owned);
 	return fails ? 1 : 0;
 }

@@ -11,6 +11,10 @@
 A VALUE is compared with the field printed the way `get` prints it: JSON null
 is "null", numbers without a fraction as integers, strings as they are.
 A FIELD~VALUE filter matches when VALUE is a substring.
+Alerts (the lines with a "rule" key) nest the fields their output names in
+"output_fields": name those as output_fields.FIELD, e.g.
+  events.py FILE count "rule=Shell spawned in a container" output_fields.user.name=alice
+A filter is one argument, so a VALUE may contain blanks when quoted.
 """
 import json
 import sys
@@ -45,15 +49,24 @@ def load(path):
     return events, bad
 
 
+def lookup(ev, k):
+    """ev[k], or for output_fields.FIELD the FIELD of an alert's output_fields."""
+    if k not in ev and k.startswith("output_fields."):
+        nested = ev.get("output_fields")
+        if isinstance(nested, dict):
+            return nested.get(k[len("output_fields."):])
+    return ev.get(k)
+
+
 def matches(ev, filters):
     for f in filters:
         if "~" in f and ("=" not in f or f.index("~") < f.index("=")):
             k, v = f.split("~", 1)
-            if v not in show(ev.get(k)):
+            if v not in show(lookup(ev, k)):
                 return False
         else:
             k, v = f.split("=", 1)
-            if show(ev.get(k)) != v:
+            if show(lookup(ev, k)) != v:
                 return False
     return True
 
@@ -65,9 +78,9 @@ def main(argv):
         print(sum(1 for e in events if matches(e, rest)))
     elif cmd == "get":
         hits = [e for e in events if matches(e, rest[1:])]
-        print(show(hits[0].get(rest[0])) if len(hits) == 1 else "<%d matches>" % len(hits))
+        print(show(lookup(hits[0], rest[0])) if len(hits) == 1 else "<%d matches>" % len(hits))
     elif cmd == "distinct":
-        vals = sorted({show(e.get(rest[0])) for e in events if matches(e, rest[1:])})
+        vals = sorted({show(lookup(e, rest[0])) for e in events if matches(e, rest[1:])})
         print(" ".join(vals))
     elif cmd == "ordered":
         last = ""

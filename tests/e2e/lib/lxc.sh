@@ -148,6 +148,7 @@ lxc_destroy() {
 # ---- added for the 40-lxc-* tests ------------------------------------------
 #
 #   lxc_drop_suid NAME                the rootfs's busybox without its setuid bit
+#   lxc_cgroup_dirs NAME DIR MONDIR   container cgroups at /DIR, its monitor at /MONDIR
 #   lxc_old_layout NAME               cgroups at /lxc/NAME, monitor at /lxc.monitor/NAME
 #   lxc_init_pid NAME                 host pid of the container's init
 #   lxc_kill NAME                     stop at once (SIGKILL), for cleanup
@@ -161,14 +162,19 @@ lxc_drop_suid() {
 	chmod u-s,g-s "$LXC_PATH/$1/rootfs/bin/busybox"
 }
 
-# The layout of LXC before 4.0: the container in /lxc/NAME (lxc-attach puts
-# its processes in /lxc/NAME/.lxc), its monitor in /lxc.monitor/NAME. LXC 5
-# only takes the two keys together (lxc.container.conf(5)).
-lxc_old_layout() {
+# Where LXC puts the container's cgroup (DIR, relative to the cgroup root;
+# lxc-attach puts its processes in DIR/.lxc) and its monitor's. LXC 5 only
+# takes the two keys together (lxc.container.conf(5)).
+lxc_cgroup_dirs() {
 	cat >>"$LXC_PATH/$1/config" <<-EOF
-	lxc.cgroup.dir.container = lxc/$1
-	lxc.cgroup.dir.monitor = lxc.monitor/$1
+	lxc.cgroup.dir.container = $2
+	lxc.cgroup.dir.monitor = $3
 	EOF
+}
+
+# The layout of LXC before 4.0.
+lxc_old_layout() {
+	lxc_cgroup_dirs "$1" "lxc/$1" "lxc.monitor/$1"
 }
 
 lxc_init_pid() {

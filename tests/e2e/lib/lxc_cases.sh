@@ -7,15 +7,21 @@
 #   lxc_case_make NAME privileged|idmapped [USER:UID...]
 #                                   a container with these users (gid = uid)
 #                                   and an init-spawned marker loop
+#   lxc_case_init_loop NAME         (done by lxc_case_make) the init-spawned loop
 #   lxc_case_start NAME             start it, remember its init's pid
+#   lxc_case_pid_in CGROUPDIR       host pid of the init among a cgroup's processes
+#   lxc_case_cgroup PID             PID's cgroup as the host sees it
 #   lxc_case_host_user              the host's uid-1000 user (added if none)
-#   lxc_mark_host KEY [CMD...]      run "echo KEY" on the host (under CMD, e.g. setpriv)
+#   lxc_mark_cmd KEY CONTAINER CMD...  run "echo KEY" under CMD (e.g. nested lxc-attach)
+#   lxc_mark_host KEY [CMD...]      run it on the host (under CMD, e.g. setpriv)
 #   lxc_mark_attach KEY NAME [OPT...]  run it with lxc-attach -n NAME OPT...
 #   lxc_mark_init KEY NAME USER     have the container's init loop run it as USER
 #   lxc_pre_start NAME UID          a process of uid UID in NAME that opens
 #                                   /shrike-pre-NAME.fifo in a loop (start it
 #                                   before the daemon)
 #   lxc_pre_poke NAME               make it open the FIFO again
+#   lxc_init_loop_pid NAME          host pid of the init loop
+#   lxc_init_loop_want NAME         its probe as the wanted values of its FIFO opens
 #   lxc_ev_wait FILE KEY            wait until the daemon printed KEY's exec
 #   lxc_ev_index FILE [PID...]      index the daemon's events (once, at the end)
 #   lxc_ev KEY FIELD                a field of the indexed events of KEY
@@ -31,20 +37,22 @@
 # group right then: the wanted values are fixed when the command ran, not when
 # the daemon happened to look.
 
-# The ground-truth probe, for sh -c (busybox ash and dash): pid in its own
-# pid namespace, effective uid and gid as its own user namespace shows them,
-# login uid as its own namespace shows it (4294967295: unset or unmappable),
-# and its cgroup (v2, or the pids hierarchy of v1) as its cgroup namespace
-# shows it. Printed as "gt VPID EUID EGID LOGINUID CGROUP".
+# The ground-truth probe, for sh -c (busybox ash and dash): pid and session
+# id in its own pid namespace, effective uid and gid as its own user
+# namespace shows them, login uid as its own namespace shows it (4294967295:
+# unset or unmappable), and its cgroup (v2, or the pids hierarchy of v1) as
+# its cgroup namespace shows it. Printed as "gt VPID EUID EGID LOGINUID SID
+# CGROUP". (The comm of the shells probed has no spaces: stat splits on them.)
 LXC_GT_SH='read lu </proc/self/loginuid
+read st </proc/self/stat; set -- $st
 while read k r e x; do case $k in Uid:) u=$e;; Gid:) g=$e;; esac; done </proc/self/status
 c0= cp=
 while read l; do case $l in 0::*) c0=${l#0::};; *:pids:*) cp=${l#*:pids:};; esac; done </proc/self/cgroup
-echo "gt $$ $u $g $lu ${cp:-$c0}"'
+echo "gt $$ $u $g $lu $6 ${cp:-$c0}"'
 
 # What lxc_expect compares, in this order. proc.vpid ties the event to the
 # probe's process; the rest is what SPEC's "field semantics" define.
-LXC_FIELDS="container.name container.id container.type proc.vpid user.uid user.host_uid
+LXC_FIELDS="container.name container.id container.type proc.vpid proc.sid user.uid user.host_uid
 	user.name user.homedir user.shell group.gid group.host_gid group.name
 	user.loginuid user.loginname"
 
@@ -157,15 +165,21 @@ lxc_case_cgroup() {
 # _lxc_pw ROOT ID FIELD: field FIELD (1 name, 6 home, 7 shell) of the first
 # passwd line of ROOT with uid ID, "null" if none. Read through the root the
 # process has (/proc/<pid>/root): its own file, as the container sees it.
+# Only a regular file is read (a FIFO would block us); a test that points
+# the container's files elsewhere states the names it wants instead.
 _lxc_pw() {
-	local v
-	v=$(awk -F: -v id="$2" -v f="$3" 'NF >= 7 && $3 == id { print $f; exit }' "$1/etc/passwd" 2>/dev/null)
+	local v=
+	[ -f "$1/etc/passwd" ] &&
+		v=$(awk -F: -v id="$2" -v f="$3" 'NF >= 7 && $3 == id { print $f; exit }' "$1/etc/passwd" 2>/dev/null |
+			tr -d '\0')
 	echo "${v:-null}"
 }
 
 _lxc_gr() {
-	local v
-	v=$(awk -F: -v id="$2" 'NF >= 3 && $3 == id { print $1; exit }' "$1/etc/group" 2>/dev/null)
+	local v=
+	[ -f "$1/etc/group" ] &&
+		v=$(awk -F: -v id="$2" 'NF >= 3 && $3 == id { print $1; exit }' "$1/etc/group" 2>/dev/null |
+			tr -d '\0')
 	echo "${v:-null}"
 }
 
@@ -180,8 +194,8 @@ _lxc_map() {
 # line and CONTAINER's files now ("host": the host's).
 _lxc_want() {
 	local key=$1 cont=$2 gt=$3 root=/ map= gmap= init
-	local _g vpid uid gid lu cg
-	read -r _g vpid uid gid lu cg <<<"$gt"
+	local _g vpid uid gid lu sid cg
+	read -r _g vpid uid gid lu sid cg <<<"$gt"
 	if [ "$cont" != host ]; then
 		init=${LXC_CASE_INIT[$cont]:-}
 		root=/proc/$init/root
@@ -194,6 +208,7 @@ _lxc_want() {
 	LXC_WANT[$key${LXC_TAB}container.id]=$cont
 	LXC_WANT[$key${LXC_TAB}container.type]=$([ "$cont" = host ] && echo host || echo lxc)
 	LXC_WANT[$key${LXC_TAB}proc.vpid]=$vpid
+	LXC_WANT[$key${LXC_TAB}proc.sid]=$sid
 	LXC_WANT[$key${LXC_TAB}user.uid]=$uid
 	LXC_WANT[$key${LXC_TAB}group.gid]=$gid
 	LXC_WANT[$key${LXC_TAB}user.host_uid]=$(_lxc_map "$map" "$uid")
@@ -238,20 +253,26 @@ _lxc_run() {
 	fi
 }
 
-lxc_mark_host() {
-	local key=$1 out
-	shift
+# lxc_mark_cmd KEY CONTAINER CMD...: CMD... /bin/sh -c 'probe; exec /bin/echo KEY',
+# a process of CONTAINER ("host" for the host)
+lxc_mark_cmd() {
+	local key=$1 cont=$2 out
+	shift 2
 	out=$(_lxc_run "$@" /bin/sh -c "$LXC_GT_SH
-exec /bin/echo $key" 2>&1)
-	_lxc_record "$key" host "$out"
+exec /bin/echo $key" </dev/null 2>&1)
+	_lxc_record "$key" "$cont" "$out"
+}
+
+lxc_mark_host() {
+	local key=$1
+	shift
+	lxc_mark_cmd "$key" host "$@"
 }
 
 lxc_mark_attach() {
-	local key=$1 name=$2 out
+	local key=$1 name=$2
 	shift 2
-	out=$(_lxc_run lxc-attach -n "$name" "$@" -- /bin/sh -c "$LXC_GT_SH
-exec /bin/echo $key" 2>&1)
-	_lxc_record "$key" "$name" "$out"
+	lxc_mark_cmd "$key" "$name" lxc-attach -n "$name" "$@" --
 }
 
 # lxc_mark_init KEY NAME USER: the FIFO write blocks until the loop reads;
@@ -274,7 +295,9 @@ lxc_mark_init() {
 
 # The init loop's own process (it started with the container, maybe before
 # the daemon): its host pid, and its probe as the wanted values of its FIFO
-# opens (key open:/shrike-init-NAME.fifo).
+# opens (key open:/shrike-init-NAME.fifo). The open it was blocked in when
+# the daemon started has no enter event; the next ones do: a test wanting
+# them runs two lxc_mark_init or more on the container.
 lxc_init_loop_pid() {
 	pgrep -P "${LXC_CASE_INIT[$1]}" -x init-marker | head -n1
 }
@@ -356,10 +379,11 @@ lxc_expect() {
 	shift
 	desc=${key#exec:}
 	local -A over=()
-	local extra=
+	local fields extra=
+	fields=$(echo $LXC_FIELDS)	# one line, single spaces
 	for kv; do
 		over[${kv%%=*}]=${kv#*=}
-		case " $LXC_FIELDS " in *" ${kv%%=*} "*) ;; *) extra="$extra ${kv%%=*}" ;; esac
+		case " $fields " in *" ${kv%%=*} "*) ;; *) extra="$extra ${kv%%=*}" ;; esac
 	done
 	if [ -z "${LXC_GT[$key]:-}" ]; then
 		tap_fail "$desc: the marked command ran and reported its ground truth" \
@@ -373,7 +397,7 @@ lxc_expect() {
 		[ "$got" != "<none>" ] && [ "$got" -ge 1 ] && tap_ok "$desc: has events ($got)" ||
 			{ tap_fail "$desc: has events" "got: $got"; shown=1; }
 	fi
-	for f in $LXC_FIELDS $extra; do
+	for f in $fields $extra; do
 		want=${over[$f]-${LXC_WANT[$key$LXC_TAB$f]-<unset>}}
 		got=$(lxc_ev "$key" "$f")
 		if ! tap_is "$got" "$want" "$desc: $f"; then

@@ -1,0 +1,93 @@
+# lib.sh - sourced by the benchmark's VM scripts: start, watch and stop the
+# event consumers (the shrike daemon, sysdig), read their CPU time.
+
+# The helpers below watch the consumer with shell builtins only: every
+# process they started would be events for the consumer they are watching.
+
+# a sleep that starts no process: read with a timeout from a FIFO nobody writes
+_bench_fifo=$(mktemp -u /tmp/bench-sleep.XXXXXX)
+mkfifo "$_bench_fifo"
+exec {_bench_sleep_fd}<>"$_bench_fifo"
+rm -f "$_bench_fifo"
+nap() {
+	read -r -t "$1" -u "$_bench_sleep_fd" _ || true
+}
+
+# cpu_ticks PID: sets TICKS to PID's user + system time in clock ticks
+# (USER_HZ), 0 if it is gone
+cpu_ticks() {
+	local stat
+	TICKS=0
+	read -r stat <"/proc/$1/stat" 2>/dev/null || return 0
+	# fields after "pid (comm) ": state is the 1st, utime the 12th, stime the 13th
+	read -r -a stat <<<"${stat##*) }"
+	TICKS=$((stat[11] + stat[12]))
+}
+
+# wait_idle PID: until PID used at most one tick in 0.2 s twice in a row,
+# e.g. a consumer that has drained its rings. Under -icount a busy guest
+# pays for the wait in instructions, an idle one does not.
+wait_idle() {
+	local pid=$1 quiet=0 a i
+	for ((i = 0; i < 600; i++)); do
+		cpu_ticks "$pid"
+		a=$TICKS
+		nap 0.2
+		cpu_ticks "$pid"
+		kill -0 "$pid" 2>/dev/null || return 1
+		if [ $((TICKS - a)) -le 1 ]; then
+			quiet=$((quiet + 1))
+			[ $quiet -ge 2 ] && return 0
+		else
+			quiet=0
+		fi
+	done
+	return 1
+}
+
+# shrike_up ERRFILE ARGS...: build/shrike ARGS in the background, stdout to
+# /dev/null; waits until it has opened the rings and gone idle. Sets CONSUMER.
+shrike_up() {
+	local err=$1 i
+	shift
+	build/shrike "$@" >/dev/null 2>"$err" &
+	CONSUMER=$!
+	for ((i = 0; i < 600; i++)); do
+		grep -q 'shrike: running' "$err" 2>/dev/null && break
+		kill -0 "$CONSUMER" 2>/dev/null || { cat "$err" >&2; return 1; }
+		nap 0.1
+	done
+	wait_idle "$CONSUMER"
+}
+
+# sysdig_up ERRFILE ARGS...: sysdig -v ARGS in the background (stdout to
+# /dev/null, the -v summary to ERRFILE); waits until it has the driver
+# open and has finished reading /proc. Sets CONSUMER.
+sysdig_up() {
+	local err=$1 i
+	shift
+	sysdig -v "$@" >"$err" 2>&1 &
+	CONSUMER=$!
+	for ((i = 0; i < 600; i++)); do
+		ls -l "/proc/$CONSUMER/fd" 2>/dev/null | grep -q '/dev/scap' && break
+		kill -0 "$CONSUMER" 2>/dev/null || { cat "$err" >&2; return 1; }
+		nap 0.1
+	done
+	wait_idle "$CONSUMER"
+}
+
+# consumer_down: SIGINT (both print their statistics), wait for the exit
+consumer_down() {
+	kill -INT "$CONSUMER" 2>/dev/null
+	wait "$CONSUMER"
+}
+
+# shrike_stat ERRFILE KEY: a number from the daemon's last "stats:" line
+shrike_stat() {
+	grep 'shrike: stats:' "$1" | tail -n 1 | tr ' ' '\n' | sed -n "s/^$2=//p"
+}
+
+# sysdig_stat ERRFILE LABEL: "Driver Events" or "Driver Drops" from sysdig -v
+sysdig_stat() {
+	sed -n "s/^$2:\([0-9]*\).*/\1/p" "$1" | tail -n 1
+}

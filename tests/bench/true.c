@@ -1,0 +1,5 @@
+/* true.c - a static /bin/true for the fork+exec benchmark: no dynamic loader, no libraries. */
+int main(void)
+{
+	return 0;
+}

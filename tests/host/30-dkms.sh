@@ -1,0 +1,74 @@
+#!/bin/bash
+# DKMS on this machine, for the installed Debian kernel headers (scripts/kver):
+# `make dkms-install` registers /usr/src/shrike-<ver>, builds and installs
+# shrike.ko into /lib/modules/<kver>/updates/dkms; a second run is a no-op;
+# `make dkms-remove` leaves nothing behind. Then a DKMS binaries tarball for
+# the VM test (tests/e2e/60-ship.sh loads it with `dkms ldtarball`).
+#
+# Versions: the Makefile's VERSION, dkms.conf's PACKAGE_VERSION and the
+# module's MODULE_VERSION must agree, or DKMS and the packages disagree on
+# what is installed.
+. tests/e2e/lib/tap.sh
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+version=$(awk -F' *:?= *' '$1 == "VERSION" { print $2; exit }' Makefile)
+kver=$(scripts/kver)
+
+tap_is "$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' dkms.conf)" "$version" "dkms.conf's PACKAGE_VERSION is the Makefile's VERSION"
+tap_is "$(sed -n 's/^MODULE_VERSION("\(.*\)");$/\1/p' kmod/*.c)" "$version" "the module's MODULE_VERSION is the Makefile's VERSION"
+scripts/dkms stage "$tmp/stage"
+tap_is "$(cd "$tmp/stage" && find . -type f | sort | tr '\n' ' ')" \
+	"$(cd . && { echo ./Kbuild; echo ./dkms.conf; git ls-files 'kmod/*.[ch]' 2>/dev/null | sed 's|^|./|' ||
+		find kmod -name '*.[ch]' | sed 's|^|./|'; } | sort | tr '\n' ' ')" \
+	"the DKMS source tree is Kbuild, dkms.conf and kmod/'s sources"
+
+if [ "$(id -u)" != 0 ] || ! command -v dkms >/dev/null || [ -z "$kver" ]; then
+	tap_skip "make dkms-install" "needs root, dkms and kernel headers (scripts/deps)"
+	tap_done
+	exit
+fi
+if dpkg-query -S "/usr/src/shrike-$version" >/dev/null 2>&1; then
+	tap_skip "make dkms-install" "the shrike-dkms package is installed here; not touching it"
+	tap_done
+	exit
+fi
+
+ko=/lib/modules/$kver/updates/dkms/shrike.ko
+t=$SECONDS
+if make -s dkms-install KVER="$kver" >"$tmp/install.log" 2>&1; then
+	tap_ok "make dkms-install KVER=$kver ($((SECONDS - t)) s)"
+else
+	tap_fail "make dkms-install KVER=$kver" "$(tail -n 20 "$tmp/install.log")"
+fi
+tap_is "$(dkms status -m shrike -v "$version" -k "$kver" 2>&1)" "shrike/$version, $kver, $(uname -m): installed" \
+	"dkms status: installed for $kver"
+tap_is "$(modinfo -F vermagic "$ko" 2>&1 | cut -d' ' -f1) $(modinfo -F version "$ko" 2>&1)" "$kver $version" \
+	"$ko is built for $kver, version $version"
+tap_is "$(modinfo -k "$kver" -n shrike 2>&1)" "$ko" "depmod ran: modprobe -S $kver would load it"
+t=$SECONDS
+out=$(make -s dkms-install KVER="$kver" 2>&1)
+tap_is "$(tail -n 1 <<<"$out")" "dkms: shrike $version is installed for $kver and up to date" \
+	"a second make dkms-install does nothing ($((SECONDS - t)) s)"
+if make -s dkms-remove >"$tmp/remove.log" 2>&1; then
+	tap_ok "make dkms-remove"
+else
+	tap_fail "make dkms-remove" "$(tail -n 20 "$tmp/remove.log")"
+fi
+left=$(ls -d "/usr/src/shrike-$version" /var/lib/dkms/shrike "$ko" 2>/dev/null)
+tap_is "$left$(dkms status -m shrike 2>&1)" "" "nothing left: source, DKMS tree, module, dkms status"
+modinfo -k "$kver" -n shrike >/dev/null 2>&1 && tap_fail "depmod ran again: shrike is gone from modules.dep" ||
+	tap_ok "depmod ran again: shrike is gone from modules.dep"
+out=$(make -s dkms-remove 2>&1)
+tap_is "$?:$(tail -n 1 <<<"$out")" "0:dkms: shrike $version removed" "make dkms-remove again is harmless"
+
+# For the VM test: DKMS's build, as a binaries tarball. Rebuilt when the
+# module's source changed since.
+tarball=build/dkms/shrike-$version-$kver.dkms.tar.gz
+t=$SECONDS
+if scripts/dkms tarball "$tarball" "$kver" >"$tmp/tarball.log" 2>&1 &&
+   tar -tzf "$tarball" | grep -q "dkms_main_tree/$kver/.*/module/shrike.ko"; then
+	tap_ok "a DKMS binaries tarball of shrike.ko for $kver ($((SECONDS - t)) s)"
+else
+	tap_fail "a DKMS binaries tarball of shrike.ko for $kver" "$(tail -n 20 "$tmp/tarball.log")"
+fi
+tap_done
