@@ -25,12 +25,12 @@ static inline u64 shrike_cap_u64(kernel_cap_t c)
  * vm_flags became read-only behind vm_flags_clear() in 6.3; Kbuild defines
  * SHRIKE_HAVE_VM_FLAGS_CLEAR when the headers declare it.
  */
-static inline void shrike_vma_deny_write(struct vm_area_struct *vma)
+static inline void shrike_vma_deny_write_exec(struct vm_area_struct *vma)
 {
 #ifdef SHRIKE_HAVE_VM_FLAGS_CLEAR
-	vm_flags_clear(vma, VM_MAYWRITE);
+	vm_flags_clear(vma, VM_MAYWRITE | VM_MAYEXEC);
 #else
-	vma->vm_flags &= ~VM_MAYWRITE;
+	vma->vm_flags &= ~(VM_MAYWRITE | VM_MAYEXEC);
 #endif
 }
 

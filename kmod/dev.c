@@ -100,7 +100,8 @@ static int shrike_mmap(struct file *file, struct vm_area_struct *vma)
 	unsigned long stride_pages = s->map_stride >> PAGE_SHIFT;
 	unsigned long cpu;
 
-	if (vma->vm_flags & VM_WRITE)
+	/* Ring pages are data the kernel writes: never writable, never code. */
+	if (vma->vm_flags & (VM_WRITE | VM_EXEC))
 		return -EACCES;
 	/* VM_MAYSHARE: VM_SHARED itself is cleared for a read-only file */
 	if (!(vma->vm_flags & VM_MAYSHARE))
@@ -110,8 +111,8 @@ static int shrike_mmap(struct file *file, struct vm_area_struct *vma)
 	cpu = vma->vm_pgoff / stride_pages;
 	if (cpu >= nr_cpu_ids)
 		return -EINVAL;
-	/* Nor may mprotect() make it writable later. */
-	shrike_vma_deny_write(vma);
+	/* Nor may mprotect() make it writable or executable later. */
+	shrike_vma_deny_write_exec(vma);
 	return remap_vmalloc_range(vma, s->cpus[cpu].base, 0);
 }
 

@@ -96,7 +96,6 @@ static inline void evb_s64(struct evb *b, s64 v)
 	evb_bytes(b, &v, sizeof(v));
 }
 
-
 /* Largest string this parameter may take: snap length, room and ABI limits. */
 static inline u32 evb_strmax(const struct evb *b)
 {
@@ -105,7 +104,7 @@ static inline u32 evb_strmax(const struct evb *b)
 
 void evb_kstr(struct evb *b, const char *s);
 void evb_ustr(struct evb *b, const char __user *s);
-void evb_ustr_array(struct evb *b, const char __user *const __user *argv);
+void evb_ustr_array(struct evb *b, const char __user *__user const *argv);
 void evb_ublock_strings(struct evb *b, unsigned long start, unsigned long end);
 void evb_commit(struct shrike_session *s, struct evb *b);
 

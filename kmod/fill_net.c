@@ -51,6 +51,11 @@ void shrike_fill_msgaddr(struct evb *b, const void __user *msg)
 
 static void unix_path(const struct sock *sk, char *dst, size_t cap)
 {
+	/*
+	 * Pairs with the smp_store_release() that publishes u->addr when
+	 * af_unix binds the socket, as in unix_getname(): the address
+	 * contents are visible once the pointer is.
+	 */
 	const struct unix_address *ua = smp_load_acquire(&unix_sk(sk)->addr);
 	size_t n;
 

@@ -81,6 +81,10 @@ void shrike_ring_commit(struct shrike_session *s, struct shrike_cpu *c, u32 len)
 	struct shrike_evt_hdr *h = (struct shrike_evt_hdr *)c->scratch;
 	u64 size = s->ring_bytes;
 	u64 head = ctrl->head;
+	/*
+	 * Pairs with the release of tail in shrike_ring_consume: the reader
+	 * is done with the bytes below tail before we may overwrite them.
+	 */
 	u64 tail = smp_load_acquire(&ctrl->tail);
 	u64 off = head & (size - 1);
 	u64 to_end = size - off;
@@ -97,6 +101,10 @@ void shrike_ring_commit(struct shrike_session *s, struct shrike_cpu *c, u32 len)
 	 */
 	h->ts = ktime_get_boot_fast_ns();
 	WRITE_ONCE(ctrl->pending_ts, h->ts);
+	/*
+	 * Order the announcement before the record's bytes and the new head;
+	 * the reader loads pending_ts (acquire) before it loads head.
+	 */
 	smp_wmb();
 	if (len > to_end) {
 		ring_write_pad(c, off, to_end);
@@ -104,7 +112,16 @@ void shrike_ring_commit(struct shrike_session *s, struct shrike_cpu *c, u32 len)
 		off = 0;
 	}
 	memcpy(c->data + off, c->scratch, len);
+	/*
+	 * Publish: the pad and record bytes are visible before the new head.
+	 * Pairs with the acquire loads of head by the reader and in
+	 * shrike_rings_pending and shrike_ring_consume.
+	 */
 	smp_store_release(&ctrl->head, head + len);
+	/*
+	 * Withdraw the announcement only after head is published: a reader
+	 * that sees pending_ts == 0 (acquire) then sees this record's head.
+	 */
 	smp_store_release(&ctrl->pending_ts, 0);
 
 	/* Pairs with the barrier in shrike_poll between setting waiting and
@@ -134,6 +151,7 @@ bool shrike_rings_pending(struct shrike_session *s)
 	for (cpu = 0; cpu < nr_cpu_ids; cpu++) {
 		struct shrike_ring_ctrl *ctrl = s->cpus[cpu].ctrl;
 
+		/* Pairs with the release of head in shrike_ring_commit. */
 		if (smp_load_acquire(&ctrl->head) != READ_ONCE(ctrl->tail))
 			return true;
 	}
@@ -148,6 +166,10 @@ int shrike_ring_consume(struct shrike_session *s, const struct shrike_consume *r
 	if (req->cpu >= nr_cpu_ids || req->__pad0)
 		return -EINVAL;
 	ctrl = s->cpus[req->cpu].ctrl;
+	/*
+	 * Pairs with the release of head in shrike_ring_commit: the new tail
+	 * is checked against a head whose records are complete.
+	 */
 	head = smp_load_acquire(&ctrl->head);
 	if (req->tail < ctrl->tail || req->tail > head || (req->tail & 7))
 		return -EINVAL;

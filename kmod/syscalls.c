@@ -31,7 +31,8 @@ void shrike_syscalls_init(void)
 		struct syscall_entry *e;
 
 		/* exec, fork and exit events have dedicated fillers */
-		if (sp->nr < 0 || sp->nr >= SHRIKE_MAX_SYSCALLS || sp->p[0].src == SHRIKE_SRC_SPECIAL)
+		if (sp->nr < 0 || sp->nr >= SHRIKE_MAX_SYSCALLS ||
+		    sp->p[0].src == SHRIKE_SRC_SPECIAL)
 			continue;
 		e = &by_nr[sp->nr];
 		e->spec = sp;

@@ -167,7 +167,9 @@ enum {
 	SHRIKE_P_EXEC_RES,	/* __s64: 0 or -errno */
 	SHRIKE_P_EXEC_FILENAME,	/* string: path as passed to exec (kernel's copy on success) */
 	SHRIKE_P_EXEC_ARGV,	/* string list: argv */
-	SHRIKE_P_EXEC_EXEPATH,	/* string: executable file as the task's root sees it; empty on failure */
+	SHRIKE_P_EXEC_EXEPATH,	/* string: executable file as the task's root sees it;
+				 * empty on failure
+				 */
 	SHRIKE_P_EXEC_CTX,	/* struct shrike_proc_ctx of the calling task */
 	SHRIKE_P_EXEC_NPARAMS
 };
@@ -175,7 +177,9 @@ enum {
 /* clone/clone3/fork/vfork parameters; the header names the parent thread */
 enum {
 	SHRIKE_P_CLONE_RES,	/* __s64: the child's tid (initial pid namespace) */
-	SHRIKE_P_CLONE_FLAGS,	/* __u64: clone flags (0 for fork, CLONE_VM|CLONE_VFORK for vfork) */
+	SHRIKE_P_CLONE_FLAGS,	/* __u64: clone flags
+				 * (0 for fork, CLONE_VM|CLONE_VFORK for vfork)
+				 */
 	SHRIKE_P_CLONE_CTX,	/* struct shrike_proc_ctx of the child */
 	SHRIKE_P_CLONE_NPARAMS
 };

@@ -41,13 +41,17 @@ enum shrike_kind {
 enum shrike_src {
 	SHRIKE_SRC_RES,		/* the syscall's return value */
 	SHRIKE_SRC_ARG,		/* argument a, b bytes wide (4: a C int, sign- or zero-extended
-				 * by kind; 8: a long) */
+				 * by kind; 8: a long)
+				 */
 	SHRIKE_SRC_USTR,	/* string at argument a */
 	SHRIKE_SRC_DIRPATH,	/* directory the path at argument b is relative to: the file of
 				 * dirfd argument a (or the cwd when a is SHRIKE_CWD or the fd is
-				 * AT_FDCWD); empty when the path is absolute */
+				 * AT_FDCWD); empty when the path is absolute
+				 */
 	SHRIKE_SRC_SOCKADDR,	/* sockaddr at argument a, length argument b */
-	SHRIKE_SRC_FD_TUPLE,	/* addresses of the socket at fd argument a (SHRIKE_RESFD: the result) */
+	SHRIKE_SRC_FD_TUPLE,	/* addresses of the socket at fd argument a
+				 * (SHRIKE_RESFD: the result)
+				 */
 	SHRIKE_SRC_FD_PATH,	/* path of the file open at fd argument a */
 	SHRIKE_SRC_HOW_FLAGS,	/* openat2: open_how.flags at argument a (size argument b) */
 	SHRIKE_SRC_HOW_MODE,	/* openat2: open_how.mode */
@@ -69,7 +73,9 @@ struct shrike_tuple {
 	__u16 family;		/* AF_INET, AF_INET6, AF_UNIX; 0 if not a socket */
 	__u16 sport;		/* local port */
 	__u16 dport;		/* remote port */
-	__u16 proto;		/* IPPROTO_TCP, IPPROTO_UDP, ... for AF_INET/AF_INET6; 0 otherwise */
+	__u16 proto;		/* IPPROTO_TCP, IPPROTO_UDP, ... for AF_INET/AF_INET6;
+				 * 0 otherwise
+				 */
 	__u8 saddr[16];		/* local address; IPv4 in the first 4 bytes */
 	__u8 daddr[16];		/* remote address */
 	char path[108];		/* AF_UNIX: the socket's path (or its peer's), NUL-terminated */
@@ -94,7 +100,11 @@ struct shrike_event_spec {
 	struct shrike_param_spec p[SHRIKE_SPEC_MAX_PARAMS];
 };
 
-/* Parameter shorthands: X_ read at exit, E_ read at entry. */
+/*
+ * Parameter shorthands: X_ read at exit, E_ read at entry. A path argument is
+ * two parameters: the raw name at entry (SP_E_STR) and the directory it is
+ * relative to (SP_E_DIR).
+ */
 #define SP_X_RES	{ SHRIKE_AT_EXIT, SHRIKE_K_S64, SHRIKE_SRC_RES, 0, 0, "res" }
 #define SP_X_INT(i, n)	{ SHRIKE_AT_EXIT, SHRIKE_K_S64, SHRIKE_SRC_ARG, i, 4, n }
 #define SP_X_LONG(i, n)	{ SHRIKE_AT_EXIT, SHRIKE_K_S64, SHRIKE_SRC_ARG, i, 8, n }
@@ -110,88 +120,100 @@ struct shrike_event_spec {
 #define SP_X_MODNAME	{ SHRIKE_AT_EXIT, SHRIKE_K_STR, SHRIKE_SRC_MODNAME, 0, 0, "name" }
 #define SP_SPECIAL(k, n) { SHRIKE_AT_EXIT, k, SHRIKE_SRC_SPECIAL, 0, 0, n }
 
-/* a path argument: the raw name at entry and the directory it is relative to */
-#define SP_PATH(d, p, n, dn)	SP_E_STR(p, n), SP_E_DIR(d, p, dn)
-
-#define SHRIKE_EXEC_PARAMS 5, { SP_SPECIAL(SHRIKE_K_S64, "res"),			\
-	SP_SPECIAL(SHRIKE_K_STR, "filename"), SP_SPECIAL(SHRIKE_K_STRLIST, "argv"),	\
-	SP_SPECIAL(SHRIKE_K_STR, "exepath"), SP_SPECIAL(SHRIKE_K_CTX, "ctx") }
-#define SHRIKE_CLONE_PARAMS 3, { SP_SPECIAL(SHRIKE_K_S64, "res"),			\
-	SP_SPECIAL(SHRIKE_K_U64, "flags"), SP_SPECIAL(SHRIKE_K_CTX, "ctx") }
+/* exec and fork events are filled by dedicated code; each kind shares a schema */
+#define SHRIKE_EXEC_EVENT(type, nr, name) { type, nr, name, 5, {			\
+	SP_SPECIAL(SHRIKE_K_S64, "res"), SP_SPECIAL(SHRIKE_K_STR, "filename"),		\
+	SP_SPECIAL(SHRIKE_K_STRLIST, "argv"), SP_SPECIAL(SHRIKE_K_STR, "exepath"),	\
+	SP_SPECIAL(SHRIKE_K_CTX, "ctx") } }
+#define SHRIKE_CLONE_EVENT(type, nr, name) { type, nr, name, 3, {			\
+	SP_SPECIAL(SHRIKE_K_S64, "res"), SP_SPECIAL(SHRIKE_K_U64, "flags"),		\
+	SP_SPECIAL(SHRIKE_K_CTX, "ctx") } }
 
 /*
  * Every event, in type order. The module selects syscall events by nr; the
  * daemon names and decodes every record with it.
  */
 static const struct shrike_event_spec shrike_event_specs[] = {
-	{ SHRIKE_EVT_EXECVE, __NR_execve, "execve", SHRIKE_EXEC_PARAMS },
-	{ SHRIKE_EVT_EXECVEAT, __NR_execveat, "execveat", SHRIKE_EXEC_PARAMS },
-	{ SHRIKE_EVT_CLONE, __NR_clone, "clone", SHRIKE_CLONE_PARAMS },
-	{ SHRIKE_EVT_CLONE3, __NR_clone3, "clone3", SHRIKE_CLONE_PARAMS },
-	{ SHRIKE_EVT_FORK, __NR_fork, "fork", SHRIKE_CLONE_PARAMS },
-	{ SHRIKE_EVT_VFORK, __NR_vfork, "vfork", SHRIKE_CLONE_PARAMS },
+	SHRIKE_EXEC_EVENT(SHRIKE_EVT_EXECVE, __NR_execve, "execve"),
+	SHRIKE_EXEC_EVENT(SHRIKE_EVT_EXECVEAT, __NR_execveat, "execveat"),
+	SHRIKE_CLONE_EVENT(SHRIKE_EVT_CLONE, __NR_clone, "clone"),
+	SHRIKE_CLONE_EVENT(SHRIKE_EVT_CLONE3, __NR_clone3, "clone3"),
+	SHRIKE_CLONE_EVENT(SHRIKE_EVT_FORK, __NR_fork, "fork"),
+	SHRIKE_CLONE_EVENT(SHRIKE_EVT_VFORK, __NR_vfork, "vfork"),
 	{ SHRIKE_EVT_PROCEXIT, -1, "procexit", 2, { SP_SPECIAL(SHRIKE_K_S64, "status"),
 		SP_SPECIAL(SHRIKE_K_U64, "flags") } },
 	/* files */
-	{ SHRIKE_EVT_OPEN, __NR_open, "open", 5, { SP_X_RES, SP_PATH(SHRIKE_CWD, 0, "name", "dirpath"),
+	{ SHRIKE_EVT_OPEN, __NR_open, "open", 5, { SP_X_RES,
+		SP_E_STR(0, "name"), SP_E_DIR(SHRIKE_CWD, 0, "dirpath"),
 		SP_X_UINT(1, "flags"), SP_X_UINT(2, "mode") } },
 	{ SHRIKE_EVT_OPENAT, __NR_openat, "openat", 6, { SP_X_RES, SP_X_INT(0, "dirfd"),
-		SP_PATH(0, 1, "name", "dirpath"), SP_X_UINT(2, "flags"), SP_X_UINT(3, "mode") } },
+		SP_E_STR(1, "name"), SP_E_DIR(0, 1, "dirpath"),
+		SP_X_UINT(2, "flags"), SP_X_UINT(3, "mode") } },
 	{ SHRIKE_EVT_OPENAT2, __NR_openat2, "openat2", 7, { SP_X_RES, SP_X_INT(0, "dirfd"),
-		SP_PATH(0, 1, "name", "dirpath"),
+		SP_E_STR(1, "name"), SP_E_DIR(0, 1, "dirpath"),
 		{ SHRIKE_AT_ENTER, SHRIKE_K_U64, SHRIKE_SRC_HOW_FLAGS, 2, 3, "flags" },
 		{ SHRIKE_AT_ENTER, SHRIKE_K_U64, SHRIKE_SRC_HOW_MODE, 2, 3, "mode" },
 		{ SHRIKE_AT_ENTER, SHRIKE_K_U64, SHRIKE_SRC_HOW_RESOLVE, 2, 3, "resolve" } } },
-	{ SHRIKE_EVT_CREAT, __NR_creat, "creat", 4, { SP_X_RES, SP_PATH(SHRIKE_CWD, 0, "name", "dirpath"),
+	{ SHRIKE_EVT_CREAT, __NR_creat, "creat", 4, { SP_X_RES,
+		SP_E_STR(0, "name"), SP_E_DIR(SHRIKE_CWD, 0, "dirpath"),
 		SP_X_UINT(1, "mode") } },
 	{ SHRIKE_EVT_CLOSE, __NR_close, "close", 2, { SP_X_RES, SP_X_INT(0, "fd") } },
 	{ SHRIKE_EVT_UNLINK, __NR_unlink, "unlink", 3, { SP_X_RES,
-		SP_PATH(SHRIKE_CWD, 0, "path", "dirpath") } },
+		SP_E_STR(0, "path"), SP_E_DIR(SHRIKE_CWD, 0, "dirpath") } },
 	{ SHRIKE_EVT_UNLINKAT, __NR_unlinkat, "unlinkat", 5, { SP_X_RES, SP_X_INT(0, "dirfd"),
-		SP_PATH(0, 1, "name", "dirpath"), SP_X_UINT(2, "flags") } },
+		SP_E_STR(1, "name"), SP_E_DIR(0, 1, "dirpath"), SP_X_UINT(2, "flags") } },
 	{ SHRIKE_EVT_RENAME, __NR_rename, "rename", 5, { SP_X_RES,
-		SP_PATH(SHRIKE_CWD, 0, "oldpath", "olddir"), SP_PATH(SHRIKE_CWD, 1, "newpath", "newdir") } },
+		SP_E_STR(0, "oldpath"), SP_E_DIR(SHRIKE_CWD, 0, "olddir"),
+		SP_E_STR(1, "newpath"), SP_E_DIR(SHRIKE_CWD, 1, "newdir") } },
 	{ SHRIKE_EVT_RENAMEAT, __NR_renameat, "renameat", 5, { SP_X_RES,
-		SP_PATH(0, 1, "oldpath", "olddir"), SP_PATH(2, 3, "newpath", "newdir") } },
+		SP_E_STR(1, "oldpath"), SP_E_DIR(0, 1, "olddir"),
+		SP_E_STR(3, "newpath"), SP_E_DIR(2, 3, "newdir") } },
 	{ SHRIKE_EVT_RENAMEAT2, __NR_renameat2, "renameat2", 6, { SP_X_RES,
-		SP_PATH(0, 1, "oldpath", "olddir"), SP_PATH(2, 3, "newpath", "newdir"),
+		SP_E_STR(1, "oldpath"), SP_E_DIR(0, 1, "olddir"),
+		SP_E_STR(3, "newpath"), SP_E_DIR(2, 3, "newdir"),
 		SP_X_UINT(4, "flags") } },
 	{ SHRIKE_EVT_MKDIR, __NR_mkdir, "mkdir", 4, { SP_X_RES,
-		SP_PATH(SHRIKE_CWD, 0, "path", "dirpath"), SP_X_UINT(1, "mode") } },
+		SP_E_STR(0, "path"), SP_E_DIR(SHRIKE_CWD, 0, "dirpath"), SP_X_UINT(1, "mode") } },
 	{ SHRIKE_EVT_MKDIRAT, __NR_mkdirat, "mkdirat", 5, { SP_X_RES, SP_X_INT(0, "dirfd"),
-		SP_PATH(0, 1, "path", "dirpath"), SP_X_UINT(2, "mode") } },
+		SP_E_STR(1, "path"), SP_E_DIR(0, 1, "dirpath"), SP_X_UINT(2, "mode") } },
 	{ SHRIKE_EVT_RMDIR, __NR_rmdir, "rmdir", 3, { SP_X_RES,
-		SP_PATH(SHRIKE_CWD, 0, "path", "dirpath") } },
+		SP_E_STR(0, "path"), SP_E_DIR(SHRIKE_CWD, 0, "dirpath") } },
 	{ SHRIKE_EVT_CHMOD, __NR_chmod, "chmod", 4, { SP_X_RES,
-		SP_PATH(SHRIKE_CWD, 0, "filename", "dirpath"), SP_X_UINT(1, "mode") } },
+		SP_E_STR(0, "filename"), SP_E_DIR(SHRIKE_CWD, 0, "dirpath"),
+		SP_X_UINT(1, "mode") } },
 	{ SHRIKE_EVT_FCHMOD, __NR_fchmod, "fchmod", 3, { SP_X_RES, SP_X_INT(0, "fd"),
 		SP_X_UINT(1, "mode") } },
 	{ SHRIKE_EVT_FCHMODAT, __NR_fchmodat, "fchmodat", 5, { SP_X_RES, SP_X_INT(0, "dirfd"),
-		SP_PATH(0, 1, "filename", "dirpath"), SP_X_UINT(2, "mode") } },
+		SP_E_STR(1, "filename"), SP_E_DIR(0, 1, "dirpath"), SP_X_UINT(2, "mode") } },
 	{ SHRIKE_EVT_CHOWN, __NR_chown, "chown", 5, { SP_X_RES,
-		SP_PATH(SHRIKE_CWD, 0, "path", "dirpath"), SP_X_INT(1, "uid"), SP_X_INT(2, "gid") } },
+		SP_E_STR(0, "path"), SP_E_DIR(SHRIKE_CWD, 0, "dirpath"),
+		SP_X_INT(1, "uid"), SP_X_INT(2, "gid") } },
 	{ SHRIKE_EVT_LCHOWN, __NR_lchown, "lchown", 5, { SP_X_RES,
-		SP_PATH(SHRIKE_CWD, 0, "path", "dirpath"), SP_X_INT(1, "uid"), SP_X_INT(2, "gid") } },
+		SP_E_STR(0, "path"), SP_E_DIR(SHRIKE_CWD, 0, "dirpath"),
+		SP_X_INT(1, "uid"), SP_X_INT(2, "gid") } },
 	{ SHRIKE_EVT_FCHOWN, __NR_fchown, "fchown", 4, { SP_X_RES, SP_X_INT(0, "fd"),
 		SP_X_INT(1, "uid"), SP_X_INT(2, "gid") } },
 	{ SHRIKE_EVT_FCHOWNAT, __NR_fchownat, "fchownat", 7, { SP_X_RES, SP_X_INT(0, "dirfd"),
-		SP_PATH(0, 1, "pathname", "dirpath"), SP_X_INT(2, "uid"), SP_X_INT(3, "gid"),
-		SP_X_UINT(4, "flags") } },
+		SP_E_STR(1, "pathname"), SP_E_DIR(0, 1, "dirpath"),
+		SP_X_INT(2, "uid"), SP_X_INT(3, "gid"), SP_X_UINT(4, "flags") } },
 	{ SHRIKE_EVT_SYMLINK, __NR_symlink, "symlink", 4, { SP_X_RES, SP_E_STR(0, "target"),
-		SP_PATH(SHRIKE_CWD, 1, "linkpath", "dirpath") } },
-	{ SHRIKE_EVT_SYMLINKAT, __NR_symlinkat, "symlinkat", 5, { SP_X_RES, SP_E_STR(0, "target"),
-		SP_X_INT(1, "linkdirfd"), SP_PATH(1, 2, "linkpath", "dirpath") } },
+		SP_E_STR(1, "linkpath"), SP_E_DIR(SHRIKE_CWD, 1, "dirpath") } },
+	{ SHRIKE_EVT_SYMLINKAT, __NR_symlinkat, "symlinkat", 5, { SP_X_RES,
+		SP_E_STR(0, "target"), SP_X_INT(1, "linkdirfd"),
+		SP_E_STR(2, "linkpath"), SP_E_DIR(1, 2, "dirpath") } },
 	{ SHRIKE_EVT_LINK, __NR_link, "link", 5, { SP_X_RES,
-		SP_PATH(SHRIKE_CWD, 0, "oldpath", "olddir"), SP_PATH(SHRIKE_CWD, 1, "newpath", "newdir") } },
+		SP_E_STR(0, "oldpath"), SP_E_DIR(SHRIKE_CWD, 0, "olddir"),
+		SP_E_STR(1, "newpath"), SP_E_DIR(SHRIKE_CWD, 1, "newdir") } },
 	{ SHRIKE_EVT_LINKAT, __NR_linkat, "linkat", 6, { SP_X_RES,
-		SP_PATH(0, 1, "oldpath", "olddir"), SP_PATH(2, 3, "newpath", "newdir"),
+		SP_E_STR(1, "oldpath"), SP_E_DIR(0, 1, "olddir"),
+		SP_E_STR(3, "newpath"), SP_E_DIR(2, 3, "newdir"),
 		SP_X_UINT(4, "flags") } },
 	{ SHRIKE_EVT_CHDIR, __NR_chdir, "chdir", 3, { SP_X_RES,
-		SP_PATH(SHRIKE_CWD, 0, "path", "dirpath") } },
+		SP_E_STR(0, "path"), SP_E_DIR(SHRIKE_CWD, 0, "dirpath") } },
 	{ SHRIKE_EVT_FCHDIR, __NR_fchdir, "fchdir", 3, { SP_X_RES, SP_X_INT(0, "fd"),
 		SP_X_FDPATH(0, "path") } },
 	{ SHRIKE_EVT_CHROOT, __NR_chroot, "chroot", 3, { SP_X_RES,
-		SP_PATH(SHRIKE_CWD, 0, "path", "dirpath") } },
+		SP_E_STR(0, "path"), SP_E_DIR(SHRIKE_CWD, 0, "dirpath") } },
 	/* network */
 	{ SHRIKE_EVT_SOCKET, __NR_socket, "socket", 4, { SP_X_RES, SP_X_INT(0, "domain"),
 		SP_X_INT(1, "type"), SP_X_INT(2, "proto") } },
@@ -219,7 +241,8 @@ static const struct shrike_event_spec shrike_event_specs[] = {
 	/* processes, namespaces, kernel */
 	{ SHRIKE_EVT_PTRACE, __NR_ptrace, "ptrace", 3, { SP_X_RES, SP_X_LONG(0, "request"),
 		SP_X_INT(1, "pid") } },
-	{ SHRIKE_EVT_KILL, __NR_kill, "kill", 3, { SP_X_RES, SP_X_INT(0, "pid"), SP_X_INT(1, "sig") } },
+	{ SHRIKE_EVT_KILL, __NR_kill, "kill", 3, { SP_X_RES, SP_X_INT(0, "pid"),
+		SP_X_INT(1, "sig") } },
 	{ SHRIKE_EVT_TGKILL, __NR_tgkill, "tgkill", 4, { SP_X_RES, SP_X_INT(0, "pid"),
 		SP_X_INT(1, "tid"), SP_X_INT(2, "sig") } },
 	{ SHRIKE_EVT_MOUNT, __NR_mount, "mount", 5, { SP_X_RES, SP_E_STR(0, "dev"),
@@ -229,10 +252,11 @@ static const struct shrike_event_spec shrike_event_specs[] = {
 	{ SHRIKE_EVT_SETNS, __NR_setns, "setns", 4, { SP_X_RES, SP_X_INT(0, "fd"),
 		SP_E_FDPATH(0, "ns"), SP_X_UINT(1, "nstype") } },
 	{ SHRIKE_EVT_UNSHARE, __NR_unshare, "unshare", 2, { SP_X_RES, SP_X_UINT(0, "flags") } },
-	{ SHRIKE_EVT_INIT_MODULE, __NR_init_module, "init_module", 4, { SP_X_RES, SP_X_ULONG(1, "len"),
-		SP_E_STR(2, "uargs"), SP_X_MODNAME } },
-	{ SHRIKE_EVT_FINIT_MODULE, __NR_finit_module, "finit_module", 6, { SP_X_RES, SP_X_INT(0, "fd"),
-		SP_E_FDPATH(0, "path"), SP_E_STR(1, "uargs"), SP_X_UINT(2, "flags"), SP_X_MODNAME } },
+	{ SHRIKE_EVT_INIT_MODULE, __NR_init_module, "init_module", 4, { SP_X_RES,
+		SP_X_ULONG(1, "len"), SP_E_STR(2, "uargs"), SP_X_MODNAME } },
+	{ SHRIKE_EVT_FINIT_MODULE, __NR_finit_module, "finit_module", 6, { SP_X_RES,
+		SP_X_INT(0, "fd"), SP_E_FDPATH(0, "path"), SP_E_STR(1, "uargs"),
+		SP_X_UINT(2, "flags"), SP_X_MODNAME } },
 	{ SHRIKE_EVT_MEMFD_CREATE, __NR_memfd_create, "memfd_create", 3, { SP_X_RES,
 		SP_E_STR(0, "name"), SP_X_UINT(1, "flags") } },
 	{ SHRIKE_EVT_BPF, __NR_bpf, "bpf", 2, { SP_X_RES, SP_X_INT(0, "cmd") } },
@@ -240,18 +264,24 @@ static const struct shrike_event_spec shrike_event_specs[] = {
 		SP_X_ULONG(1, "arg2") } },
 	{ SHRIKE_EVT_MODULE_LOAD, -1, "module_load", 1, { SP_SPECIAL(SHRIKE_K_STR, "name") } },
 	/* descriptors: what a dup'ed fd is (a socket on stdin/stdout is a reverse shell) */
-	{ SHRIKE_EVT_DUP, __NR_dup, "dup", 3, { SP_X_RES, SP_X_INT(0, "oldfd"), SP_X_TUPLE(SHRIKE_RESFD) } },
-	{ SHRIKE_EVT_DUP2, __NR_dup2, "dup2", 4, { SP_X_RES, SP_X_INT(0, "oldfd"), SP_X_INT(1, "newfd"),
+	{ SHRIKE_EVT_DUP, __NR_dup, "dup", 3, { SP_X_RES, SP_X_INT(0, "oldfd"),
 		SP_X_TUPLE(SHRIKE_RESFD) } },
-	{ SHRIKE_EVT_DUP3, __NR_dup3, "dup3", 5, { SP_X_RES, SP_X_INT(0, "oldfd"), SP_X_INT(1, "newfd"),
-		SP_X_TUPLE(SHRIKE_RESFD), SP_X_UINT(2, "flags") } },
-	{ SHRIKE_EVT_SENDTO, __NR_sendto, "sendto", 5, { SP_X_RES, SP_X_INT(0, "fd"), SP_E_ADDR(4, 5),
-		SP_X_TUPLE(0), SP_X_UINT(3, "flags") } },
+	{ SHRIKE_EVT_DUP2, __NR_dup2, "dup2", 4, { SP_X_RES, SP_X_INT(0, "oldfd"),
+		SP_X_INT(1, "newfd"), SP_X_TUPLE(SHRIKE_RESFD) } },
+	{ SHRIKE_EVT_DUP3, __NR_dup3, "dup3", 5, { SP_X_RES, SP_X_INT(0, "oldfd"),
+		SP_X_INT(1, "newfd"), SP_X_TUPLE(SHRIKE_RESFD), SP_X_UINT(2, "flags") } },
+	{ SHRIKE_EVT_SENDTO, __NR_sendto, "sendto", 5, { SP_X_RES, SP_X_INT(0, "fd"),
+		SP_E_ADDR(4, 5), SP_X_TUPLE(0), SP_X_UINT(3, "flags") } },
 	{ SHRIKE_EVT_SENDMSG, __NR_sendmsg, "sendmsg", 5, { SP_X_RES, SP_X_INT(0, "fd"),
 		{ SHRIKE_AT_ENTER, SHRIKE_K_SOCKADDR, SHRIKE_SRC_MSGADDR, 1, 0, "addr" },
 		SP_X_TUPLE(0), SP_X_UINT(2, "flags") } },
 };
 
-#define SHRIKE_N_EVENT_SPECS (sizeof(shrike_event_specs) / sizeof(shrike_event_specs[0]))
+/* ARRAY_SIZE is the kernel's; userspace has no such macro */
+#ifdef __KERNEL__
+#define SHRIKE_N_EVENT_SPECS ARRAY_SIZE(shrike_event_specs)
+#else
+#define SHRIKE_N_EVENT_SPECS (sizeof(shrike_event_specs) / sizeof(*shrike_event_specs))
+#endif
 
 #endif /* _UAPI_SHRIKE_EVENTS_H */
