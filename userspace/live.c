@@ -15,6 +15,8 @@
  * still be merged before them: output stays in timestamp order.
  */
 #define MERGE_DELAY_NS	(5 * 1000 * 1000ULL)
+/* The shortest sleep between two passes while events wait to age. */
+#define MIN_BATCH_NS	(2 * 1000 * 1000ULL)
 
 volatile sig_atomic_t live_stop, live_hup;
 
@@ -55,42 +57,106 @@ void live_report_stats(struct daemon *d, struct ring_reader *r, const char *what
 		st->bad_records + r->corrupt, st->enter_missing, http);
 }
 
-/* Every drop_interval: alert when the share of dropped events passes the threshold. */
-static void check_drops(struct daemon *d, struct ring_reader *r, struct shrike_counters *last,
-			uint64_t *last_ns, uint64_t now)
+/*
+ * The drop check. Counters are read every DROP_POLL_NS over a window of at
+ * most drop_interval: an alert as soon as the window's share of dropped
+ * events passes the threshold (a flood is news within DROP_POLL_NS, not at
+ * the end of the interval), then at most one alert per drop_interval.
+ */
+#define DROP_POLL_NS	(100 * 1000 * 1000ULL)
+
+struct drop_watch {
+	struct shrike_counters base;	/* at the window's start */
+	uint64_t since_ns;		/* the window's start */
+	uint64_t polled_ns, alerted_ns;
+};
+
+static void check_drops(struct daemon *d, struct ring_reader *r, struct drop_watch *w, uint64_t now)
 {
+	uint64_t interval = d->cfg.drop_interval * 1000000000ull;
 	struct shrike_counters c;
 	uint64_t drops, seen;
 
-	if (now - *last_ns < d->cfg.drop_interval * 1000000000ull)
+	if (now - w->polled_ns < DROP_POLL_NS)
 		return;
+	w->polled_ns = now;
 	if (ring_reader_counters(r, &c) < 0)
 		return;
-	drops = (c.n_drop_full - last->n_drop_full) + (c.n_drop_nested - last->n_drop_nested);
-	seen = c.n_seen - last->n_seen;
-	if (drops && seen && (double)drops / (double)seen >= d->cfg.drop_threshold)
-		daemon_drop_alert(d, drops, seen, &c, (double)(now - *last_ns) / 1e9);
-	*last = c;
-	*last_ns = now;
+	drops = (c.n_drop_full - w->base.n_drop_full) + (c.n_drop_nested - w->base.n_drop_nested);
+	seen = c.n_seen - w->base.n_seen;
+	if (drops && seen && (double)drops / (double)seen >= d->cfg.drop_threshold &&
+	    (!w->alerted_ns || now - w->alerted_ns >= interval)) {
+		daemon_drop_alert(d, drops, seen, &c, (double)(now - w->since_ns) / 1e9);
+		w->alerted_ns = now;
+	} else if (now - w->since_ns < interval) {
+		return;		/* keep counting in this window */
+	}
+	w->base = c;
+	w->since_ns = now;
 }
+
+/*
+ * How long to wait before the next pass. Events already read but younger
+ * than the merge delay cannot be released before they age, and nothing that
+ * arrives meanwhile is older: sleep until then instead of polling, since the
+ * device reports "ready" as long as any record is unread (a poll would spin).
+ */
+static int wait_for_events(struct ring_reader *r, uint64_t deadline)
+{
+	uint64_t now = clock_ns(CLOCK_BOOTTIME);
+	uint64_t oldest = ring_reader_oldest(r);
+	struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
+	int timeout_ms = 100;
+
+	if (oldest != UINT64_MAX) {
+		uint64_t due = oldest + MERGE_DELAY_NS;
+		struct timespec ts = { 0, 200 * 1000 };	/* a record still being written */
+
+		/*
+		 * Not sooner than MIN_BATCH_NS: waking for each record as it ages
+		 * would cost a context switch per few records. The extra latency
+		 * is bounded by it.
+		 */
+		if (r->oldest_pending == UINT64_MAX) {
+			uint64_t wait = due > now ? due - now : 0;
+
+			if (wait < MIN_BATCH_NS)
+				wait = MIN_BATCH_NS;
+			if (wait > MERGE_DELAY_NS)
+				wait = MERGE_DELAY_NS;
+			ts.tv_nsec = (long)wait;
+		}
+		nanosleep(&ts, NULL);	/* EINTR: a signal to look at */
+		return 0;
+	}
+	if (deadline && (deadline - now) / 1000000 < (uint64_t)timeout_ms)
+		timeout_ms = (int)((deadline - now) / 1000000) + 1;
+	if (poll(&pfd, 1, timeout_ms) < 0 && errno != EINTR) {
+		log_error("poll failed: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Records fed between two releases and looks at the drop counters, in a long drain. */
+#define DRAIN_CLOCK_EVERY	4096
 
 int live_run(struct daemon *d, struct ring_reader *r, double max_seconds)
 {
 	uint64_t start = clock_ns(CLOCK_BOOTTIME);
 	uint64_t deadline = max_seconds > 0 ? start + (uint64_t)(max_seconds * 1e9) : 0;
-	uint64_t last_drop_ns = start, last_stats_ns = start;
-	struct shrike_counters last = { 0 };
+	uint64_t last_stats_ns = start;
+	struct drop_watch drops = { .since_ns = start, .polled_ns = start };
 	int draining = 0;
 
 	if (apply_mask(d, r) < 0)
 		return -1;
-	ring_reader_counters(r, &last);
+	ring_reader_counters(r, &drops.base);
 	for (;;) {
 		uint64_t now = clock_ns(CLOCK_BOOTTIME);
 		const struct shrike_evt_hdr *rec;
-		struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
-		uint64_t pending, limit;
-		int timeout_ms = 100;
+		unsigned int fed = 0;
+		uint64_t limit;
 		uint32_t cpu;
 
 		if (live_stop || (deadline && now >= deadline))
@@ -101,29 +167,35 @@ int live_run(struct daemon *d, struct ring_reader *r, double max_seconds)
 			if (apply_mask(d, r) < 0)
 				return -1;
 		}
-		pending = ring_reader_refresh(r);
+		ring_reader_refresh(r);
 		limit = draining ? UINT64_MAX : now - MERGE_DELAY_NS;
 		if (r->oldest_pending <= limit)
 			limit = r->oldest_pending - 1;
-		while ((rec = ring_reader_next(r, limit, &cpu)))
+		while ((rec = ring_reader_next(r, limit, &cpu))) {
 			daemon_feed(d, rec, rec->len, cpu);
+			/*
+			 * Under a flood one drain can take seconds: hand space back
+			 * to the producers as we go, and drops are news now.
+			 */
+			if (++fed % DRAIN_CLOCK_EVERY)
+				continue;
+			if (ring_reader_release(r) < 0)
+				return -1;
+			if (!draining)
+				check_drops(d, r, &drops, clock_ns(CLOCK_BOOTTIME));
+		}
 		fflush(stdout);
 		if (ring_reader_release(r) < 0)
 			return -1;
 		if (draining)
 			return 0;
-		check_drops(d, r, &last, &last_drop_ns, now);
+		now = clock_ns(CLOCK_BOOTTIME);
+		check_drops(d, r, &drops, now);
 		if (d->cfg.stats_interval && now - last_stats_ns >= d->cfg.stats_interval * 1000000000ull) {
 			live_report_stats(d, r, "stats");
 			last_stats_ns = now;
 		}
-		if (pending)
-			timeout_ms = 5;	/* young events are waiting for their merge delay */
-		else if (deadline && (deadline - now) / 1000000 < (uint64_t)timeout_ms)
-			timeout_ms = (int)((deadline - now) / 1000000) + 1;
-		if (poll(&pfd, 1, timeout_ms) < 0 && errno != EINTR) {
-			log_error("poll failed: %s", strerror(errno));
+		if (wait_for_events(r, deadline) < 0)
 			return -1;
-		}
 	}
 }

@@ -220,6 +220,15 @@ const struct shrike_evt_hdr *ring_reader_next(struct ring_reader *r, uint64_t li
 	return rec;
 }
 
+uint64_t ring_reader_oldest(struct ring_reader *r)
+{
+	const struct shrike_evt_hdr *rec = NULL;
+
+	if (ring_views_pick(r->views, r->info.ncpus, UINT64_MAX, &rec, &r->corrupt) < 0)
+		return UINT64_MAX;
+	return rec->ts;
+}
+
 int ring_reader_release(struct ring_reader *r)
 {
 	uint32_t cpu;

@@ -54,6 +54,8 @@ uint64_t ring_reader_refresh(struct ring_reader *r);
  */
 const struct shrike_evt_hdr *ring_reader_next(struct ring_reader *r, uint64_t limit,
 					      uint32_t *cpu);
+/* Stamp of the oldest record left unread in the snapshot, UINT64_MAX if none. */
+uint64_t ring_reader_oldest(struct ring_reader *r);
 /* Give consumed bytes back to the producers (one ioctl per CPU that moved). */
 int ring_reader_release(struct ring_reader *r);
 int ring_reader_counters(struct ring_reader *r, struct shrike_counters *c);
