@@ -91,7 +91,8 @@ static int decode_params(const char *base, const struct shrike_evt_hdr *h, uint8
 			*why = "parameter overruns the record";
 			return -1;
 		}
-		p->p = base + off;
+		/* an empty parameter is still a C string for whoever reads it as one */
+		p->p = n ? base + off : "";
 		p->len = (uint16_t)n;
 		p->flags = plen[k] & (SHRIKE_PARAM_TRUNC | SHRIKE_PARAM_FAULT);
 		if (check_param(p, s->params[i].kind, why))

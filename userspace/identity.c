@@ -153,15 +153,22 @@ static void pid_forget(struct ns_ent *e, uint32_t pid)
 	}
 }
 
-/* Put @pid first; the oldest falls off the end. */
+/*
+ * Put @pid first. When the list is full, the second oldest falls off: the
+ * oldest stays, since the process seen first in a namespace is usually its
+ * init (or the oldest process of the /proc scan), alive as long as the
+ * container, while the recent ones are often short-lived commands that are
+ * gone by the time a lagging daemon needs the container's root.
+ */
 static void pid_note(struct ns_ent *e, uint32_t pid)
 {
-	int i;
+	int i, last;
 
 	if (e->pids[0] == pid)
 		return;
 	pid_forget(e, pid);
-	for (i = IDENTITY_PIDS - 1; i > 0; i--)
+	last = e->pids[IDENTITY_PIDS - 1] ? IDENTITY_PIDS - 2 : IDENTITY_PIDS - 1;
+	for (i = last; i > 0; i--)
 		e->pids[i] = e->pids[i - 1];
 	e->pids[0] = pid;
 }
@@ -342,21 +349,41 @@ void identity_note(struct identity_ctx *ic, uint64_t mntns, uint32_t pid)
 	pid_note(e, pid);
 }
 
+struct scan_ent {
+	uint64_t start_ns, mntns;
+	uint32_t pid;
+};
+
+static int by_start(const void *a, const void *b)
+{
+	const struct scan_ent *x = a, *y = b;
+
+	if (x->start_ns != y->start_ns)
+		return x->start_ns < y->start_ns ? -1 : 1;
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+/* Oldest first: each namespace keeps its oldest process (see pid_note). */
 int identity_scan(struct identity_ctx *ic, struct proctab *pt)
 {
+	struct scan_ent *v;
 	struct proc *p;
-	size_t i;
-	int n = 0;
+	size_t i, n = 0;
 
 	if (!ic || !pt || !pt->buckets)
 		return 0;
+	v = malloc((pt->count ? pt->count : 1) * sizeof(*v));
+	if (!v)
+		return 0;
 	for (i = 0; i < pt->nbuckets; i++)
 		for (p = pt->buckets[i]; p; p = p->hnext)
-			if (p->has_ctx && p->ctx.mntns) {
-				identity_note(ic, p->ctx.mntns, p->pid);
-				n++;
-			}
-	return n;
+			if (p->has_ctx && p->ctx.mntns && n < pt->count)
+				v[n++] = (struct scan_ent){ p->start_ns, p->ctx.mntns, p->pid };
+	qsort(v, n, sizeof(*v), by_start);
+	for (i = 0; i < n; i++)
+		identity_note(ic, v[i].mntns, v[i].pid);
+	free(v);
+	return (int)n;
 }
 
 unsigned int identity_ns_count(const struct identity_ctx *ic)

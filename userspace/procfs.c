@@ -34,6 +34,13 @@ char *procfs_slurp(const char *path, size_t cap, size_t *len)
 		n += (size_t)r;
 	}
 	close(fd);
+	if (buf && n + 1 < cap / 2) {
+		/* callers may keep it (argv of every process): keep what was read */
+		char *fit = realloc(buf, n + 1);
+
+		if (fit)
+			buf = fit;
+	}
 	if (buf) {
 		buf[n] = '\0';
 		if (len)
@@ -93,6 +100,27 @@ static uint64_t ns_inode(const char *procdir, uint32_t pid, const char *ns)
 }
 
 /* "Uid:\treal\teffective\tsaved\tfs" and friends from /proc/<pid>/status */
+/* The last id of "NStgid:\t<ours>\t...\t<innermost>": the pid its own namespace shows. */
+static uint32_t status_last_id(const char *status, const char *key)
+{
+	const char *s = strstr(status, key);
+	unsigned long v = 0;
+	char *end;
+
+	if (!s)
+		return 0;
+	s += strlen(key);
+	while (*s == '\t' || *s == ' ') {	/* strtoul alone would cross the newline */
+		unsigned long n = strtoul(s, &end, 10);
+
+		if (end == s)
+			break;
+		v = n;
+		s = end;
+	}
+	return (uint32_t)v;
+}
+
 static int status_ids(const char *status, const char *key, uint32_t *real, uint32_t *eff)
 {
 	const char *s = strstr(status, key);
@@ -217,6 +245,10 @@ int procfs_read_proc(struct proc *p, const char *procdir)
 	}
 	read_ids(p, procdir, status);
 	c->cap_effective = status_hex(status, "\nCapEff:");
+	c->vpid = status_last_id(status, "\nNStgid:");
+	/* stat shows the session as our namespace sees it; events carry the process's own */
+	if (strstr(status, "\nNSsid:"))
+		c->sid = status_last_id(status, "\nNSsid:");
 	free(status);
 
 	comm = read_pid_file(procdir, p->pid, "comm", sizeof(c->comm), NULL);
