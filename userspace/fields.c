@@ -100,7 +100,8 @@ static const struct field_def table[] = {
 	{ "proc.duration", RF_RELTIME, 0, "ns since the process started", f_proc_duration },
 	{ "proc.is_exe_from_memfd", RF_BOOL, 0, "the executable is a memfd (fileless execution)", f_proc_is_exe_from_memfd },
 	{ "thread.cap_effective", RF_STR, 0, "effective capabilities, by name, space-separated", f_thread_cap_effective },
-	{ "evt.arg", RF_STR, FIELD_F_KEY | FIELD_F_INDEX, "a syscall argument by name (evt.arg.flags) or position (evt.arg[0])", f_evt_arg },
+	{ "evt.arg", RF_STR, FIELD_F_KEY | FIELD_F_INDEX, "a syscall argument by name (evt.arg.flags) or position (evt.arg[0]), as text (numbers in decimal)", f_evt_arg },
+	{ "evt.rawarg", RF_INT, FIELD_F_KEY, "a syscall argument by name as its number, for <, >, ranges (evt.rawarg.mode); a string argument as text", f_evt_arg },
 	{ "fd.num", RF_INT, FIELD_F_FD, "the file descriptor the event is about", f_fd_num },
 	{ "fd.name", RF_STR, FIELD_F_FD, "file: absolute path; socket: lip:lport->rip:rport; unix socket: its path", f_fd_name },
 	{ "fd.typechar", RF_STR, FIELD_F_FD, "f file, 4 IPv4 socket, 6 IPv6 socket, u unix socket", f_fd_typechar },
@@ -186,6 +187,28 @@ static int is_ancestor_field(const char *name)
 	       !strcmp(name, "proc.aexepath") || !strcmp(name, "proc.aexe");
 }
 
+/*
+ * evt.rawarg.KEY is what the parameter KEY is: a signed or unsigned number,
+ * or text. Every event with a parameter of that name encodes it the same way.
+ */
+static enum rf_type arg_key_type(const char *key)
+{
+	int kind = -1;
+	size_t i, k;
+
+	for (i = 0; i < SHRIKE_N_EVENT_SPECS; i++)
+		for (k = 0; k < shrike_event_specs[i].nparams; k++) {
+			const struct shrike_param_spec *p = &shrike_event_specs[i].p[k];
+
+			if (strcmp(p->name, key))
+				continue;
+			if (kind >= 0 && kind != p->kind)
+				return RF_STR;
+			kind = p->kind;
+		}
+	return kind == SHRIKE_K_S64 ? RF_INT : kind == SHRIKE_K_U64 ? RF_UINT : RF_STR;
+}
+
 static int ops_resolve(void *ctx, const char *name, const char *arg, struct rf_ref *ref)
 {
 	int id = fields_find(name);
@@ -211,6 +234,8 @@ static int ops_resolve(void *ctx, const char *name, const char *arg, struct rf_r
 	ref->id = id;
 	ref->type = table[id].type;
 	ref->flags = 0;
+	if (ref->key && !strcmp(name, "evt.rawarg"))
+		ref->type = arg_key_type(ref->key);
 	if (!arg && is_ancestor_field(name)) {
 		ref->flags = RF_FLAG_MULTI;
 		ref->index = 1;
@@ -218,10 +243,35 @@ static int ops_resolve(void *ctx, const char *name, const char *arg, struct rf_r
 	return 0;
 }
 
+/*
+ * A number asked for as text (evt.arg.request in (16, 16902)): its decimal
+ * form. The text must outlive other extractions of the same event (the rules
+ * engine keeps each field's value for the event), so it goes to the next of
+ * a ring of buffers, more than the distinct evt.arg fields a rule set
+ * compares within one event.
+ */
+static void number_as_text(struct rf_value *out)
+{
+	static char ring[64][24];
+	static unsigned int next;
+	char *buf = ring[next++ % 64];
+	int n;
+
+	if (out->type == RF_INT)
+		n = snprintf(buf, sizeof(ring[0]), "%lld", (long long)out->i);
+	else
+		n = snprintf(buf, sizeof(ring[0]), "%llu", (unsigned long long)out->u);
+	out->type = RF_STR;
+	out->s = buf;
+	out->slen = (size_t)n;
+}
+
 static void ops_extract(void *ctx, const void *event, const struct rf_ref *ref, struct rf_value *out)
 {
 	(void)ctx;
 	fields_extract(event, ref, out);
+	if (ref->type == RF_STR && out->known && (out->type == RF_INT || out->type == RF_UINT))
+		number_as_text(out);
 }
 
 /* evt.res is a number, and Falco's string "SUCCESS"/"ENOENT" when a rule asks so */

@@ -221,6 +221,9 @@ static int glob_match(struct rule_engine *e, const struct ecmp *c, const struct 
 {
 	char *buf = scratch(&e->glob_buf, &e->glob_cap, v->slen + 1);
 
+	/* most paths differ from '/home/\*' in their first bytes: no copy, no fnmatch */
+	if (c->glob_lit && (v->slen < c->glob_lit || memcmp(v->s, c->s, c->glob_lit)))
+		return 0;
 	memcpy(buf, v->s, v->slen);
 	buf[v->slen] = '\0';
 	if (memchr(v->s, '\0', v->slen))
@@ -368,6 +371,9 @@ void ecmp_finish(struct ecmp *c)
 	enum rf_type t = c->lhs.type;
 
 	c->fast = FAST_GENERIC;
+	c->glob_lit = 0;
+	if (c->op == ROP_GLOB && c->s)
+		c->glob_lit = strcspn(c->s, "*?[\\");
 	if (c->op == ROP_EXISTS)
 		c->fast = FAST_EXISTS;
 	else if (c->rhs)

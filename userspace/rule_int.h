@@ -213,6 +213,7 @@ struct ecmp {
 	size_t slen;
 	struct rset *set;	/* in / intersects */
 	struct rpfx *pfx;	/* pmatch */
+	size_t glob_lit;	/* glob: length of the pattern's literal start */
 	regex_t re;
 	int has_re;
 	struct rnet *nets;	/* IP operands */
