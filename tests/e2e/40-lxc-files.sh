@@ -102,6 +102,21 @@ step m-files-none
 cp -a "$tmp/passwd.real" "$etc/passwd"
 step m-files-restored
 
+# The same change while the daemon lags behind (stopped): by the time it
+# reads the events, the processes that ran in the container are gone, but
+# the container's init still lives; the file it must read is the new one.
+# (Once more than a few short-lived processes came and went, the daemon has
+# no live process of the container left in mind to open its root through.)
+kill -STOP "$SHRIKE_PID"
+for i in 1 2 3 4 5; do
+	lxc-attach -n "$c" -u 1000 -g 1000 -- /bin/true </dev/null
+done
+sed -i 's/^alice:/alina:/' "$etc/passwd"
+sleep 2
+lxc_mark_attach m-files-lagged "$c" -u 1000 -g 1000
+kill -CONT "$SHRIKE_PID"
+lxc_ev_wait "$ev" m-files-lagged || tap_fail "m-files-lagged: the daemon prints the event within 30 s"
+
 lxc_mark_host m-files-host
 sleep 1
 shrike_stop
@@ -127,6 +142,7 @@ lxc_expect exec:m-files-loop $none group.name=alice
 lxc_expect exec:m-files-none $none group.name=alice
 }
 lxc_expect exec:m-files-restored user.name=alice group.name=alice
+lxc_expect exec:m-files-lagged user.name=alina group.name=alice
 lxc_expect exec:m-files-host user.name=root
 
 names="|$(lxc_ev all:lxc user.name)|$(lxc_ev all:lxc group.name)|$(lxc_ev all:lxc user.loginname)|"

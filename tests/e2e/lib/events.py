@@ -7,6 +7,8 @@
   events.py FILE distinct FIELD [FIELD=VALUE ...]  sorted distinct values of FIELD
   events.py FILE bad                          lines that are not JSON objects
   events.py FILE expect EXPECTFILE            a TAP line per "EXPECT n field=value..." line
+  events.py FILE batch QUERYFILE   one answer line per query line "CMD\x1fARG\x1f...\x1f"
+                                   (CMD: count, get or distinct; the file is read once)
 
 A VALUE is compared with the field printed the way `get` prints it: JSON null
 is "null", numbers without a fraction as integers, strings as they are.
@@ -71,6 +73,18 @@ def matches(ev, filters):
     return True
 
 
+def answer(events, cmd, rest):
+    """count, get or distinct as one string, for batch"""
+    if cmd == "count":
+        return str(sum(1 for e in events if matches(e, rest)))
+    if cmd == "get":
+        hits = [e for e in events if matches(e, rest[1:])]
+        return show(lookup(hits[0], rest[0])) if len(hits) == 1 else "<%d matches>" % len(hits)
+    if cmd == "distinct":
+        return " ".join(sorted({show(lookup(e, rest[0])) for e in events if matches(e, rest[1:])}))
+    return "unknown command " + cmd
+
+
 def main(argv):
     path, cmd, rest = argv[1], argv[2], argv[3:]
     events, bad = load(path)
@@ -119,6 +133,14 @@ def main(argv):
                     if hit is not None:
                         near = json.dumps(events[hit], sort_keys=True)
                         print("#   next of its kind: " + near[:600])
+    elif cmd == "batch":
+        # python starts slowly in an emulated VM: many questions, one run
+        with open(rest[0]) as f:
+            for line in f:
+                words = line.rstrip("\n").split("\x1f")
+                if words and words[-1] == "":
+                    words.pop()
+                print(answer(events, words[0], words[1:]).replace("\n", " "))
     elif cmd == "bad":
         print(bad)
     else:

@@ -23,6 +23,11 @@ shrike_start() {
 	SHRIKE_ERR=${out%.json}.err
 	"$SHRIKE_REPO/build/shrike" -A "$@" >"$out" 2>"$SHRIKE_ERR" &
 	SHRIKE_PID=$!
+	shrike_await
+}
+
+# shrike_await: until the daemon SHRIKE_PID says it runs (20 s), in SHRIKE_ERR
+shrike_await() {
 	local i
 	for i in $(seq 1 200); do
 		grep -q 'shrike: running' "$SHRIKE_ERR" 2>/dev/null && return 0
