@@ -24,23 +24,25 @@ cpu_ticks() {
 	TICKS=$((stat[11] + stat[12]))
 }
 
-# wait_idle PID: until PID used at most one tick in 0.2 s twice in a row,
-# e.g. a consumer that has drained its rings. Under -icount a busy guest
-# pays for the wait in instructions, an idle one does not.
+# wait_idle PID: until PID used at most 2 ticks in 0.5 s, twice in a row:
+# a consumer that has drained its rings. Not zero: each check reads
+# /proc/PID/stat, an openat the consumer itself receives. Under -icount a
+# busy guest pays for the wait in instructions, an idle one does not.
 wait_idle() {
 	local pid=$1 quiet=0 a i
-	for ((i = 0; i < 600; i++)); do
+	for ((i = 1; i <= 600; i++)); do
 		cpu_ticks "$pid"
 		a=$TICKS
-		nap 0.2
+		nap 0.5
 		cpu_ticks "$pid"
 		kill -0 "$pid" 2>/dev/null || return 1
-		if [ $((TICKS - a)) -le 1 ]; then
+		if [ $((TICKS - a)) -le 2 ]; then
 			quiet=$((quiet + 1))
 			[ $quiet -ge 2 ] && return 0
 		else
 			quiet=0
 		fi
+		[ $((i % 20)) -eq 0 ] && echo "bench: waiting for pid $pid to go idle ($((TICKS - a)) ticks in 0.5 s)" >&2
 	done
 	return 1
 }

@@ -16,14 +16,14 @@ out=${SHRIKE_VM_OUT:?}
 bin=build/bench
 reps=3
 work=/tmp/shrike-bench
-port=1			# nothing listens on it: every connect is refused
+port=1			# nothing listens on it (UDP connect does not ask)
 
 # workload name, operations per round, argument
 count() { awk -v n="$1" -v s="$scale" 'BEGIN { n = int(n * s); print n < 1 ? 1 : n }'; }
 workloads=(
 	"getppid $(count 300000) -"
 	"openat $(count 30000) $work/file"
-	"connect $(count 5000) $port"
+	"connect $(count 30000) $port"
 	"forkexec $(count 200) $work/true"
 )
 
@@ -32,7 +32,7 @@ workloads=(
 mkdir -p "$work"
 : >"$work/file"
 cp "$bin/true" "$bin/opbench" "$work/"
-ss -ltn 2>/dev/null | grep -q ":$port " && { echo "port $port is open in the VM" >&2; exit 1; }
+ss -lun 2>/dev/null | grep -q ":$port " && { echo "port $port is open in the VM" >&2; exit 1; }
 
 : >"$out/icount.tsv"
 : >"$out/consumer.tsv"
@@ -105,7 +105,7 @@ set +e
 # --- captures for the replay comparison (same workload for both tools) ---
 capture_workload() {
 	"$work/opbench" openat "$(count 20000)" "$work/file" >/dev/null &&
-	"$work/opbench" connect "$(count 2000)" "$port" >/dev/null &&
+	"$work/opbench" connect "$(count 20000)" "$port" >/dev/null &&
 	"$work/opbench" forkexec "$(count 100)" "$work/true" >/dev/null
 }
 insmod shrike.ko
