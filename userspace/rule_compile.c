@@ -625,9 +625,6 @@ void compile_reset(struct rule_engine *e)
 	free(e->slots);
 	e->slots = NULL;
 	e->nslots = e->cslots = 0;
-	free(e->bucket_off);
-	free(e->bucket);
-	e->bucket_off = NULL;
-	e->bucket = NULL;
+	index_free(e);
 	e->compiled = 0;
 }

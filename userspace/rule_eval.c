@@ -523,14 +523,57 @@ static int rule_live(const struct rule_engine *e, const struct rule *r)
 	return r->compiled && r->enabled && r->prio <= e->min_prio;
 }
 
-/* Per type, the live rules that can match it, in load order; bucket RULE_MAX_EVT_TYPES is for unknown types. */
+/* A copy of n's boolean structure; its checks stay n's (borrowed, not copied). */
+static struct enode *enode_share(const struct enode *n)
+{
+	struct enode *c = rx_calloc(1, sizeof(*c));
+	uint32_t i;
+
+	c->op = n->op;
+	c->n = n->n;
+	c->cmp = n->cmp;
+	c->cmp_borrowed = 1;
+	if (n->types) {
+		c->types = rx_calloc(TYPE_WORDS, sizeof(uint64_t));
+		memcpy(c->types, n->types, TYPE_WORDS * sizeof(uint64_t));
+	}
+	if (n->n) {
+		c->kids = rx_calloc(n->n, sizeof(*c->kids));
+		for (i = 0; i < n->n; i++)
+			c->kids[i] = enode_share(n->kids[i]);
+	}
+	return c;
+}
+
+void index_free(struct rule_engine *e)
+{
+	uint32_t i;
+
+	if (e->bucket_root && e->bucket_off)
+		for (i = 0; i < e->bucket_off[RULE_MAX_EVT_TYPES + 1]; i++)
+			enode_free(e->bucket_root[i]);
+	free(e->bucket_root);
+	free(e->bucket_off);
+	free(e->bucket);
+	e->bucket_root = NULL;
+	e->bucket_off = NULL;
+	e->bucket = NULL;
+}
+
+/*
+ * Per type, the live rules that can match it, in load order; bucket
+ * RULE_MAX_EVT_TYPES is for unknown types. Each entry evaluates the rule's
+ * condition folded for that one type: a rule for open and mkdir alike
+ * (open_write or evt.type in (mkdir, ...)) checks no evt.type at all on an
+ * open, only what is left of its condition there.
+ */
 void index_build(struct rule_engine *e)
 {
 	size_t i, total = 0, nb = RULE_MAX_EVT_TYPES + 1;
+	uint64_t one[TYPE_WORDS];
 	uint32_t b;
 
-	free(e->bucket_off);
-	free(e->bucket);
+	index_free(e);
 	e->bucket_off = rx_calloc(nb + 1, sizeof(*e->bucket_off));
 	for (b = 0; b < nb; b++) {
 		e->bucket_off[b] = (uint32_t)total;
@@ -545,15 +588,22 @@ void index_build(struct rule_engine *e)
 	}
 	e->bucket_off[nb] = (uint32_t)total;
 	e->bucket = rx_calloc(total ? total : 1, sizeof(*e->bucket));
+	e->bucket_root = rx_calloc(total ? total : 1, sizeof(*e->bucket_root));
 	total = 0;
 	for (b = 0; b < nb; b++) {
+		memset(one, 0, sizeof(one));
+		one[b / 64] = 1ull << (b % 64);
 		for (i = 0; i < e->nrules; i++) {
 			struct rule *r = e->rules[i];
 
 			if (!rule_live(e, r))
 				continue;
-			if ((r->types[b / 64] >> (b % 64)) & 1)
-				e->bucket[total++] = r;
+			if (!((r->types[b / 64] >> (b % 64)) & 1))
+				continue;
+			e->bucket[total] = r;
+			/* unknown types: evaluated as they come (evt.type checks false) */
+			e->bucket_root[total++] = b == RULE_MAX_EVT_TYPES ? enode_share(r->root) :
+						  enode_prune_types(enode_share(r->root), one);
 		}
 	}
 }
@@ -573,7 +623,7 @@ int rule_engine_match(struct rule_engine *e, const void *event, rule_match_fn fn
 	for (i = e->bucket_off[b]; i < end; i++) {
 		struct rule *r = e->bucket[i];
 
-		if (enode_eval(e, r->root, event)) {
+		if (enode_eval(e, e->bucket_root[i], event)) {
 			n++;
 			if (fn)
 				fn(arg, r, event);

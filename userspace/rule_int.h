@@ -225,6 +225,7 @@ struct enode {
 	uint32_t n;
 	struct enode **kids;
 	struct ecmp *cmp;
+	int cmp_borrowed;	/* cmp belongs to another tree (a per-type copy's) */
 	uint64_t *types;	/* EO_TYPES: bitmap of RULE_MAX_EVT_TYPES */
 };
 
@@ -348,6 +349,7 @@ struct rule_engine {
 	size_t nslots, cslots;
 	uint32_t *bucket_off;	/* RULE_MAX_EVT_TYPES + 1 buckets (the last: unknown types) */
 	struct rule **bucket;
+	struct enode **bucket_root;	/* bucket[i]'s condition folded for the bucket's type */
 	enum rule_priority min_prio;
 	uint64_t gen;
 	int cur_type;
@@ -386,6 +388,7 @@ struct rnode *exc_build(struct rule_engine *e, const struct rule *r, struct rnod
 
 /* rule_eval.c */
 void index_build(struct rule_engine *e);
+void index_free(struct rule_engine *e);
 
 /* rule_output.c */
 int output_compile(struct rule_engine *e, struct rule *r, struct rerr *err, char **unknown);

@@ -250,7 +250,8 @@ void enode_free(struct enode *n)
 	for (i = 0; i < n->n; i++)
 		enode_free(n->kids[i]);
 	free(n->kids);
-	ecmp_free(n->cmp);
+	if (!n->cmp_borrowed)
+		ecmp_free(n->cmp);
 	free(n->types);
 	free(n);
 }
