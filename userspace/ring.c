@@ -29,6 +29,11 @@ enum ring_status ring_view_refresh(struct ring_view *v, const char **why)
 enum ring_status ring_view_peek(struct ring_view *v, const struct shrike_evt_hdr **rec,
 				const char **why)
 {
+	/* the merge peeks every CPU's next record for each record it takes */
+	if (v->peeked && !v->broken) {
+		*rec = v->peeked;
+		return RING_OK;
+	}
 	for (;;) {
 		uint64_t avail = v->head - v->pos;
 		uint64_t off = v->pos & (v->size - 1);
@@ -55,7 +60,7 @@ enum ring_status ring_view_peek(struct ring_view *v, const struct shrike_evt_hdr
 		}
 		if (len < sizeof(*h) || len > SHRIKE_MAX_EVENT)
 			goto corrupt_len;
-		*rec = h;
+		*rec = v->peeked = h;
 		return RING_OK;
 	}
 corrupt_short:
@@ -74,6 +79,7 @@ void ring_view_advance(struct ring_view *v)
 		(const struct shrike_evt_hdr *)(v->data + (v->pos & (v->size - 1)));
 
 	v->pos += h->len;
+	v->peeked = NULL;
 }
 
 int ring_views_pick(struct ring_view *views, size_t n, uint64_t limit,

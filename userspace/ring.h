@@ -18,6 +18,7 @@ struct ring_view {
 	uint64_t head;		/* snapshot of ctrl->head */
 	uint32_t cpu;
 	int broken;		/* a nonsense position or record was seen */
+	const struct shrike_evt_hdr *peeked;	/* the record at pos, already checked */
 };
 
 enum ring_status {
