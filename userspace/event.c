@@ -135,6 +135,21 @@ int event_decode(const void *rec, size_t avail, struct sevent *ev, const char **
 	return decode_params(rec, &h, phase, ev, why);
 }
 
+int event_is_enter(const void *rec, size_t avail, uint32_t *tid)
+{
+	struct shrike_evt_hdr h;
+	const struct event_schema *s;
+	const char *why;
+
+	if (check_header(rec, avail, &h, &why) || !(h.type & SHRIKE_EVT_ENTER))
+		return 0;
+	s = schema_of(h.type & ~SHRIKE_EVT_ENTER);
+	if (!s || !s->n_enter)
+		return 0;
+	*tid = h.tid;
+	return 1;
+}
+
 int event_merge_enter(const void *rec, size_t avail, struct sevent *ev, const char **why)
 {
 	struct shrike_evt_hdr h;
@@ -145,7 +160,16 @@ int event_merge_enter(const void *rec, size_t avail, struct sevent *ev, const ch
 		*why = "enter record of another event";
 		return -1;
 	}
-	return decode_params(rec, &h, SHRIKE_AT_ENTER, ev, why);
+	if (decode_params(rec, &h, SHRIKE_AT_ENTER, ev, why) < 0) {
+		size_t i;
+
+		/* what was filled before the bad parameter goes too: none of it is trusted */
+		for (i = 0; i < ev->nparams; i++)
+			if (ev->schema->params[i].phase == SHRIKE_AT_ENTER)
+				ev->params[i] = (struct sparam){ .p = "", .len = 0, .flags = SPARAM_MISSING };
+		return -1;
+	}
+	return 0;
 }
 
 int64_t sparam_s64(const struct sparam *p)

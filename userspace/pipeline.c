@@ -56,14 +56,16 @@ void pipeline_feed(struct pipeline *pl, const struct shrike_evt_hdr *rec, size_t
 {
 	struct sevent ev;
 	const char *why = NULL;
+	uint32_t tid;
 
 	pl->st.records++;
-	if (event_decode(rec, avail, &ev, &why) < 0) {
-		bad_record(pl, rec, why);
+	/* decoded once, when its exit joins it */
+	if (event_is_enter(rec, avail, &tid)) {
+		pending_put(&pl->pending, tid, PENDING_ENTER, rec);
 		return;
 	}
-	if (ev.is_enter) {
-		pending_put(&pl->pending, ev.tid, PENDING_ENTER, rec);
+	if (event_decode(rec, avail, &ev, &why) < 0) {
+		bad_record(pl, rec, why);
 		return;
 	}
 	if (ev.type == SHRIKE_EVT_MODULE_LOAD) {
@@ -73,8 +75,12 @@ void pipeline_feed(struct pipeline *pl, const struct shrike_evt_hdr *rec, size_t
 	if (ev.schema->n_enter) {
 		const struct shrike_evt_hdr *enter = pending_take(&pl->pending, ev.tid, PENDING_ENTER);
 
-		if (!enter || event_merge_enter(enter, enter->len, &ev, &why) < 0)
+		if (!enter) {
 			pl->st.enter_missing++;
+		} else if (event_merge_enter(enter, enter->len, &ev, &why) < 0) {
+			bad_record(pl, enter, why);
+			pl->st.enter_missing++;
+		}
 	}
 	if (ev.type == SHRIKE_EVT_INIT_MODULE || ev.type == SHRIKE_EVT_FINIT_MODULE)
 		join_module_name(pl, &ev);

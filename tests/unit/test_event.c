@@ -219,6 +219,51 @@ static void test_rejects_fault_with_length(void **state)
 	expect_reject(&r, r.len, "unreadable parameter with a length");
 }
 
+/* An openat's enter record: event_is_enter takes its header on trust, the merge checks the rest. */
+static void build_openat(struct rec *enter, struct rec *exit_, const char *name, uint16_t name_len)
+{
+	int64_t res = 3, dirfd = -100;
+	uint64_t flags = 0, mode = 0;
+
+	rec_start(enter, SHRIKE_EVT_OPENAT | SHRIKE_EVT_ENTER, 2);
+	rec_param(enter, name, name_len, 0);
+	rec_param(enter, "", 0, 0);
+	rec_finish(enter);
+	rec_start(exit_, SHRIKE_EVT_OPENAT, 4);
+	rec_param(exit_, &res, 8, 0);
+	rec_param(exit_, &dirfd, 8, 0);
+	rec_param(exit_, &flags, 8, 0);
+	rec_param(exit_, &mode, 8, 0);
+	rec_finish(exit_);
+}
+
+static void test_enter_checked_when_merged(void **state)
+{
+	struct rec enter, ex;
+	struct sevent ev;
+	const char *why = NULL;
+	uint32_t tid = 0;
+	int i;
+
+	(void)state;
+	build_openat(&enter, &ex, "/etc/passwd", 12);
+	assert_int_equal(event_is_enter(enter.buf, enter.len, &tid), 1);
+	assert_int_equal(tid, 11);
+	assert_int_equal(event_is_enter(ex.buf, ex.len, &tid), 0);
+	assert_int_equal(event_decode(ex.buf, ex.len, &ev, &why), 0);
+	assert_int_equal(event_merge_enter(enter.buf, enter.len, &ev, &why), 0);
+	i = schema_param_index(ev.schema, "name");
+	assert_string_equal(sparam_str(&ev.params[i]), "/etc/passwd");
+
+	/* a name without its NUL: the merge fails and leaves no enter parameter behind */
+	build_openat(&enter, &ex, "/etc/passwd", 11);
+	assert_int_equal(event_is_enter(enter.buf, enter.len, &tid), 1);
+	assert_int_equal(event_decode(ex.buf, ex.len, &ev, &why), 0);
+	assert_int_equal(event_merge_enter(enter.buf, enter.len, &ev, &why), -1);
+	assert_non_null(strstr(why, "not terminated"));
+	assert_null(sparam_str(&ev.params[i]));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -230,6 +275,7 @@ int main(void)
 		cmocka_unit_test(test_rejects_unterminated_string),
 		cmocka_unit_test(test_rejects_wrong_int_and_ctx_sizes),
 		cmocka_unit_test(test_rejects_fault_with_length),
+		cmocka_unit_test(test_enter_checked_when_merged),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
