@@ -139,7 +139,7 @@ static int wait_for_events(struct ring_reader *r, uint64_t deadline)
 }
 
 /* Records fed between two releases and looks at the drop counters, in a long drain. */
-#define DRAIN_CLOCK_EVERY	4096
+#define DRAIN_CLOCK_EVERY	256
 
 int live_run(struct daemon *d, struct ring_reader *r, double max_seconds)
 {
