@@ -23,7 +23,7 @@ HELPER_SRCS := $(wildcard tests/e2e/helpers/*.c)
 HELPER_BINS := $(HELPER_SRCS:tests/e2e/helpers/%.c=$(BUILD)/helpers/%)
 
 .PHONY: all module daemon helpers unit unit-bins test vmtest run demo clean deps check fuzz \
-	asan vmtest-rt \
+	asan vmtest-rt vmtest-cloud \
 	install dkms-install dkms-remove deb docs
 
 all: module daemon
@@ -93,6 +93,10 @@ check:
 # The VM suite's subset on Debian's PREEMPT_RT kernel (its headers and image).
 vmtest-rt: all helpers
 	@scripts/vmtest --flavour rt
+
+# The same subset on Debian's cloud kernel (no 9p: booted over virtio-fs).
+vmtest-cloud: all helpers
+	@scripts/vmtest --flavour cloud
 
 # --- shipping: install, DKMS, Debian packages, generated docs ---------------
 #
