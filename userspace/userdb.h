@@ -38,6 +38,9 @@ int userdb_open_in_root(int rootfd, const char *relpath, unsigned int flags);
  * malloc'd, holds *len bytes plus a NUL at (*buf)[*len], and is the caller's.
  */
 int userdb_read_in_root(int rootfd, const char *relpath, size_t cap, char **buf, size_t *len);
+struct stat;
+/* The same for a file already opened (O_PATH) as @pathfd, whose fstat is @st. */
+int userdb_read_checked(int pathfd, const struct stat *st, size_t cap, char **buf, size_t *len);
 
 /* ---- a parsed passwd + group pair ----------------------------------- */
 
