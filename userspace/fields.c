@@ -243,35 +243,10 @@ static int ops_resolve(void *ctx, const char *name, const char *arg, struct rf_r
 	return 0;
 }
 
-/*
- * A number asked for as text (evt.arg.request in (16, 16902)): its decimal
- * form. The text must outlive other extractions of the same event (the rules
- * engine keeps each field's value for the event), so it goes to the next of
- * a ring of buffers, more than the distinct evt.arg fields a rule set
- * compares within one event.
- */
-static void number_as_text(struct rf_value *out)
-{
-	static char ring[64][24];
-	static unsigned int next;
-	char *buf = ring[next++ % 64];
-	int n;
-
-	if (out->type == RF_INT)
-		n = snprintf(buf, sizeof(ring[0]), "%lld", (long long)out->i);
-	else
-		n = snprintf(buf, sizeof(ring[0]), "%llu", (unsigned long long)out->u);
-	out->type = RF_STR;
-	out->s = buf;
-	out->slen = (size_t)n;
-}
-
 static void ops_extract(void *ctx, const void *event, const struct rf_ref *ref, struct rf_value *out)
 {
 	(void)ctx;
 	fields_extract(event, ref, out);
-	if (ref->type == RF_STR && out->known && (out->type == RF_INT || out->type == RF_UINT))
-		number_as_text(out);
 }
 
 /* evt.res is a number, and Falco's string "SUCCESS"/"ENOENT" when a rule asks so */

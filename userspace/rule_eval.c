@@ -97,12 +97,21 @@ static void apply_xforms(struct efield *f, struct rf_value *v)
 	}
 }
 
-/* Ask the daemon; strings without a pointer cannot be known. */
-static void extract(struct rule_engine *e, const void *event, const struct rf_ref *ref, struct rf_value *out)
+void rule_extract(struct rule_engine *e, const void *event, const struct rf_ref *ref,
+		  struct rf_value *out, char *num)
 {
 	memset(out, 0, sizeof(*out));
 	if (e->ops.extract)
 		e->ops.extract(e->ops.ctx, event, ref, out);
+	if (ref->type == RF_STR && out->known && (out->type == RF_INT || out->type == RF_UINT)) {
+		int n = out->type == RF_INT ?
+			snprintf(num, RULE_NUM_TEXT, "%lld", (long long)out->i) :
+			snprintf(num, RULE_NUM_TEXT, "%llu", (unsigned long long)out->u);
+
+		out->type = RF_STR;
+		out->s = num;
+		out->slen = (size_t)n;
+	}
 	if (!out->s && (ref->type == RF_STR || ref->type == RF_IPADDR))
 		out->known = 0;
 }
@@ -112,10 +121,10 @@ static __attribute__((noinline)) const struct rf_value *slot_fill(struct rule_en
 								  const void *event)
 {
 	if (s->ref.flags & RF_FLAG_VOLATILE) {
-		extract(e, event, &s->ref, &e->vtmp);
+		rule_extract(e, event, &s->ref, &e->vtmp, e->numtmp);
 		return &e->vtmp;
 	}
-	extract(e, event, &s->ref, &s->val);
+	rule_extract(e, event, &s->ref, &s->val, s->num);
 	s->gen = e->gen;
 	return &s->val;
 }
@@ -134,7 +143,7 @@ static void efield_get(struct rule_engine *e, struct efield *f, const void *even
 		struct rf_ref ref = s->ref;
 
 		ref.index = index;
-		extract(e, event, &ref, out);
+		rule_extract(e, event, &ref, out, f->num);
 	} else {
 		*out = *slot_value(e, s, event);
 	}

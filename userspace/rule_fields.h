@@ -15,7 +15,9 @@
  *   RF_UINT, RF_PORT, RF_ABSTIME         u
  *   RF_BOOL                              i (or u): non-zero is true
  * The engine zeroes *out before every extract, so filling just the member of
- * the type is enough. The type that counts is the one resolve() put in the ref.
+ * the type is enough. The type that counts is the one resolve() put in the ref;
+ * a number given for a field resolved as RF_STR (evt.arg.request) is compared
+ * and printed as its decimal text.
  * RF_IPADDR values are compared as addresses: operands may be addresses or
  * CIDR networks ("10.0.0.0/8"), so fd.ip and fd.net can both be RF_IPADDR.
  */

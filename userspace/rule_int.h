@@ -186,6 +186,9 @@ int rnet_contains(const struct rnet *net, const struct rnet *addr);
 
 enum eop { EO_AND, EO_OR, EO_NOT, EO_TRUE, EO_FALSE, EO_TYPES, EO_CMP };
 
+/* Room for a 64-bit number in decimal, sign and NUL included. */
+#define RULE_NUM_TEXT	24
+
 struct efield {
 	uint32_t slot;
 	uint8_t multi;		/* RF_FLAG_MULTI and no [N]: any of the values */
@@ -194,6 +197,7 @@ struct efield {
 	enum rf_type type;	/* after the transformers */
 	char *buf[2];		/* transformer scratch (grows, never shrinks) */
 	size_t cap[2];
+	char num[RULE_NUM_TEXT];	/* an evt.arg[N] number as text (see rule_extract) */
 };
 
 /* How cmp_value() evaluates a check: the common cases skip the generic path. */
@@ -253,6 +257,7 @@ struct rslot {
 	struct rnet ip;		/* val parsed as an address, for RF_IPADDR */
 	uint64_t ip_gen;
 	int ip_ok;
+	char num[RULE_NUM_TEXT];	/* val's number as text (see rule_extract) */
 };
 
 /* ---- loaded items (rule_load.c fills them, rule_compile.c reads them) ---- */
@@ -354,6 +359,7 @@ struct rule_engine {
 	uint64_t gen;
 	int cur_type;
 	struct rf_value vtmp;	/* the value of a volatile field */
+	char numtmp[RULE_NUM_TEXT];	/* vtmp's or an output's number as text */
 	char *glob_buf;
 	size_t glob_cap;
 };
@@ -388,6 +394,13 @@ struct rnode *exc_build(struct rule_engine *e, const struct rule *r, struct rnod
 
 /* rule_eval.c */
 void index_build(struct rule_engine *e);
+/*
+ * Ask the daemon for ref's value. A string without a pointer cannot be known;
+ * a number given for a field resolved as text is its decimal text, written to
+ * num (RULE_NUM_TEXT bytes), which must live as long as the value.
+ */
+void rule_extract(struct rule_engine *e, const void *event, const struct rf_ref *ref,
+		  struct rf_value *out, char *num);
 void index_free(struct rule_engine *e);
 
 /* rule_output.c */

@@ -122,13 +122,8 @@ int output_compile(struct rule_engine *e, struct rule *r, struct rerr *err, char
 
 static void fetch(struct rule_engine *e, uint32_t slot, const void *event, struct rf_value *v)
 {
-	const struct rslot *s = &e->slots[slot];
-
-	memset(v, 0, sizeof(*v));
-	if (e->ops.extract)
-		e->ops.extract(e->ops.ctx, event, &s->ref, v);
-	if (!v->s && (s->ref.type == RF_STR || s->ref.type == RF_IPADDR))
-		v->known = 0;
+	/* rendered at once: the shared number buffer is enough */
+	rule_extract(e, event, &e->slots[slot].ref, v, e->numtmp);
 }
 
 static void fmt_value(struct strbuf *b, enum rf_type t, const struct rf_value *v)
