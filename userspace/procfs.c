@@ -99,7 +99,6 @@ static uint64_t ns_inode(const char *procdir, uint32_t pid, const char *ns)
 	return ino;
 }
 
-/* "Uid:\treal\teffective\tsaved\tfs" and friends from /proc/<pid>/status */
 /* The last id of "NStgid:\t<ours>\t...\t<innermost>": the pid its own namespace shows. */
 static uint32_t status_last_id(const char *status, const char *key)
 {
@@ -121,6 +120,7 @@ static uint32_t status_last_id(const char *status, const char *key)
 	return (uint32_t)v;
 }
 
+/* "Uid:\treal\teffective\tsaved\tfs" and friends from /proc/<pid>/status */
 static int status_ids(const char *status, const char *key, uint32_t *real, uint32_t *eff)
 {
 	const char *s = strstr(status, key);
