@@ -65,11 +65,11 @@ static int decode_params(const char *base, const struct shrike_evt_hdr *h, uint8
 			 struct sevent *ev, const char **why)
 {
 	const struct event_schema *s = ev->schema;
-	uint16_t plen[SCHEMA_MAX_PARAMS];
-	size_t off, i, k = 0;
+	const uint8_t *at = s->at[phase];
+	const char *plen = base + sizeof(*h);
+	size_t off, k;
 
-	if (h->nparams != (phase == SHRIKE_AT_ENTER ? s->n_enter : s->n_exit) ||
-	    h->nparams > SCHEMA_MAX_PARAMS) {
+	if (h->nparams != (phase == SHRIKE_AT_ENTER ? s->n_enter : s->n_exit)) {
 		*why = "wrong number of parameters for the event type";
 		return -1;
 	}
@@ -79,14 +79,13 @@ static int decode_params(const char *base, const struct shrike_evt_hdr *h, uint8
 		*why = "parameter table overruns the record";
 		return -1;
 	}
-	memcpy(plen, base + sizeof(*h), h->nparams * sizeof(uint16_t));
-	for (i = 0; i < s->nparams; i++) {
-		struct sparam *p = &ev->params[i];
+	for (k = 0; k < h->nparams; k++) {
+		struct sparam *p = &ev->params[at[k]];
+		uint16_t raw;
 		size_t n;
 
-		if (s->params[i].phase != phase)
-			continue;
-		n = plen[k] & SHRIKE_PARAM_LEN_MASK;
+		memcpy(&raw, plen + k * sizeof(raw), sizeof(raw));
+		n = raw & SHRIKE_PARAM_LEN_MASK;
 		if (n > h->len - off) {
 			*why = "parameter overruns the record";
 			return -1;
@@ -94,25 +93,33 @@ static int decode_params(const char *base, const struct shrike_evt_hdr *h, uint8
 		/* an empty parameter is still a C string for whoever reads it as one */
 		p->p = n ? base + off : "";
 		p->len = (uint16_t)n;
-		p->flags = plen[k] & (SHRIKE_PARAM_TRUNC | SHRIKE_PARAM_FAULT);
-		if (check_param(p, s->params[i].kind, why))
+		p->flags = raw & (SHRIKE_PARAM_TRUNC | SHRIKE_PARAM_FAULT);
+		if (check_param(p, s->params[at[k]].kind, why))
 			return -1;
-		if (s->params[i].kind == SHRIKE_K_CTX && p->len) {
+		if (s->params[at[k]].kind == SHRIKE_K_CTX && p->len) {
 			memcpy(&ev->ctx, p->p, sizeof(ev->ctx));
 			ev->ctx.comm[sizeof(ev->ctx.comm) - 1] = '\0';
 			ev->has_ctx = 1;
 		}
 		off += n;
-		k++;
 	}
 	return 0;
+}
+
+/* The parameters of one phase, as if its record never came. */
+static void params_missing(struct sevent *ev, uint8_t phase)
+{
+	const struct event_schema *s = ev->schema;
+	size_t k, n = phase == SHRIKE_AT_ENTER ? s->n_enter : s->n_exit;
+
+	for (k = 0; k < n; k++)
+		ev->params[s->at[phase][k]] = (struct sparam){ .p = "", .len = 0, .flags = SPARAM_MISSING };
 }
 
 int event_decode(const void *rec, size_t avail, struct sevent *ev, const char **why)
 {
 	struct shrike_evt_hdr h;
 	uint8_t phase;
-	size_t i;
 
 	if (check_header(rec, avail, &h, why))
 		return -1;
@@ -130,9 +137,13 @@ int event_decode(const void *rec, size_t avail, struct sevent *ev, const char **
 	ev->nparams = ev->schema->nparams;
 	ev->has_ctx = 0;
 	ev->proc = NULL;
-	for (i = 0; i < ev->nparams; i++)
-		ev->params[i] = (struct sparam){ .p = "", .len = 0, .flags = SPARAM_MISSING };
-	return decode_params(rec, &h, phase, ev, why);
+	/* the other phase's record may never join this one */
+	params_missing(ev, !phase);
+	if (decode_params(rec, &h, phase, ev, why) < 0) {
+		params_missing(ev, phase);
+		return -1;
+	}
+	return 0;
 }
 
 int event_is_enter(const void *rec, size_t avail, uint32_t *tid)
@@ -161,12 +172,8 @@ int event_merge_enter(const void *rec, size_t avail, struct sevent *ev, const ch
 		return -1;
 	}
 	if (decode_params(rec, &h, SHRIKE_AT_ENTER, ev, why) < 0) {
-		size_t i;
-
 		/* what was filled before the bad parameter goes too: none of it is trusted */
-		for (i = 0; i < ev->nparams; i++)
-			if (ev->schema->params[i].phase == SHRIKE_AT_ENTER)
-				ev->params[i] = (struct sparam){ .p = "", .len = 0, .flags = SPARAM_MISSING };
+		params_missing(ev, SHRIKE_AT_ENTER);
 		return -1;
 	}
 	return 0;

@@ -356,15 +356,16 @@ static struct enode *compile_check(struct cctx *c, const struct rnode *n)
 		if (!r)
 			r = build_operand(c, cmp, &cv, ftext, n->pos);
 	}
-	free(cv.v);
 	free(ftext);
 	if (r) {
+		free(cv.v);
 		ecmp_free(cmp);
 		return NULL;
 	}
 	ecmp_finish(cmp);
 	en = enode_new(EO_CMP);
-	en->cmp = cmp;
+	en->cmp = ecmp_intern(c->e, cmp, n->op, &cv);
+	free(cv.v);
 	return en;
 }
 
@@ -626,5 +627,6 @@ void compile_reset(struct rule_engine *e)
 	e->slots = NULL;
 	e->nslots = e->cslots = 0;
 	index_free(e);
+	ecmp_intern_reset(e);
 	e->compiled = 0;
 }

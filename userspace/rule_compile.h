@@ -33,5 +33,12 @@ int op_allowed(enum rop op, enum rf_type t);
 int build_operand(struct cctx *c, struct ecmp *cmp, const struct cvals *cv, const char *field,
 		  struct rpos pos);
 void ecmp_free(struct ecmp *cmp);
+/* rule_intern.c: the compiled check equal to cmp if there is one (cmp is
+ * freed), else cmp, remembered. op as written, cv the operand's values.
+ */
+struct ecmp *ecmp_intern(struct rule_engine *e, struct ecmp *cmp, enum rop op, const struct cvals *cv);
+/* Drop a tree's reference to a check. */
+void ecmp_release(struct ecmp *cmp);
+void ecmp_intern_reset(struct rule_engine *e);
 
 #endif /* SHRIKE_RULE_COMPILE_H */

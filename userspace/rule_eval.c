@@ -1,4 +1,4 @@
-/* rule_eval.c: evaluate compiled conditions against an event, per-event value cache, event-type index, matcher. */
+/* rule_eval.c: evaluate compiled checks against an event, per-event value cache, the matcher. */
 #include <ctype.h>
 #include <fnmatch.h>
 #include <stdlib.h>
@@ -361,6 +361,10 @@ static inline int cmp_value(struct rule_engine *e, struct ecmp *c, const struct 
 		return v->slen >= c->slen && !memcmp(v->s + v->slen - c->slen, c->s, c->slen);
 	case FAST_STR_CONTAINS:
 		return contains(v->s, v->slen, c->s, c->slen);
+	case FAST_STR_PMATCH:
+		return rpfx_match(c->pfx, v->s, v->slen);
+	case FAST_STR_GLOB:
+		return glob_match(e, c, v);
 	case FAST_BOOL_EQ:
 		return ((v->i || v->u) ? 1u : 0u) == c->u;
 	case FAST_BOOL_NE:
@@ -399,6 +403,10 @@ void ecmp_finish(struct ecmp *c)
 		c->fast = FAST_STR_SUFFIX;
 	else if (t == RF_STR && (c->op == ROP_CONTAINS || c->op == ROP_BCONTAINS))
 		c->fast = FAST_STR_CONTAINS;
+	else if (t == RF_STR && c->op == ROP_PMATCH && c->pfx)
+		c->fast = FAST_STR_PMATCH;
+	else if (t == RF_STR && c->op == ROP_GLOB && c->s)
+		c->fast = FAST_STR_GLOB;
 	else if (t == RF_BOOL && !c->set && (c->op == ROP_EQ || c->op == ROP_NE))
 		c->fast = c->op == ROP_EQ ? FAST_BOOL_EQ : FAST_BOOL_NE;
 	else if (!c->set && (t == RF_INT || t == RF_RELTIME) && c->op >= ROP_EQ && c->op <= ROP_GE)
@@ -431,45 +439,16 @@ static __attribute__((noinline)) int cmp_eval_slow(struct rule_engine *e, struct
 	return 0;
 }
 
+/* Evaluated once per event: the check may be shared by several rules (rule_intern.c). */
 static inline int cmp_eval(struct rule_engine *e, struct ecmp *c, const void *event)
 {
-	if (c->lhs.multi || c->lhs.nxf)
-		return cmp_eval_slow(e, c, event);
-	return cmp_value(e, c, slot_value(e, &e->slots[c->lhs.slot], event), event);
-}
-
-/* Checks are most nodes: evaluate them without another call through enode_eval(). */
-#define EVAL(e, n, ev) ((n)->op == EO_CMP ? cmp_eval((e), (n)->cmp, (ev)) : enode_eval((e), (n), (ev)))
-
-int enode_eval(struct rule_engine *e, const struct enode *n, const void *event)
-{
-	uint32_t i;
-	int t;
-
-	switch (n->op) {
-	case EO_AND:
-		for (i = 0; i < n->n; i++)
-			if (!EVAL(e, n->kids[i], event))
-				return 0;
-		return 1;
-	case EO_OR:
-		for (i = 0; i < n->n; i++)
-			if (EVAL(e, n->kids[i], event))
-				return 1;
-		return 0;
-	case EO_NOT:
-		return !EVAL(e, n->kids[0], event);
-	case EO_TRUE:
-		return 1;
-	case EO_FALSE:
-		return 0;
-	case EO_TYPES:
-		t = e->cur_type;
-		return t >= 0 && t < RULE_MAX_EVT_TYPES && (n->types[t / 64] >> (t % 64)) & 1;
-	case EO_CMP:
-		return cmp_eval(e, n->cmp, event);
+	if (c->memo_gen != e->gen) {
+		c->memo = (c->lhs.multi || c->lhs.nxf) ?
+			cmp_eval_slow(e, c, event) :
+			cmp_value(e, c, slot_value(e, &e->slots[c->lhs.slot], event), event);
+		c->memo_gen = e->gen;
 	}
-	return 0;
+	return c->memo;
 }
 
 /*
@@ -527,94 +506,22 @@ void enode_types(const struct enode *n, uint64_t *t, uint64_t *f)
 	}
 }
 
-static int rule_live(const struct rule_engine *e, const struct rule *r)
+/* A rule's folded condition as a branching program (rule_index.c): no recursion per event. */
+static int prog_run(struct rule_engine *e, int32_t i, const void *event)
 {
-	return r->compiled && r->enabled && r->prio <= e->min_prio;
-}
+	int t = e->cur_type;
 
-/* A copy of n's boolean structure; its checks stay n's (borrowed, not copied). */
-static struct enode *enode_share(const struct enode *n)
-{
-	struct enode *c = rx_calloc(1, sizeof(*c));
-	uint32_t i;
+	while (i >= 0) {
+		const struct estep *s = &e->steps[i];
+		int r;
 
-	c->op = n->op;
-	c->n = n->n;
-	c->cmp = n->cmp;
-	c->cmp_borrowed = 1;
-	if (n->types) {
-		c->types = rx_calloc(TYPE_WORDS, sizeof(uint64_t));
-		memcpy(c->types, n->types, TYPE_WORDS * sizeof(uint64_t));
+		if (s->cmp)
+			r = cmp_eval(e, s->cmp, event);
+		else
+			r = t >= 0 && t < RULE_MAX_EVT_TYPES && (s->types[t / 64] >> (t % 64)) & 1;
+		i = r ? s->t : s->f;
 	}
-	if (n->n) {
-		c->kids = rx_calloc(n->n, sizeof(*c->kids));
-		for (i = 0; i < n->n; i++)
-			c->kids[i] = enode_share(n->kids[i]);
-	}
-	return c;
-}
-
-void index_free(struct rule_engine *e)
-{
-	uint32_t i;
-
-	if (e->bucket_root && e->bucket_off)
-		for (i = 0; i < e->bucket_off[RULE_MAX_EVT_TYPES + 1]; i++)
-			enode_free(e->bucket_root[i]);
-	free(e->bucket_root);
-	free(e->bucket_off);
-	free(e->bucket);
-	e->bucket_root = NULL;
-	e->bucket_off = NULL;
-	e->bucket = NULL;
-}
-
-/*
- * Per type, the live rules that can match it, in load order; bucket
- * RULE_MAX_EVT_TYPES is for unknown types. Each entry evaluates the rule's
- * condition folded for that one type: a rule for open and mkdir alike
- * (open_write or evt.type in (mkdir, ...)) checks no evt.type at all on an
- * open, only what is left of its condition there.
- */
-void index_build(struct rule_engine *e)
-{
-	size_t i, total = 0, nb = RULE_MAX_EVT_TYPES + 1;
-	uint64_t one[TYPE_WORDS];
-	uint32_t b;
-
-	index_free(e);
-	e->bucket_off = rx_calloc(nb + 1, sizeof(*e->bucket_off));
-	for (b = 0; b < nb; b++) {
-		e->bucket_off[b] = (uint32_t)total;
-		for (i = 0; i < e->nrules; i++) {
-			const struct rule *r = e->rules[i];
-
-			if (!rule_live(e, r))
-				continue;
-			if ((r->types[b / 64] >> (b % 64)) & 1)
-				total++;
-		}
-	}
-	e->bucket_off[nb] = (uint32_t)total;
-	e->bucket = rx_calloc(total ? total : 1, sizeof(*e->bucket));
-	e->bucket_root = rx_calloc(total ? total : 1, sizeof(*e->bucket_root));
-	total = 0;
-	for (b = 0; b < nb; b++) {
-		memset(one, 0, sizeof(one));
-		one[b / 64] = 1ull << (b % 64);
-		for (i = 0; i < e->nrules; i++) {
-			struct rule *r = e->rules[i];
-
-			if (!rule_live(e, r))
-				continue;
-			if (!((r->types[b / 64] >> (b % 64)) & 1))
-				continue;
-			e->bucket[total] = r;
-			/* unknown types: evaluated as they come (evt.type checks false) */
-			e->bucket_root[total++] = b == RULE_MAX_EVT_TYPES ? enode_share(r->root) :
-						  enode_prune_types(enode_share(r->root), one);
-		}
-	}
+	return i == PROG_TRUE;
 }
 
 int rule_engine_match(struct rule_engine *e, const void *event, rule_match_fn fn, void *arg)
@@ -632,106 +539,11 @@ int rule_engine_match(struct rule_engine *e, const void *event, rule_match_fn fn
 	for (i = e->bucket_off[b]; i < end; i++) {
 		struct rule *r = e->bucket[i];
 
-		if (enode_eval(e, e->bucket_root[i], event)) {
+		if (prog_run(e, e->bucket_prog[i], event)) {
 			n++;
 			if (fn)
 				fn(arg, r, event);
 		}
 	}
 	return n;
-}
-
-static struct enode *make_const(struct enode *n, int value)
-{
-	uint32_t i;
-
-	for (i = 0; i < n->n; i++)
-		enode_free(n->kids[i]);
-	free(n->kids);
-	free(n->types);
-	n->kids = NULL;
-	n->types = NULL;
-	n->n = 0;
-	n->op = value ? EO_TRUE : EO_FALSE;
-	return n;
-}
-
-/*
- * Rules are evaluated only for events whose type is in the rule's own type
- * set, so an evt.type check that contains that whole set is always true
- * there (and one disjoint from it always false): fold them away.
- */
-struct enode *enode_prune_types(struct enode *n, const uint64_t *rt)
-{
-	int w, sup = 1, dis = 1;
-	uint32_t i, k;
-	enum eop neutral, absorb;
-
-	switch (n->op) {
-	case EO_TYPES:
-		for (w = 0; w < TYPE_WORDS; w++) {
-			if (rt[w] & ~n->types[w])
-				sup = 0;
-			if (rt[w] & n->types[w])
-				dis = 0;
-		}
-		return (sup || dis) ? make_const(n, sup) : n;
-	case EO_NOT:
-		n->kids[0] = enode_prune_types(n->kids[0], rt);
-		if (n->kids[0]->op == EO_TRUE || n->kids[0]->op == EO_FALSE)
-			return make_const(n, n->kids[0]->op == EO_FALSE);
-		return n;
-	case EO_AND:
-	case EO_OR:
-		neutral = n->op == EO_AND ? EO_TRUE : EO_FALSE;
-		absorb = n->op == EO_AND ? EO_FALSE : EO_TRUE;
-		for (i = k = 0; i < n->n; i++) {
-			struct enode *kid = enode_prune_types(n->kids[i], rt);
-
-			if (kid->op == absorb) {
-				enode_free(kid);
-				for (i++; i < n->n; i++)
-					enode_free(n->kids[i]);
-				n->n = k;
-				return make_const(n, absorb == EO_TRUE);
-			}
-			if (kid->op == neutral)
-				enode_free(kid);
-			else
-				n->kids[k++] = kid;
-		}
-		n->n = k;
-		if (k == 0)
-			return make_const(n, neutral == EO_TRUE);
-		if (k == 1) {
-			struct enode *only = n->kids[0];
-
-			n->n = 0;
-			enode_free(n);
-			return only;
-		}
-		return n;
-	default:
-		return n;
-	}
-}
-
-int rule_engine_event_types(const struct rule_engine *e, uint64_t types[RULE_MAX_EVT_TYPES / 64])
-{
-	size_t i;
-	int w, all = 0;
-
-	memset(types, 0, TYPE_KNOWN_WORDS * sizeof(uint64_t));
-	if (!e->compiled)
-		return 0;
-	for (i = 0; i < e->nrules; i++) {
-		const struct rule *r = e->rules[i];
-
-		if (!rule_live(e, r))
-			continue;
-		all += r->all_types;
-		for (w = 0; w < TYPE_KNOWN_WORDS; w++)
-			types[w] |= r->types[w];
-	}
-	return all;
 }

@@ -203,7 +203,8 @@ struct efield {
 /* How cmp_value() evaluates a check: the common cases skip the generic path. */
 enum efast {
 	FAST_GENERIC, FAST_EXISTS, FAST_STR_EQ, FAST_STR_NE, FAST_STR_SET, FAST_STR_PREFIX,
-	FAST_STR_SUFFIX, FAST_STR_CONTAINS, FAST_SIGNED, FAST_UNSIGNED, FAST_BOOL_EQ, FAST_BOOL_NE,
+	FAST_STR_SUFFIX, FAST_STR_CONTAINS, FAST_STR_PMATCH, FAST_STR_GLOB, FAST_SIGNED, FAST_UNSIGNED,
+	FAST_BOOL_EQ, FAST_BOOL_NE,
 };
 
 struct ecmp {
@@ -222,6 +223,9 @@ struct ecmp {
 	int has_re;
 	struct rnet *nets;	/* IP operands */
 	size_t nnets;
+	uint32_t refs;		/* trees that hold it: a check written in several rules is one */
+	int memo;		/* its result for the event of generation memo_gen */
+	uint64_t memo_gen;
 };
 
 struct enode {
@@ -233,6 +237,20 @@ struct enode {
 	uint64_t *types;	/* EO_TYPES: bitmap of RULE_MAX_EVT_TYPES */
 };
 
+/*
+ * One step of a condition laid out as a branching program (rule_index.c):
+ * a check (cmp) or an evt.type test (types); then step t if it holds, else
+ * step f. PROG_TRUE / PROG_FALSE end the program.
+ */
+struct estep {
+	struct ecmp *cmp;
+	const uint64_t *types;
+	int32_t t, f;
+};
+
+#define PROG_FALSE (-1)
+#define PROG_TRUE (-2)
+
 /* Type bitmaps: one bit per event type id, plus bit RULE_MAX_EVT_TYPES for "type unknown". */
 #define TYPE_WORDS (RULE_MAX_EVT_TYPES / 64 + 1)
 #define TYPE_KNOWN_WORDS (RULE_MAX_EVT_TYPES / 64)
@@ -242,7 +260,6 @@ void enode_free(struct enode *n);
 void ecmp_finish(struct ecmp *c);
 /* Fold evt.type checks that are always true (or false) for the types the rule is indexed under. */
 struct enode *enode_prune_types(struct enode *n, const uint64_t *rule_types);
-int enode_eval(struct rule_engine *e, const struct enode *n, const void *event);
 /* The event types for which n can be true (t) and false (f). */
 void enode_types(const struct enode *n, uint64_t *t, uint64_t *f);
 
@@ -355,6 +372,9 @@ struct rule_engine {
 	uint32_t *bucket_off;	/* RULE_MAX_EVT_TYPES + 1 buckets (the last: unknown types) */
 	struct rule **bucket;
 	struct enode **bucket_root;	/* bucket[i]'s condition folded for the bucket's type */
+	int32_t *bucket_prog;	/* its first step in steps[] (or PROG_TRUE / PROG_FALSE) */
+	struct estep *steps;
+	size_t nsteps, csteps;
 	enum rule_priority min_prio;
 	uint64_t gen;
 	int cur_type;
@@ -362,6 +382,8 @@ struct rule_engine {
 	char numtmp[RULE_NUM_TEXT];	/* vtmp's or an output's number as text */
 	char *glob_buf;
 	size_t glob_cap;
+	struct cmp_seen *seen;	/* the checks compiled so far, by what they test */
+	size_t nseen, cseen;
 };
 
 /* rule_util.c */

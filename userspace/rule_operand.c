@@ -251,7 +251,7 @@ void enode_free(struct enode *n)
 		enode_free(n->kids[i]);
 	free(n->kids);
 	if (!n->cmp_borrowed)
-		ecmp_free(n->cmp);
+		ecmp_release(n->cmp);
 	free(n->types);
 	free(n);
 }

@@ -19,7 +19,13 @@ struct rset {
 	size_t cap, n;
 	struct rent *small;	/* set by rset_done() when the set has a few strings only */
 	size_t nsmall;
+	uint64_t lens;		/* bit n: a string of n bytes is in the set (63: 63 or more) */
 };
+
+static uint64_t len_bit(size_t len)
+{
+	return 1ull << (len < 63 ? len : 63);
+}
 
 #define RSET_SMALL 4
 
@@ -99,6 +105,7 @@ void rset_add(struct rset *s, const void *p, size_t len)
 
 	if (rset_has(s, p, len))
 		return;
+	s->lens |= len_bit(len);
 	e.h = rx_hash(p, len);
 	e.p = rx_strndup(p, len);
 	e.len = len;
@@ -110,6 +117,9 @@ int rset_has(const struct rset *s, const void *p, size_t len)
 	uint64_t h;
 	size_t i;
 
+	/* most values have a length no item has: no hash, no compare */
+	if (!(s->lens & len_bit(len)))
+		return 0;
 	/* a few strings: comparing is cheaper than hashing */
 	if (s->small) {
 		for (i = 0; i < s->nsmall; i++)
@@ -177,6 +187,7 @@ struct pnode {
 	struct pkid *kids;
 	size_t n;
 	size_t nplain;		/* kids[0..nplain) are plain names, sorted; the rest globs */
+	uint64_t first[4];	/* bit c: a plain name starts with byte c */
 };
 
 struct rpfx {
@@ -276,8 +287,12 @@ static void pnode_sort(struct pnode *n)
 
 	if (n->n)
 		qsort(n->kids, n->n, sizeof(*n->kids), kid_cmp);
-	for (n->nplain = 0; n->nplain < n->n && !n->kids[n->nplain].glob; n->nplain++)
-		;
+	memset(n->first, 0, sizeof(n->first));
+	for (n->nplain = 0; n->nplain < n->n && !n->kids[n->nplain].glob; n->nplain++) {
+		unsigned char c = (unsigned char)n->kids[n->nplain].name[0];
+
+		n->first[c / 64] |= 1ull << (c % 64);
+	}
 	for (i = 0; i < n->n; i++)
 		pnode_sort(n->kids[i].node);
 }
@@ -371,6 +386,10 @@ static int pnode_match(const struct pnode *n, const char *p, const char *end)
 		return 1;
 	rest = p;
 	if (!next_comp(&rest, end, &c, &clen))
+		return 0;
+	/* most paths leave the trie at their first component's first byte */
+	if (n->nplain == n->n &&
+	    !((n->first[(unsigned char)c[0] / 64] >> ((unsigned char)c[0] % 64)) & 1))
 		return 0;
 	lo = 0;
 	hi = n->nplain;

@@ -2,6 +2,8 @@
 #include <string.h>
 #include "schema.h"
 
+_Static_assert(SHRIKE_AT_EXIT == 0 && SHRIKE_AT_ENTER == 1, "at[] is indexed by phase");
+
 static struct event_schema schemas[SHRIKE_EVT_MAX];
 static int ready;
 
@@ -26,9 +28,9 @@ static void schema_init(void)
 			s->params[k].phase = sp->p[k].phase;
 			s->params[k].src = sp->p[k].src;
 			if (sp->p[k].phase == SHRIKE_AT_ENTER)
-				s->n_enter++;
+				s->at[SHRIKE_AT_ENTER][s->n_enter++] = (uint8_t)k;
 			else
-				s->n_exit++;
+				s->at[SHRIKE_AT_EXIT][s->n_exit++] = (uint8_t)k;
 		}
 	}
 	ready = 1;

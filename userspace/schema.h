@@ -21,6 +21,8 @@ struct event_schema {
 	uint16_t nparams;
 	uint8_t n_enter, n_exit;
 	struct param_schema params[SCHEMA_MAX_PARAMS];
+	/* at[phase]: indexes into params of that phase's parameters, in record order */
+	uint8_t at[2][SCHEMA_MAX_PARAMS];
 };
 
 /* NULL for a type this daemon does not know. */
