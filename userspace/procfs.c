@@ -100,14 +100,14 @@ static uint64_t ns_inode(const char *procdir, uint32_t pid, const char *ns)
 }
 
 /* The last id of "NStgid:\t<ours>\t...\t<innermost>": the pid its own namespace shows. */
-static uint32_t status_last_id(const char *status, const char *key)
+static uint32_t status_last_id(const char *status, const char *key, uint32_t missing)
 {
 	const char *s = strstr(status, key);
 	unsigned long v = 0;
 	char *end;
 
 	if (!s)
-		return 0;
+		return missing;
 	s += strlen(key);
 	while (*s == '\t' || *s == ' ') {	/* strtoul alone would cross the newline */
 		unsigned long n = strtoul(s, &end, 10);
@@ -245,10 +245,9 @@ int procfs_read_proc(struct proc *p, const char *procdir)
 	}
 	read_ids(p, procdir, status);
 	c->cap_effective = status_hex(status, "\nCapEff:");
-	c->vpid = status_last_id(status, "\nNStgid:");
+	c->vpid = status_last_id(status, "\nNStgid:", 0);
 	/* stat shows the session as our namespace sees it; events carry the process's own */
-	if (strstr(status, "\nNSsid:"))
-		c->sid = status_last_id(status, "\nNSsid:");
+	c->sid = status_last_id(status, "\nNSsid:", c->sid);
 	free(status);
 
 	comm = read_pid_file(procdir, p->pid, "comm", sizeof(c->comm), NULL);
