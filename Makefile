@@ -50,7 +50,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libshrike.a
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS) -lcmocka
 
 # Helpers run inside the VM; static so they do not depend on the guest's libs.
-$(BUILD)/helpers/%: tests/e2e/helpers/%.c kmod/uapi/shrike.h
+$(BUILD)/helpers/%: tests/e2e/helpers/%.c kmod/uapi/shrike.h $(wildcard tests/e2e/helpers/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -static -o $@ $< -lpthread
 

@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,20 +13,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include "../../../kmod/uapi/shrike.h"
-
-static int n, failed;
-
-static void check(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s %d - ", ok ? "ok" : "not ok", ++n);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	failed |= !ok;
-}
+#include "tap.h"
 
 /* rc must be -1 with errno == want */
 static void expect_err(long rc, int want, const char *what)
@@ -118,6 +104,6 @@ int main(int argc, char **argv)
 	fd = open(SHRIKE_DEVICE, O_RDONLY);
 	check(fd >= 0, "the device can be opened again after close");
 	close(fd);
-	printf("# devcheck: %d checks\n", n);
-	return failed;
+	printf("# devcheck: %d checks\n", tap_n);
+	return tap_failed;
 }

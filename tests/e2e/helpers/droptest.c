@@ -18,14 +18,7 @@
 #include <unistd.h>
 #include "../../../kmod/uapi/shrike.h"
 #include "../../../kmod/uapi/shrike_events.h"
-
-static int n, failed;
-
-static void check(int ok, const char *desc)
-{
-	printf("%s %d - %s\n", ok ? "ok" : "not ok", ++n, desc);
-	failed |= !ok;
-}
+#include "tap.h"
 
 /* Walk one ring from its tail to its head; count records, reject torn ones. */
 static int drain(int fd, const struct shrike_info *info, void *map, uint32_t cpu,
@@ -120,5 +113,5 @@ int main(int argc, char **argv)
 	      "delivered + dropped = seen, exactly");
 	check(bad == 0, "every delivered record is whole and well-formed");
 	check(delivered >= (uint64_t)(info.ring_bytes / SHRIKE_MAX_EVENT), "the rings were filled before dropping");
-	return failed;
+	return tap_failed;
 }

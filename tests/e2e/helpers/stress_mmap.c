@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,21 +17,7 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include "../../../kmod/uapi/shrike.h"
-
-static int n, failed;
-
-static void check(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s %d - ", ok ? "ok" : "not ok", ++n);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	failed |= !ok;
-}
+#include "tap.h"
 
 static const char *err_of(void *m)
 {
@@ -189,6 +174,6 @@ int main(void)
 	check(!strcmp(try_open(), "OPENED"), "once the child is gone the device opens again (%s)",
 	      try_open());
 
-	printf("# stress_mmap: %d checks\n", n);
-	return failed;
+	printf("# stress_mmap: %d checks\n", tap_n);
+	return tap_failed;
 }
