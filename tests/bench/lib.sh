@@ -93,3 +93,26 @@ shrike_stat() {
 sysdig_stat() {
 	sed -n "s/^$2:\([0-9]*\).*/\1/p" "$1" | tail -n 1
 }
+
+# consumer_up KIND ERRFILE: the consumer of KIND as the measured
+# configurations run it: shrike with the caller's daemon_args, sysdig with
+# the caller's filter. Sets CONSUMER.
+consumer_up() {
+	if [ "$1" = shrike ]; then
+		shrike_up "$2" "${daemon_args[@]}"
+	else
+		sysdig_up "$2" -q "$filter"
+	fi
+}
+
+# consumer_counts KIND ERRFILE: SEEN and DROPPED (full buffers) as the
+# stopped consumer's driver counted them
+consumer_counts() {
+	if [ "$1" = shrike ]; then
+		SEEN=$(shrike_stat "$2" seen)
+		DROPPED=$(shrike_stat "$2" dropped_full)
+	else
+		SEEN=$(sysdig_stat "$2" 'Driver Events')
+		DROPPED=$(sysdig_stat "$2" 'Driver Drops')
+	fi
+}

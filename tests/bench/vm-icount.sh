@@ -59,14 +59,10 @@ run_one() {
 # run_consumed CONFIG KIND: like run, with a consumer started for each
 # workload (so drops and CPU time are per workload) and stopped after it
 run_consumed() {
-	local config=$1 kind=$2 w name n arg t0 t1 seen dropped
+	local config=$1 kind=$2 w name n arg t0 t1
 	for w in "${workloads[@]}"; do
 		read -r name n arg <<<"$w"
-		if [ "$kind" = shrike ]; then
-			shrike_up "$work/consumer.err" "${daemon_args[@]}" || return 1
-		else
-			sysdig_up "$work/consumer.err" -q "$filter" || return 1
-		fi
+		consumer_up "$kind" "$work/consumer.err" || return 1
 		cpu_ticks "$CONSUMER"
 		t0=$TICKS
 		run_one "$config" "$name" "$n" "$arg" || return 1
@@ -74,17 +70,11 @@ run_consumed() {
 		cpu_ticks "$CONSUMER"
 		t1=$TICKS
 		consumer_down
-		if [ "$kind" = shrike ]; then
-			seen=$(shrike_stat "$work/consumer.err" seen)
-			dropped=$(shrike_stat "$work/consumer.err" dropped_full)
-		else
-			seen=$(sysdig_stat "$work/consumer.err" 'Driver Events')
-			dropped=$(sysdig_stat "$work/consumer.err" 'Driver Drops')
-		fi
+		consumer_counts "$kind" "$work/consumer.err"
 		# operations: the warm-up (n/4 + 1) and the timed rounds
 		printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$config" "$name" $((n / 4 + 1 + reps * n)) \
-			$((t1 - t0)) "${seen:-0}" "${dropped:-0}" >>"$out/consumer.tsv"
-		echo "$config: $name: consumer $((t1 - t0)) ticks, seen ${seen:-?}, dropped ${dropped:-?}"
+			$((t1 - t0)) "${SEEN:-0}" "${DROPPED:-0}" >>"$out/consumer.tsv"
+		echo "$config: $name: consumer $((t1 - t0)) ticks, seen ${SEEN:-?}, dropped ${DROPPED:-?}"
 	done
 }
 

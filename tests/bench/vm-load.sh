@@ -31,11 +31,7 @@ now() { date +%s.%N; }
 load() {
 	local config=$1 kind=${2:-} t0 t1 s0 s1 seen=0 dropped=0 events=0 ticks=0 elapsed=0 r
 	if [ -n "$kind" ]; then
-		if [ "$kind" = shrike ]; then
-			shrike_up "$work/load.err" "${daemon_args[@]}" || return 1
-		else
-			sysdig_up "$work/load.err" -q "$filter" || return 1
-		fi
+		consumer_up "$kind" "$work/load.err" || return 1
 		cpu_ticks "$CONSUMER"
 		t0=$TICKS
 		s0=$(now)
@@ -49,13 +45,11 @@ load() {
 		consumer_down
 		ticks=$((t1 - t0))
 		elapsed=$(awk -v a="$s0" -v b="$s1" 'BEGIN { printf "%.3f", b - a }')
+		consumer_counts "$kind" "$work/load.err"
+		seen=$SEEN dropped=$DROPPED
 		if [ "$kind" = shrike ]; then
-			seen=$(shrike_stat "$work/load.err" seen)
-			dropped=$(shrike_stat "$work/load.err" dropped_full)
 			events=$(shrike_stat "$work/load.err" events)
 		else
-			seen=$(sysdig_stat "$work/load.err" 'Driver Events')
-			dropped=$(sysdig_stat "$work/load.err" 'Driver Drops')
 			events=$(sed -n 's/.*Captured Events: \([0-9]*\).*/\1/p' "$work/load.err" | tail -n 1)
 		fi
 	fi
