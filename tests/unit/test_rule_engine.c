@@ -297,6 +297,52 @@ static void test_volatile_not_cached(void **state)
 	rule_engine_free(e);
 }
 
+/*
+ * A check written in several rules is one check, evaluated once per event
+ * (proc.cwd is volatile: each evaluation asks for it). A rule whose copy is
+ * folded away at compile time (evt.type = execve inside an openat rule)
+ * leaves it to the rules compiled after it.
+ */
+static void test_shared_checks(void **state)
+{
+	struct rule_diag d;
+	struct rule_engine *e = engine_with(
+		"- rule: r1\n  desc: x\n  priority: info\n  output: x\n"
+		"  condition: evt.type=openat and proc.cwd=a and proc.name=x\n"
+		"- rule: r2\n  desc: x\n  priority: info\n  output: x\n"
+		"  condition: evt.type=openat and (proc.cwd=a or proc.name=y)\n"
+		"- rule: r3\n  desc: x\n  priority: info\n  output: x\n"
+		"  condition: evt.type=openat and not proc.cwd=a\n"
+		"- rule: folded\n  desc: x\n  priority: info\n  output: x\n"
+		"  condition: evt.type=openat and ((evt.type=execve and proc.cwd=b) or proc.name=z)\n"
+		"- rule: later\n  desc: x\n  priority: info\n  output: x\n"
+		"  condition: evt.type=execve and proc.cwd=b\n", &d);
+	struct fevent ev;
+	struct matches m = { "" };
+	unsigned long before;
+
+	(void)state;
+	assert_int_equal(d.errors, 0);
+	assert_int_equal(fe_parse("evt.type=openat proc.name=x proc.cwd=a", &ev), 0);
+	before = extract_calls;
+	assert_int_equal(rule_engine_match(e, &ev, on_match, &m), 2);
+	assert_string_equal(m.buf, "r1; r2");
+	assert_int_equal(extract_calls - before, 2);	/* proc.cwd once, proc.name once */
+	fe_free(&ev);
+	assert_int_equal(fe_parse("evt.type=openat proc.name=z proc.cwd=c", &ev), 0);
+	m.buf[0] = '\0';
+	assert_int_equal(rule_engine_match(e, &ev, on_match, &m), 2);
+	assert_string_equal(m.buf, "r3; folded");
+	fe_free(&ev);
+	assert_int_equal(fe_parse("evt.type=execve proc.cwd=b", &ev), 0);
+	m.buf[0] = '\0';
+	assert_int_equal(rule_engine_match(e, &ev, on_match, &m), 1);
+	assert_string_equal(m.buf, "later");
+	fe_free(&ev);
+	rule_diag_free(&d);
+	rule_engine_free(e);
+}
+
 /* Rules are only evaluated for the event types their condition allows. */
 static void test_type_index(void **state)
 {
@@ -496,6 +542,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_match_does_not_allocate),
 		cmocka_unit_test(test_value_cache),
 		cmocka_unit_test(test_volatile_not_cached),
+		cmocka_unit_test(test_shared_checks),
 		cmocka_unit_test(test_type_index),
 		cmocka_unit_test(test_event_types),
 		cmocka_unit_test(test_priority_names),
