@@ -10,6 +10,7 @@
 #include "cgroupfs.h"
 #include "container.h"
 #include "proctab.h"
+#include "readfile.h"
 
 /*
  * Names are interned in a table of slots, and a process remembers its slot
@@ -248,42 +249,14 @@ static int place_by_ids(struct container_ctx *cc, const struct shrike_proc_ctx *
 static char *read_at(int dfd, const char *name, size_t cap, size_t *len)
 {
 	int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	size_t n = 0, size = 4096;
-	char *buf = NULL, *nb;
-	ssize_t r;
+	char *buf;
 
 	if (fd < 0)
 		return NULL;
-	for (;;) {
-		if (!buf || n == size) {
-			if (buf)
-				size *= 2;
-			if (size > cap + 1)
-				size = cap + 1;
-			if (buf && n == size)
-				goto fail;	/* more than cap */
-			nb = realloc(buf, size + 1);
-			if (!nb)
-				goto fail;
-			buf = nb;
-		}
-		r = read(fd, buf + n, size - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			goto fail;
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
+	if (read_whole_fd(fd, 4096, cap, &buf, len) < 0)
+		buf = NULL;
 	close(fd);
-	buf[n] = '\0';
-	*len = n;
 	return buf;
-fail:
-	close(fd);
-	free(buf);
-	return NULL;
 }
 
 /* Is the process behind @dfd the one that started at @start_ns (CLOCK_BOOTTIME)? */

@@ -10,6 +10,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "readfile.h"
 #include "userdb.h"
 
 #define WALK_MAX_LINKS	40		/* as the kernel's MAXSYMLINKS */
@@ -208,52 +209,6 @@ static int reopen(int pathfd)
 	return fd < 0 ? -errno : fd;
 }
 
-/* Read all of @fd, at most @cap bytes (more is -EFBIG: the file grew). */
-static int read_all(int fd, size_t hint, size_t cap, char **bufp, size_t *lenp)
-{
-	size_t size = (hint < cap ? hint : cap) + 1, len = 0;
-	char *buf = malloc(size + 1), *nb;
-	ssize_t n;
-
-	if (!buf)
-		return -ENOMEM;
-	for (;;) {
-		if (len == size) {
-			if (size > cap)
-				goto out_big;
-			size = size * 2 > cap + 1 ? cap + 1 : size * 2;
-			nb = realloc(buf, size + 1);
-			if (!nb)
-				goto out_nomem;
-			buf = nb;
-		}
-		n = read(fd, buf + len, size - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			goto out_errno;
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	if (len > cap)
-		goto out_big;
-	buf[len] = '\0';
-	*bufp = buf;
-	*lenp = len;
-	return 0;
-out_big:
-	free(buf);
-	return -EFBIG;
-out_nomem:
-	free(buf);
-	return -ENOMEM;
-out_errno:
-	n = -errno;
-	free(buf);
-	return (int)n;
-}
-
 int userdb_read_checked(int pathfd, const struct stat *st, size_t cap, char **buf, size_t *len)
 {
 	int fd, err = check_file(st, cap);
@@ -263,7 +218,7 @@ int userdb_read_checked(int pathfd, const struct stat *st, size_t cap, char **bu
 	fd = reopen(pathfd);
 	if (fd < 0)
 		return fd;
-	err = read_all(fd, (size_t)st->st_size, cap, buf, len);
+	err = read_whole_fd(fd, (size_t)st->st_size, cap, buf, len);
 	close(fd);
 	return err;
 }

@@ -1,0 +1,14 @@
+/* readfile.h - reading a file whole, bounded. */
+#ifndef SHRIKE_READFILE_H
+#define SHRIKE_READFILE_H
+
+#include <stddef.h>
+
+/*
+ * Read all of @fd into a malloc'd, NUL-terminated buffer, at most @cap
+ * bytes: more is -EFBIG (the file is bigger than allowed, or grew). @hint is
+ * the size to start with (st_size, or a guess). 0, or -errno / -ENOMEM.
+ */
+int read_whole_fd(int fd, size_t hint, size_t cap, char **bufp, size_t *lenp);
+
+#endif /* SHRIKE_READFILE_H */
