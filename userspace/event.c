@@ -81,6 +81,7 @@ static int decode_params(const char *base, const struct shrike_evt_hdr *h, uint8
 	}
 	for (k = 0; k < h->nparams; k++) {
 		struct sparam *p = &ev->params[at[k]];
+		uint8_t kind = s->params[at[k]].kind;
 		uint16_t raw;
 		size_t n;
 
@@ -94,9 +95,9 @@ static int decode_params(const char *base, const struct shrike_evt_hdr *h, uint8
 		p->p = n ? base + off : "";
 		p->len = (uint16_t)n;
 		p->flags = raw & (SHRIKE_PARAM_TRUNC | SHRIKE_PARAM_FAULT);
-		if (check_param(p, s->params[at[k]].kind, why))
+		if (check_param(p, kind, why))
 			return -1;
-		if (s->params[at[k]].kind == SHRIKE_K_CTX && p->len) {
+		if (kind == SHRIKE_K_CTX && p->len) {
 			memcpy(&ev->ctx, p->p, sizeof(ev->ctx));
 			ev->ctx.comm[sizeof(ev->ctx.comm) - 1] = '\0';
 			ev->has_ctx = 1;

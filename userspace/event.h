@@ -43,14 +43,14 @@ struct sevent {
  */
 int event_decode(const void *rec, size_t avail, struct sevent *ev, const char **why);
 /*
- * Fill the enter-phase parameters of ev (decoded from an exit record) from
- * its enter record. -1 if rec is not a valid enter record of ev's type.
- */
-/*
  * An enter record whose header checks out, of a type that has one: 1 and
  * its tid. Its parameters are checked when the exit joins it.
  */
 int event_is_enter(const void *rec, size_t avail, uint32_t *tid);
+/*
+ * Fill the enter-phase parameters of ev (decoded from an exit record) from
+ * its enter record. -1 if rec is not a valid enter record of ev's type.
+ */
 int event_merge_enter(const void *rec, size_t avail, struct sevent *ev, const char **why);
 
 int64_t sparam_s64(const struct sparam *p);

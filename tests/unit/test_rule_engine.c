@@ -207,6 +207,19 @@ static struct rule_engine *engine_with(const char *yaml, struct rule_diag *d)
 	return e;
 }
 
+/* Match the event described by text; m gets the names of the rules that matched. */
+static int match_text(struct rule_engine *e, const char *text, struct matches *m)
+{
+	struct fevent ev;
+	int n;
+
+	assert_int_equal(fe_parse(text, &ev), 0);
+	m->buf[0] = '\0';
+	n = rule_engine_match(e, &ev, on_match, m);
+	fe_free(&ev);
+	return n;
+}
+
 static const char busy_rules[] =
 	"- list: shells\n  items: [bash, sh, zsh, dash]\n"
 	"- macro: spawned\n  condition: evt.type in (execve, execveat)\n"
@@ -317,28 +330,19 @@ static void test_shared_checks(void **state)
 		"  condition: evt.type=openat and ((evt.type=execve and proc.cwd=b) or proc.name=z)\n"
 		"- rule: later\n  desc: x\n  priority: info\n  output: x\n"
 		"  condition: evt.type=execve and proc.cwd=b\n", &d);
-	struct fevent ev;
 	struct matches m = { "" };
 	unsigned long before;
 
 	(void)state;
 	assert_int_equal(d.errors, 0);
-	assert_int_equal(fe_parse("evt.type=openat proc.name=x proc.cwd=a", &ev), 0);
 	before = extract_calls;
-	assert_int_equal(rule_engine_match(e, &ev, on_match, &m), 2);
+	assert_int_equal(match_text(e, "evt.type=openat proc.name=x proc.cwd=a", &m), 2);
 	assert_string_equal(m.buf, "r1; r2");
 	assert_int_equal(extract_calls - before, 2);	/* proc.cwd once, proc.name once */
-	fe_free(&ev);
-	assert_int_equal(fe_parse("evt.type=openat proc.name=z proc.cwd=c", &ev), 0);
-	m.buf[0] = '\0';
-	assert_int_equal(rule_engine_match(e, &ev, on_match, &m), 2);
+	assert_int_equal(match_text(e, "evt.type=openat proc.name=z proc.cwd=c", &m), 2);
 	assert_string_equal(m.buf, "r3; folded");
-	fe_free(&ev);
-	assert_int_equal(fe_parse("evt.type=execve proc.cwd=b", &ev), 0);
-	m.buf[0] = '\0';
-	assert_int_equal(rule_engine_match(e, &ev, on_match, &m), 1);
+	assert_int_equal(match_text(e, "evt.type=execve proc.cwd=b", &m), 1);
 	assert_string_equal(m.buf, "later");
-	fe_free(&ev);
 	rule_diag_free(&d);
 	rule_engine_free(e);
 }
@@ -355,29 +359,21 @@ static void test_type_index(void **state)
 		"  warn_evttypes: false\n"
 		"- rule: any\n  desc: x\n  priority: info\n  output: x\n  condition: proc.name=x\n"
 		"  warn_evttypes: false\n", &d);
-	struct fevent ev;
 	struct matches m = { "" };
 	unsigned long before;
 
 	(void)state;
 	assert_int_equal(d.warnings, 0);
-	assert_int_equal(fe_parse("evt.type=openat proc.name=x", &ev), 0);
 	before = extract_calls;
-	assert_int_equal(rule_engine_match(e, &ev, on_match, &m), 2);
+	assert_int_equal(match_text(e, "evt.type=openat proc.name=x", &m), 2);
 	assert_string_equal(m.buf, "notexec; any");
 	assert_int_equal(extract_calls - before, 1);
-	fe_free(&ev);
 	/* a type the daemon does not know: only rules that allow any type */
-	assert_int_equal(fe_parse("evt.type=weird proc.name=x", &ev), 0);
-	m.buf[0] = '\0';
-	assert_int_equal(rule_engine_match(e, &ev, on_match, &m), 2);
+	assert_int_equal(match_text(e, "evt.type=weird proc.name=x", &m), 2);
 	assert_string_equal(m.buf, "notexec; any");
-	fe_free(&ev);
-	assert_int_equal(fe_parse("evt.type=execve proc.name=y", &ev), 0);
 	before = extract_calls;
-	assert_int_equal(rule_engine_match(e, &ev, NULL, NULL), 0);
+	assert_int_equal(match_text(e, "evt.type=execve proc.name=y", &m), 0);
 	assert_int_equal(extract_calls - before, 1);	/* exec and any ask proc.name once */
-	fe_free(&ev);
 	rule_diag_free(&d);
 	rule_engine_free(e);
 }
