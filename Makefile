@@ -4,9 +4,13 @@
 VERSION    := 0.1.0
 BUILD      := build
 # Kernel to build against: KVER=... overrides; else the running kernel if its
-# headers are installed, else the newest installed Debian kernel headers.
+# headers are installed, else the newest installed Debian kernel headers
+# (scripts/kver).
 KVER       ?= $(shell scripts/kver)
 KDIR       ?= /lib/modules/$(KVER)/build
+# Every script asks scripts/kver, which answers $KVER first: the module, the
+# VM, make run and DKMS then agree on the kernel this make chose.
+export KVER
 
 CC         ?= cc
 CFLAGS     ?= -O2 -g

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * compat.h - the few kernel APIs whose shape differs between the kernels we
- * build for, decided by what the headers define rather than by version
- * numbers, so the rest of the module has no version checks.
+ * build for. Each choice is made by a feature probe (kmod/configure/<name>.c,
+ * compiled by Kbuild against the target headers; SHRIKE_HAVE_<NAME> is
+ * defined when it compiles), never by a version number, so that kernels with
+ * backports (RHEL, Ubuntu) take the path their headers really offer. The
+ * probes and what they select are listed in docs/KERNELS.md.
  */
 #ifndef SHRIKE_COMPAT_H
 #define SHRIKE_COMPAT_H
@@ -11,20 +14,17 @@
 #include <linux/mm.h>
 #include <linux/ns_common.h>
 
-/* kernel_cap_t became a single u64 when _KERNEL_CAPABILITY_U32S went away. */
+/* kernel_cap_t: two u32 before 6.3, one u64 since (probe kernel_cap_struct). */
 static inline u64 shrike_cap_u64(kernel_cap_t c)
 {
-#ifdef _KERNEL_CAPABILITY_U32S
+#ifdef SHRIKE_HAVE_KERNEL_CAP_STRUCT
 	return ((u64)c.cap[1] << 32) | c.cap[0];
 #else
 	return c.val;
 #endif
 }
 
-/*
- * vm_flags became read-only behind vm_flags_clear() in 6.3; Kbuild defines
- * SHRIKE_HAVE_VM_FLAGS_CLEAR when the headers declare it.
- */
+/* vm_flags became read-only behind vm_flags_clear() in 6.3 (probe vm_flags_clear). */
 static inline void shrike_vma_deny_write_exec(struct vm_area_struct *vma)
 {
 #ifdef SHRIKE_HAVE_VM_FLAGS_CLEAR
@@ -44,5 +44,15 @@ static inline unsigned int shrike_mnt_ns_inum(struct mnt_namespace *ns)
 {
 	return ((struct ns_common *)ns)->inum;
 }
+
+/*
+ * A device that cannot seek: no_llseek before 6.12; since then a NULL
+ * .llseek with nonseekable_open() says the same (probe no_llseek).
+ */
+#ifdef SHRIKE_HAVE_NO_LLSEEK
+#define SHRIKE_FOP_NO_LLSEEK	.llseek = no_llseek,
+#else
+#define SHRIKE_FOP_NO_LLSEEK
+#endif
 
 #endif /* SHRIKE_COMPAT_H */

@@ -17,6 +17,8 @@
 #include <linux/uaccess.h>
 #include <linux/capability.h>
 #include <linux/vmalloc.h>
+#include <linux/nospec.h>
+#include <linux/pid.h>
 #include "compat.h"
 #include "internal.h"
 
@@ -52,7 +54,7 @@ static int shrike_open(struct inode *inode, struct file *file)
 	/* Reporting the reader's own reads of /proc and of its files would feed
 	 * back into the rings it drains.
 	 */
-	s->reader_tgid = current->tgid;
+	s->reader = get_pid(task_tgid(current));
 	init_waitqueue_head(&s->wq);
 	init_irq_work(&s->wake_work, wake_reader);
 	mutex_init(&s->ioctl_lock);
@@ -72,6 +74,7 @@ static int shrike_open(struct inode *inode, struct file *file)
 out_free_rings:
 	shrike_rings_free(s);
 out_free_session:
+	put_pid(s->reader);
 	kfree(s);
 out_unlock:
 	mutex_unlock(&session_lock);
@@ -87,6 +90,7 @@ static int shrike_release(struct inode *inode, struct file *file)
 	shrike_probes_unregister(s);
 	irq_work_sync(&s->wake_work);
 	shrike_rings_free(s);
+	put_pid(s->reader);
 	kfree(s);
 	active = NULL;
 	mutex_unlock(&session_lock);
@@ -111,6 +115,7 @@ static int shrike_mmap(struct file *file, struct vm_area_struct *vma)
 	cpu = vma->vm_pgoff / stride_pages;
 	if (cpu >= nr_cpu_ids)
 		return -EINVAL;
+	cpu = array_index_nospec(cpu, nr_cpu_ids);
 	/* Nor may mprotect() make it writable or executable later. */
 	shrike_vma_deny_write_exec(vma);
 	return remap_vmalloc_range(vma, s->cpus[cpu].base, 0);
@@ -183,7 +188,8 @@ static long shrike_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		if (arg >= NR_syscalls || arg >= SHRIKE_MAX_SYSCALLS)
 			err = -EINVAL;
 		else
-			assign_bit(arg, s->mask, cmd == SHRIKE_IOC_ENABLE);
+			assign_bit(array_index_nospec(arg, SHRIKE_MAX_SYSCALLS), s->mask,
+				   cmd == SHRIKE_IOC_ENABLE);
 		break;
 	case SHRIKE_IOC_SET_MASK:
 		err = ioctl_set_mask(s, uarg);
@@ -217,7 +223,7 @@ static const struct file_operations shrike_fops = {
 	.poll = shrike_poll,
 	.unlocked_ioctl = shrike_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
-	.llseek = no_llseek,
+	SHRIKE_FOP_NO_LLSEEK
 };
 
 static struct miscdevice shrike_misc = {

@@ -3,15 +3,20 @@
  * fill_file.c - paths: the directory a relative path resolves against, the
  * path of an open fd, and openat2's open_how.
  *
- * Paths are produced with d_path() under RCU, without taking a reference:
- * struct file is freed after an RCU grace period and the probe runs inside
- * one. The working directory is read under fs->seq like d_path() reads the
- * root, never under fs->lock (a sleeping lock on PREEMPT_RT).
+ * A file found through an fd is held by a reference (fget_raw) for as long
+ * as anything of it is read, and released with fput(), which is legal in
+ * atomic context (the final release is deferred to task work): another
+ * thread may close or dup2() over the fd while the probe runs, and pipe,
+ * socket, anon-inode and memfd dentries are freed at once, not after an RCU
+ * grace period. The working directory is read under fs->seq like d_path()
+ * reads the root, never under fs->lock (a sleeping lock on PREEMPT_RT), and
+ * inside rcu_read_lock(): a directory's dentry and its mount are freed only
+ * after a grace period, so they outlive the read without a reference.
  */
 #include <linux/kernel.h>
 #include <linux/fs.h>
 #include <linux/fs_struct.h>
-#include <linux/fdtable.h>
+#include <linux/file.h>
 #include <linux/dcache.h>
 #include <linux/openat2.h>
 #include <linux/sched.h>
@@ -50,33 +55,26 @@ static void evb_cwd(struct evb *b)
 		evb_set(b, 0, SHRIKE_PARAM_FAULT);
 		return;
 	}
+	rcu_read_lock();
 	do {
 		seq = read_seqcount_begin(&fs->seq);
 		pwd = fs->pwd;
 	} while (read_seqcount_retry(&fs->seq, seq));
 	evb_path(b, &pwd);
-}
-
-static void evb_fd_path(struct evb *b, int fd)
-{
-	struct file *file;
-
-	rcu_read_lock();
-	file = current->files ? files_lookup_fd_rcu(current->files, fd) : NULL;
-	if (file)
-		evb_path(b, &file->f_path);
-	else
-		evb_set(b, 0, SHRIKE_PARAM_FAULT);
 	rcu_read_unlock();
 }
 
 void shrike_fill_fdpath(struct evb *b, int fd)
 {
-	if (fd < 0) {
+	/* O_PATH descriptors too: they are valid dirfds and setns() targets */
+	struct file *file = fd >= 0 && current->files ? fget_raw(fd) : NULL;
+
+	if (!file) {
 		evb_set(b, 0, SHRIKE_PARAM_FAULT);
 		return;
 	}
-	evb_fd_path(b, fd);
+	evb_path(b, &file->f_path);
+	fput(file);
 }
 
 /* Empty for an absolute path (nothing to resolve against). */

@@ -2,11 +2,18 @@
 /*
  * fill_net.c - socket addresses: the sockaddr a caller passed (read at entry)
  * and the local/remote tuple the kernel holds for a socket fd (at exit).
+ *
+ * The socket is read through a reference on its file (fget), which keeps
+ * the struct socket and its sock alive. A unix socket's peer is never read:
+ * nothing we can hold from a probe pins it (unix_peer_get() takes a lock
+ * that sleeps on PREEMPT_RT, and peers are not RCU-freed), so a client's
+ * tuple carries its own address only; the address it connected to is the
+ * sockaddr of connect(), read at entry.
  */
 #include <linux/kernel.h>
 #include <linux/net.h>
 #include <linux/socket.h>
-#include <linux/fdtable.h>
+#include <linux/file.h>
 #include <linux/in.h>
 #include <linux/in6.h>
 #include <net/sock.h>
@@ -73,7 +80,6 @@ static void unix_path(const struct sock *sk, char *dst, size_t cap)
 static void fill_tuple_sock(struct shrike_tuple *t, struct sock *sk)
 {
 	const struct inet_sock *inet = inet_sk(sk);
-	struct sock *peer;
 
 	t->family = sk->sk_family;
 	if (sk->sk_family == AF_INET || sk->sk_family == AF_INET6)
@@ -95,9 +101,6 @@ static void fill_tuple_sock(struct shrike_tuple *t, struct sock *sk)
 #endif
 	case AF_UNIX:
 		unix_path(sk, t->path, sizeof(t->path));
-		peer = unix_peer(sk);
-		if (!t->path[0] && peer)
-			unix_path(peer, t->path, sizeof(t->path));
 		break;
 	}
 }
@@ -113,11 +116,12 @@ void shrike_fill_tuple(struct evb *b, int fd)
 		return;
 	}
 	memset(t, 0, sizeof(*t));
-	rcu_read_lock();
-	file = current->files ? files_lookup_fd_rcu(current->files, fd) : NULL;
-	sock = file ? sock_from_file(file) : NULL;
-	if (sock && sock->sk)
-		fill_tuple_sock(t, sock->sk);
-	rcu_read_unlock();
+	file = current->files ? fget(fd) : NULL;
+	if (file) {
+		sock = sock_from_file(file);
+		if (sock && sock->sk)
+			fill_tuple_sock(t, sock->sk);
+		fput(file);
+	}
 	evb_set(b, sizeof(*t), 0);
 }

@@ -25,6 +25,8 @@
 #include <linux/binfmts.h>
 #include <linux/dcache.h>
 #include <linux/fs.h>
+#include <linux/fdtable.h>
+#include <linux/fs_struct.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/task_stack.h>
 #include <linux/tty.h>
@@ -220,12 +222,61 @@ void shrike_fill_exec_failed(struct shrike_session *s, struct pt_regs *regs, lon
 	shrike_cpu_put(c);
 }
 
+/*
+ * clone3()'s flags as the kernel applied them, read back from the child it
+ * built: clone_args lives in user memory, where another thread can rewrite
+ * it after the kernel copied it, so a copy read now could lie. Flags that
+ * leave no trace in the child (SETTLS, the *_SETTID pair, PIDFD, ...) are
+ * not reported.
+ */
+static u64 clone3_flags(struct task_struct *child)
+{
+	struct nsproxy *pn = current->nsproxy, *cn = child->nsproxy;
+	u64 f = child->exit_signal & CSIGNAL;
+
+	if (child->mm && child->mm == current->mm)
+		f |= CLONE_VM;
+	if (child->fs == current->fs)
+		f |= CLONE_FS;
+	if (child->files == current->files)
+		f |= CLONE_FILES;
+	if (child->sighand == current->sighand)
+		f |= CLONE_SIGHAND;
+	if (child->signal == current->signal)
+		f |= CLONE_THREAD;
+	else if (rcu_access_pointer(child->real_parent) != current)
+		f |= CLONE_PARENT;
+	if (child->vfork_done)
+		f |= CLONE_VFORK;
+	if (child->clear_child_tid)
+		f |= CLONE_CHILD_CLEARTID;
+	if (task_cred_xxx(child, user_ns) != current_user_ns())
+		f |= CLONE_NEWUSER;
+	if (pn && cn && pn != cn) {
+		if (cn->mnt_ns != pn->mnt_ns)
+			f |= CLONE_NEWNS;
+		if (cn->uts_ns != pn->uts_ns)
+			f |= CLONE_NEWUTS;
+		if (cn->ipc_ns != pn->ipc_ns)
+			f |= CLONE_NEWIPC;
+		if (cn->net_ns != pn->net_ns)
+			f |= CLONE_NEWNET;
+		if (cn->cgroup_ns != pn->cgroup_ns)
+			f |= CLONE_NEWCGROUP;
+	}
+	/* a new pid namespace is the child's own, not its parent's for children */
+	if (pn && task_active_pid_ns(child) != pn->pid_ns_for_children)
+		f |= CLONE_NEWPID;
+	if (task_css_set(child)->dfl_cgrp != task_css_set(current)->dfl_cgrp)
+		f |= CLONE_INTO_CGROUP;
+	return f;
+}
+
 /* Which syscall created the task, and with which flags. */
-static u16 fork_type(unsigned long *flags)
+static u16 fork_type(struct task_struct *child, unsigned long *flags)
 {
 	struct pt_regs *regs = task_pt_regs(current);
 	unsigned long args[6];
-	u64 cflags;
 
 	if (current->flags & PF_KTHREAD) {
 		*flags = 0;
@@ -234,12 +285,9 @@ static u16 fork_type(unsigned long *flags)
 	syscall_get_arguments(current, regs, args);
 	switch (syscall_get_nr(current, regs)) {
 	case __NR_clone3:
-		/* clone_args.flags is the first member; the kernel already
-		 * copied it, so this read only fails if userspace raced us.
-		 */
-		if (copy_from_user_nofault(&cflags, (const void __user *)args[0], sizeof(cflags)))
-			cflags = 0;
-		*flags = cflags;
+		rcu_read_lock();
+		*flags = clone3_flags(child);
+		rcu_read_unlock();
 		return SHRIKE_EVT_CLONE3;
 	case __NR_fork:
 		*flags = SIGCHLD;
@@ -248,6 +296,7 @@ static u16 fork_type(unsigned long *flags)
 		*flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
 		return SHRIKE_EVT_VFORK;
 	default:
+		/* clone(): the flags are a register, which nobody else can change */
 		*flags = args[0];
 		return SHRIKE_EVT_CLONE;
 	}
@@ -270,7 +319,7 @@ static long fork_syscall_nr(u16 type)
 void shrike_fill_fork(struct shrike_session *s, struct task_struct *child)
 {
 	unsigned long flags;
-	u16 type = fork_type(&flags);
+	u16 type = fork_type(child, &flags);
 	struct shrike_cpu *c;
 	struct evb b;
 

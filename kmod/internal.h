@@ -10,6 +10,8 @@
 #include <linux/smp.h>
 #include <linux/bitops.h>
 #include <linux/sched.h>
+#include <linux/pid.h>
+#include <linux/nospec.h>
 #include "uapi/shrike.h"
 
 struct linux_binprm;
@@ -35,7 +37,9 @@ struct shrike_session {
 	u64 map_stride;
 	u32 snaplen;
 	unsigned long mask[BITS_TO_LONGS(SHRIKE_MAX_SYSCALLS)];
-	pid_t reader_tgid;		/* the reader's own syscalls are not reported */
+	struct pid *reader;		/* the reader's thread group (held): its own
+					 * syscalls are not reported
+					 */
 	int waiting;			/* reader sleeps in poll: wake it */
 	wait_queue_head_t wq;
 	struct irq_work wake_work;	/* wakes wq outside the probe's atomic context */
@@ -95,11 +99,19 @@ static inline void shrike_cpu_put(struct shrike_cpu *c)
 	c->busy = false;
 }
 
-/* Is syscall nr selected, and is the caller not the reader itself? */
+/*
+ * Is syscall nr selected, and is the caller not the reader itself? The
+ * reader is known by its struct pid, not a pid number: a number can be
+ * reused by another process once the reader dies, which would then go
+ * unmonitored. The index is clamped under speculation (Spectre v1): nr comes
+ * from userspace.
+ */
 static inline bool shrike_wants(const struct shrike_session *s, long nr)
 {
-	return (unsigned long)nr < SHRIKE_MAX_SYSCALLS && test_bit(nr, s->mask) &&
-	       current->tgid != s->reader_tgid;
+	if ((unsigned long)nr >= SHRIKE_MAX_SYSCALLS)
+		return false;
+	nr = array_index_nospec(nr, SHRIKE_MAX_SYSCALLS);
+	return test_bit(nr, s->mask) && task_tgid(current) != s->reader;
 }
 
 #endif /* SHRIKE_INTERNAL_H */

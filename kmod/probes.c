@@ -4,6 +4,12 @@
  * table while a reader has the device open, and dispatched to the fillers.
  *
  * A syscall nobody asked for costs one bitmap test in sys_enter/sys_exit.
+ *
+ * Every probe makes its per-CPU work safe by itself: it disables preemption
+ * around it, because from 6.13 syscall tracepoints call their probes with
+ * preemption enabled, and two tasks must never write one CPU's ring or its
+ * scratch buffer. (On older kernels the tracepoint has already disabled it;
+ * doing it again costs a per-CPU increment.)
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -15,6 +21,8 @@
 #include <linux/string.h>
 #include <linux/compat.h>
 #include <linux/module.h>
+#include <linux/nospec.h>
+#include <linux/preempt.h>
 #include <asm/syscall.h>
 #include "internal.h"
 
@@ -24,7 +32,9 @@ static void probe_sys_enter(void *data, struct pt_regs *regs, long id)
 
 	if (!shrike_wants(s, id) || in_compat_syscall())
 		return;
-	shrike_fill_syscall_enter(s, regs, id);
+	preempt_disable_notrace();
+	shrike_fill_syscall_enter(s, regs, array_index_nospec(id, SHRIKE_MAX_SYSCALLS));
+	preempt_enable_notrace();
 }
 
 static void probe_sys_exit(void *data, struct pt_regs *regs, long ret)
@@ -35,37 +45,48 @@ static void probe_sys_exit(void *data, struct pt_regs *regs, long ret)
 	/* 32-bit syscalls have their own numbering; not decoded yet. */
 	if (!shrike_wants(s, nr) || in_compat_syscall())
 		return;
+	nr = array_index_nospec(nr, SHRIKE_MAX_SYSCALLS);
+	preempt_disable_notrace();
 	/* A successful exec is reported by sched_process_exec, with the new
 	 * image; only failures are left for syscall exit.
 	 */
 	if (nr == __NR_execve || nr == __NR_execveat) {
 		if (ret < 0)
 			shrike_fill_exec_failed(s, regs, nr, ret);
-		return;
+	} else {
+		shrike_fill_syscall_exit(s, regs, nr, ret);
 	}
-	shrike_fill_syscall_exit(s, regs, nr, ret);
+	preempt_enable_notrace();
 }
 
 static void probe_sched_process_exec(void *data, struct task_struct *p, pid_t old_pid,
 				     struct linux_binprm *bprm)
 {
+	preempt_disable_notrace();
 	shrike_fill_exec(data, bprm);
+	preempt_enable_notrace();
 }
 
 static void probe_sched_process_fork(void *data, struct task_struct *parent,
 				     struct task_struct *child)
 {
+	preempt_disable_notrace();
 	shrike_fill_fork(data, child);
+	preempt_enable_notrace();
 }
 
 static void probe_sched_process_exit(void *data, struct task_struct *p)
 {
+	preempt_disable_notrace();
 	shrike_fill_exit(data, p);
+	preempt_enable_notrace();
 }
 
 static void probe_module_load(void *data, struct module *mod)
 {
+	preempt_disable_notrace();
 	shrike_fill_module_load(data, mod->name);
+	preempt_enable_notrace();
 }
 
 struct shrike_probe {

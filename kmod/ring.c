@@ -14,6 +14,7 @@
 #include <linux/cpumask.h>
 #include <linux/mm.h>
 #include <linux/timekeeping.h>
+#include <linux/nospec.h>
 #include "internal.h"
 #include "event.h"
 
@@ -31,7 +32,7 @@ int shrike_rings_alloc(struct shrike_session *s)
 		struct shrike_cpu *c = &s->cpus[cpu];
 
 		c->base = vmalloc_user(s->map_stride);
-		c->scratch = vmalloc(SHRIKE_MAX_EVENT);
+		c->scratch = vzalloc(SHRIKE_MAX_EVENT);
 		if (!c->base || !c->scratch)
 			goto out_free_rings;
 		c->ctrl = c->base;
@@ -64,10 +65,15 @@ static void ring_write_pad(struct shrike_cpu *c, u64 off, u32 len)
 {
 	struct shrike_evt_hdr *pad = (struct shrike_evt_hdr *)(c->data + off);
 
-	/* Only the first 8 bytes are guaranteed to exist: len, type, nparams. */
+	/*
+	 * Only the first 8 bytes are guaranteed to exist: len, type, nparams.
+	 * The rest still holds records the reader has consumed; it is cleared
+	 * all the same (once per turn of the ring), so that the ring only ever
+	 * shows what is in its live records.
+	 */
+	memset(pad, 0, len);
 	pad->len = len;
 	pad->type = SHRIKE_EVT_PAD;
-	pad->nparams = 0;
 }
 
 /*
@@ -138,8 +144,16 @@ void evb_commit(struct shrike_session *s, struct evb *b)
 {
 	struct shrike_evt_hdr *h = evb_hdr(b);
 
-	/* Parameters not filled (should not happen) stay zero-length. */
-	b->len = ALIGN(b->len, 8);
+	u32 end = ALIGN(b->len, 8);
+
+	/*
+	 * The bytes up to the next 8-byte boundary still hold an earlier
+	 * record built in this scratch buffer: zero them, nothing stale may
+	 * reach the reader. Parameters not filled (should not happen) stay
+	 * zero-length.
+	 */
+	memset(b->buf + b->len, 0, end - b->len);
+	b->len = end;
 	h->len = b->len;
 	shrike_ring_commit(s, b->cpu, b->len);
 }
@@ -165,7 +179,7 @@ int shrike_ring_consume(struct shrike_session *s, const struct shrike_consume *r
 
 	if (req->cpu >= nr_cpu_ids || req->__pad0)
 		return -EINVAL;
-	ctrl = s->cpus[req->cpu].ctrl;
+	ctrl = s->cpus[array_index_nospec(req->cpu, nr_cpu_ids)].ctrl;
 	/*
 	 * Pairs with the release of head in shrike_ring_commit: the new tail
 	 * is checked against a head whose records are complete.

@@ -18,9 +18,10 @@ tap_is "$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' dkms.conf)" "$version" "dkm
 tap_is "$(sed -n 's/^MODULE_VERSION("\(.*\)");$/\1/p' kmod/*.c)" "$version" "the module's MODULE_VERSION is the Makefile's VERSION"
 scripts/dkms stage "$tmp/stage"
 tap_is "$(cd "$tmp/stage" && find . -type f | sort | tr '\n' ' ')" \
-	"$(cd . && { echo ./Kbuild; echo ./dkms.conf; git ls-files 'kmod/*.[ch]' 2>/dev/null | sed 's|^|./|' ||
+	"$(cd . && { echo ./Kbuild; echo ./dkms.conf; echo ./kmod/configure/run;
+		git ls-files 'kmod/*.[ch]' 2>/dev/null | sed 's|^|./|' ||
 		find kmod -name '*.[ch]' | sed 's|^|./|'; } | sort | tr '\n' ' ')" \
-	"the DKMS source tree is Kbuild, dkms.conf and kmod/'s sources"
+	"the DKMS source tree is Kbuild, dkms.conf, kmod/'s sources and its feature probes"
 
 if [ "$(id -u)" != 0 ] || ! command -v dkms >/dev/null || [ -z "$kver" ]; then
 	tap_skip "make dkms-install" "needs root, dkms and kernel headers (scripts/deps)"
@@ -33,42 +34,55 @@ if dpkg-query -S "/usr/src/shrike-$version" >/dev/null 2>&1; then
 	exit
 fi
 
-ko=/lib/modules/$kver/updates/dkms/shrike.ko
-t=$SECONDS
-if make -s dkms-install KVER="$kver" >"$tmp/install.log" 2>&1; then
-	tap_ok "make dkms-install KVER=$kver ($((SECONDS - t)) s)"
-else
-	tap_fail "make dkms-install KVER=$kver" "$(tail -n 20 "$tmp/install.log")"
-fi
-tap_is "$(dkms status -m shrike -v "$version" -k "$kver" 2>&1)" "shrike/$version, $kver, $(uname -m): installed" \
-	"dkms status: installed for $kver"
-tap_is "$(modinfo -F vermagic "$ko" 2>&1 | cut -d' ' -f1) $(modinfo -F version "$ko" 2>&1)" "$kver $version" \
-	"$ko is built for $kver, version $version"
-tap_is "$(modinfo -k "$kver" -n shrike 2>&1)" "$ko" "depmod ran: modprobe -S $kver would load it"
-t=$SECONDS
-out=$(make -s dkms-install KVER="$kver" 2>&1)
-tap_is "$(tail -n 1 <<<"$out")" "dkms: shrike $version is installed for $kver and up to date" \
-	"a second make dkms-install does nothing ($((SECONDS - t)) s)"
-if make -s dkms-remove >"$tmp/remove.log" 2>&1; then
-	tap_ok "make dkms-remove"
-else
-	tap_fail "make dkms-remove" "$(tail -n 20 "$tmp/remove.log")"
-fi
-left=$(ls -d "/usr/src/shrike-$version" /var/lib/dkms/shrike "$ko" 2>/dev/null)
-tap_is "$left$(dkms status -m shrike 2>&1)" "" "nothing left: source, DKMS tree, module, dkms status"
-modinfo -k "$kver" -n shrike >/dev/null 2>&1 && tap_fail "depmod ran again: shrike is gone from modules.dep" ||
-	tap_ok "depmod ran again: shrike is gone from modules.dep"
-out=$(make -s dkms-remove 2>&1)
-tap_is "$?:$(tail -n 1 <<<"$out")" "0:dkms: shrike $version removed" "make dkms-remove again is harmless"
+# dkms_cycle KVER: install, check, reinstall (a no-op), remove, for one kernel;
+# then DKMS's build as a binaries tarball for the VM test (60-ship), rebuilt
+# when the module's source changed since.
+dkms_cycle() {
+	local kver=$1 ko t out left tarball
+	ko=/lib/modules/$kver/updates/dkms/shrike.ko
+	t=$SECONDS
+	if make -s dkms-install KVER="$kver" >"$tmp/install.log" 2>&1; then
+		tap_ok "make dkms-install KVER=$kver ($((SECONDS - t)) s)"
+	else
+		tap_fail "make dkms-install KVER=$kver" "$(tail -n 20 "$tmp/install.log")"
+	fi
+	tap_is "$(dkms status -m shrike -v "$version" -k "$kver" 2>&1)" "shrike/$version, $kver, $(uname -m): installed" \
+		"dkms status: installed for $kver"
+	tap_is "$(modinfo -F vermagic "$ko" 2>&1 | cut -d' ' -f1) $(modinfo -F version "$ko" 2>&1)" "$kver $version" \
+		"$ko is built for $kver, version $version"
+	tap_is "$(modinfo -k "$kver" -n shrike 2>&1)" "$ko" "depmod ran: modprobe -S $kver would load it"
+	t=$SECONDS
+	out=$(make -s dkms-install KVER="$kver" 2>&1)
+	tap_is "$(tail -n 1 <<<"$out")" "dkms: shrike $version is installed for $kver and up to date" \
+		"a second make dkms-install does nothing ($((SECONDS - t)) s)"
+	if make -s dkms-remove >"$tmp/remove.log" 2>&1; then
+		tap_ok "make dkms-remove ($kver)"
+	else
+		tap_fail "make dkms-remove ($kver)" "$(tail -n 20 "$tmp/remove.log")"
+	fi
+	left=$(ls -d "/usr/src/shrike-$version" /var/lib/dkms/shrike "$ko" 2>/dev/null)
+	tap_is "$left$(dkms status -m shrike 2>&1)" "" "nothing left for $kver: source, DKMS tree, module, dkms status"
+	modinfo -k "$kver" -n shrike >/dev/null 2>&1 && tap_fail "depmod ran again: shrike is gone from $kver's modules.dep" ||
+		tap_ok "depmod ran again: shrike is gone from $kver's modules.dep"
+	out=$(make -s dkms-remove 2>&1)
+	tap_is "$?:$(tail -n 1 <<<"$out")" "0:dkms: shrike $version removed" "make dkms-remove again is harmless ($kver)"
 
-# For the VM test: DKMS's build, as a binaries tarball. Rebuilt when the
-# module's source changed since.
-tarball=build/dkms/shrike-$version-$kver.dkms.tar.gz
-t=$SECONDS
-if scripts/dkms tarball "$tarball" "$kver" >"$tmp/tarball.log" 2>&1 &&
-   tar -tzf "$tarball" | grep -q "dkms_main_tree/$kver/.*/module/shrike.ko"; then
-	tap_ok "a DKMS binaries tarball of shrike.ko for $kver ($((SECONDS - t)) s)"
-else
-	tap_fail "a DKMS binaries tarball of shrike.ko for $kver" "$(tail -n 20 "$tmp/tarball.log")"
-fi
+	# For the VM test: DKMS's build, as a binaries tarball. Rebuilt when the
+	# module's source changed since.
+	tarball=build/dkms/shrike-$version-$kver.dkms.tar.gz
+	t=$SECONDS
+	if scripts/dkms tarball "$tarball" "$kver" >"$tmp/tarball.log" 2>&1 &&
+	   tar -tzf "$tarball" | grep -q "dkms_main_tree/$kver/.*/module/shrike.ko"; then
+		tap_ok "a DKMS binaries tarball of shrike.ko for $kver ($((SECONDS - t)) s)"
+	else
+		tap_fail "a DKMS binaries tarball of shrike.ko for $kver" "$(tail -n 20 "$tmp/tarball.log")"
+	fi
+}
+
+# Every kernel series make test boots (scripts/kver --series: 6.1 and 6.12
+# on Debian 12), so that a kernel upgrade never meets a module DKMS cannot
+# build.
+for k in $(scripts/kver --series); do
+	dkms_cycle "$k"
+done
 tap_done
