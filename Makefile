@@ -27,7 +27,7 @@ HELPER_SRCS := $(wildcard tests/e2e/helpers/*.c)
 HELPER_BINS := $(HELPER_SRCS:tests/e2e/helpers/%.c=$(BUILD)/helpers/%)
 
 .PHONY: all module daemon helpers unit unit-bins test vmtest run demo clean deps check fuzz \
-	asan vmtest-rt vmtest-cloud \
+	asan vmtest-rt vmtest-cloud vmtest-debug vmtest-matrix \
 	install dkms-install dkms-remove deb docs
 
 all: module daemon
@@ -71,6 +71,7 @@ deps:
 test: deps
 	@scripts/test-all
 
+# The VM suite on each kernel series (6.1 and 6.12; KVER=... for one)
 vmtest: all helpers
 	@scripts/vmtest
 
@@ -101,6 +102,20 @@ vmtest-rt: all helpers
 # The same subset on Debian's cloud kernel (no 9p: booted over virtio-fs).
 vmtest-cloud: all helpers
 	@scripts/vmtest --flavour cloud
+
+# The whole VM suite on six kernels: 6.1 and 6.12 (scripts/kver --series),
+# each in its generic, cloud and PREEMPT_RT flavour (their headers are
+# installed on first use; docs/KERNELS.md). make test runs the two generic.
+vmtest-matrix: daemon helpers
+	@scripts/vmtest --matrix
+
+# The module under a debug kernel (KASAN, lockdep, atomic-sleep checks, debug
+# lists and objects) built once from Debian's linux-source-6.1 into build/
+# (scripts/debug-kernel): 10-module-exec, 70-stress, 70-hostile and the race
+# workloads of 80-races (SHRIKE_RACE_SECONDS per phase, default 60: 10 min).
+# The module is built against that kernel in build/kmod-debug/.
+vmtest-debug: daemon helpers
+	@scripts/vmtest --debug
 
 # --- shipping: install, DKMS, Debian packages, generated docs ---------------
 #

@@ -116,6 +116,9 @@ static int shrike_mmap(struct file *file, struct vm_area_struct *vma)
 	if (cpu >= nr_cpu_ids)
 		return -EINVAL;
 	cpu = array_index_nospec(cpu, nr_cpu_ids);
+	/* a CPU that was never online while the device was open has no ring */
+	if (!smp_load_acquire(&s->cpus[cpu].ctrl))
+		return -ENODEV;
 	/* Nor may mprotect() make it writable or executable later. */
 	shrike_vma_deny_write_exec(vma);
 	return remap_vmalloc_range(vma, s->cpus[cpu].base, 0);

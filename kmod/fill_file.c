@@ -77,15 +77,21 @@ void shrike_fill_fdpath(struct evb *b, int fd)
 	fput(file);
 }
 
-/* Empty for an absolute path (nothing to resolve against). */
+/*
+ * Empty for an absolute path (nothing to resolve against). A path whose
+ * first byte cannot be read now is taken as relative: its copy read again at
+ * exit (SP_X_AGAIN) is then resolved against this directory.
+ */
 void shrike_fill_dirpath(struct evb *b, int dirfd, const char __user *path)
 {
-	char first;
+	char first = 0;
 
-	if (!path || copy_from_user_nofault(&first, path, 1)) {
+	if (!path) {
 		evb_set(b, 0, SHRIKE_PARAM_FAULT);
 		return;
 	}
+	if (copy_from_user_nofault(&first, path, 1))
+		first = 0;
 	if (first == '/') {
 		evb_set(b, 0, 0);
 		return;

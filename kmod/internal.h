@@ -9,6 +9,7 @@
 #include <linux/irq_work.h>
 #include <linux/smp.h>
 #include <linux/bitops.h>
+#include <linux/atomic.h>
 #include <linux/sched.h>
 #include <linux/pid.h>
 #include <linux/nospec.h>
@@ -32,9 +33,14 @@ struct shrike_cpu {
  * with it as their data pointer while it lives, so they need no global.
  */
 struct shrike_session {
-	struct shrike_cpu *cpus;	/* nr_cpu_ids entries */
-	u64 ring_bytes;
+	struct shrike_cpu *cpus;	/* nr_cpu_ids entries; ctrl NULL: no ring */
+	u64 ring_bytes;			/* per CPU, after the memory cap */
 	u64 map_stride;
+	u64 ring_budget;		/* bytes all rings may take, fixed at open */
+	atomic64_t ring_mem;		/* bytes the rings take now */
+	atomic64_t ring_gen;		/* rings allocated so far */
+	atomic64_t n_noring;		/* events seen on a CPU without a ring */
+	int hp_state;			/* the CPU hotplug state, or 0 */
 	u32 snaplen;
 	unsigned long mask[BITS_TO_LONGS(SHRIKE_MAX_SYSCALLS)];
 	struct pid *reader;		/* the reader's thread group (held): its own
@@ -48,6 +54,7 @@ struct shrike_session {
 
 /* main.c */
 extern unsigned long shrike_bufsize;
+extern unsigned long shrike_maxmem;
 
 /* ring.c */
 int shrike_rings_alloc(struct shrike_session *s);
@@ -85,6 +92,11 @@ static inline struct shrike_cpu *shrike_cpu_get(struct shrike_session *s)
 {
 	struct shrike_cpu *c = &s->cpus[smp_processor_id()];
 
+	/* a CPU's ring is in place before the CPU runs anything (ring.c) */
+	if (unlikely(!READ_ONCE(c->ctrl))) {
+		atomic64_inc(&s->n_noring);
+		return NULL;
+	}
 	WRITE_ONCE(c->ctrl->n_seen, c->ctrl->n_seen + 1);
 	if (c->busy) {
 		WRITE_ONCE(c->ctrl->n_drop_nested, c->ctrl->n_drop_nested + 1);

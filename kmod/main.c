@@ -35,6 +35,16 @@ static const struct kernel_param_ops bufsize_ops = {
 module_param_cb(bufsize, &bufsize_ops, &shrike_bufsize, 0444);
 MODULE_PARM_DESC(bufsize, "ring buffer bytes per CPU, power of two (default 8 MiB)");
 
+/*
+ * All rings together never take more than this, nor more than half of the
+ * memory available when the device is opened: on a machine with many CPUs
+ * each ring is made smaller (down to 256 KiB), and failing that the open
+ * fails with ENOMEM rather than waking the OOM killer.
+ */
+unsigned long shrike_maxmem = 1UL << 30;
+module_param_named(maxmem, shrike_maxmem, ulong, 0444);
+MODULE_PARM_DESC(maxmem, "bytes all ring buffers may take together (default 1 GiB)");
+
 static int __init shrike_init(void)
 {
 	int err;

@@ -2,6 +2,9 @@
 /*
  * ring.c - per-CPU single-producer rings: allocation, commit, consume.
  *
+ * Rings exist for the CPUs that are online (and those brought online while a
+ * reader is attached), within a memory cap; see shrike_rings_alloc().
+ *
  * The producer is a probe running with preemption disabled on its own CPU, so
  * each ring has exactly one writer and needs no lock: head is published with
  * a release store after the bytes, tail is read with an acquire load. See
@@ -15,42 +18,139 @@
 #include <linux/mm.h>
 #include <linux/timekeeping.h>
 #include <linux/nospec.h>
+#include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
+#include <linux/atomic.h>
 #include "internal.h"
 #include "event.h"
 
+/* Smallest ring a CPU gets when the memory cap shrinks them: a few records. */
+#define RING_MIN_BYTES	(4 * SHRIKE_MAX_EVENT)
+
+/*
+ * One CPU's ring: the control page and data area (zeroed, mappable), and the
+ * scratch buffer records are built in. Within the session's budget, or
+ * -ENOMEM. Published with a release store: a CPU coming online finds it in
+ * place, and shrike_mmap() (acquire) sees it whole.
+ */
+static int ring_alloc_cpu(struct shrike_session *s, unsigned int cpu)
+{
+	struct shrike_cpu *c = &s->cpus[cpu];
+	void *base, *scratch;
+
+	if (c->ctrl)
+		return 0;
+	if (atomic64_add_return(s->map_stride, &s->ring_mem) > s->ring_budget)
+		goto out_over_budget;
+	base = vmalloc_user(s->map_stride);
+	scratch = vzalloc(SHRIKE_MAX_EVENT);
+	if (!base || !scratch) {
+		vfree(base);
+		vfree(scratch);
+		goto out_over_budget;
+	}
+	c->base = base;
+	c->scratch = scratch;
+	c->data = (char *)base + PAGE_SIZE;
+	((struct shrike_ring_ctrl *)base)->ring_bytes = s->ring_bytes;
+	((struct shrike_ring_ctrl *)base)->cpu = cpu;
+	smp_store_release(&c->ctrl, (struct shrike_ring_ctrl *)base);
+	atomic64_inc(&s->ring_gen);
+	return 0;
+
+out_over_budget:
+	atomic64_sub(s->map_stride, &s->ring_mem);
+	return -ENOMEM;
+}
+
+/*
+ * CPU hotplug: a CPU being brought up gets its ring before it runs anything
+ * (a "prepare" step, run in process context on another CPU). The session is
+ * a file-scope pointer because hotplug callbacks have no argument; it is set
+ * only while the state is registered.
+ */
+static struct shrike_session *hp_session;
+
+static int ring_cpu_prepare(unsigned int cpu)
+{
+	/* no ring within the budget: that CPU's events are counted as dropped */
+	ring_alloc_cpu(hp_session, cpu);
+	return 0;
+}
+
+/*
+ * Rings for the CPUs online now, each bufsize bytes unless the rings would
+ * then take more than maxmem or half of the memory available: then smaller
+ * ones, down to RING_MIN_BYTES, and failing that -ENOMEM. A CPU brought online
+ * later gets its ring from the hotplug callback, within the same budget.
+ */
 int shrike_rings_alloc(struct shrike_session *s)
 {
-	unsigned int cpu;
+	u64 avail = (u64)si_mem_available() * PAGE_SIZE / 2;
+	u64 budget = min_t(u64, shrike_maxmem, avail);
+	unsigned int cpu, online;
+	int err = 0, state;
 
-	s->ring_bytes = shrike_bufsize;
-	s->map_stride = PAGE_SIZE + s->ring_bytes;
 	s->cpus = kcalloc(nr_cpu_ids, sizeof(*s->cpus), GFP_KERNEL);
 	if (!s->cpus)
 		return -ENOMEM;
-
-	for (cpu = 0; cpu < nr_cpu_ids; cpu++) {
-		struct shrike_cpu *c = &s->cpus[cpu];
-
-		c->base = vmalloc_user(s->map_stride);
-		c->scratch = vzalloc(SHRIKE_MAX_EVENT);
-		if (!c->base || !c->scratch)
-			goto out_free_rings;
-		c->ctrl = c->base;
-		c->data = (char *)c->base + PAGE_SIZE;
-		c->ctrl->ring_bytes = s->ring_bytes;
-		c->ctrl->cpu = cpu;
+	cpus_read_lock();
+	online = num_online_cpus();
+	s->ring_bytes = shrike_bufsize;
+	while (s->ring_bytes > RING_MIN_BYTES &&
+	       online * (PAGE_SIZE + s->ring_bytes) > budget)
+		s->ring_bytes >>= 1;
+	cpus_read_unlock();
+	s->map_stride = PAGE_SIZE + s->ring_bytes;
+	s->ring_budget = budget;
+	if (online * s->map_stride > budget) {
+		pr_warn("rings for %u cpus do not fit in %llu bytes (maxmem, half the available memory)\n",
+			online, budget);
+		err = -ENOMEM;
+		goto out_free_rings;
 	}
+	if (s->ring_bytes < shrike_bufsize)
+		pr_info("rings of %llu bytes per cpu: %lu would not fit in %llu bytes\n",
+			s->ring_bytes, shrike_bufsize, budget);
+
+	/*
+	 * The hotplug state first, then the CPUs online: a CPU coming up in
+	 * between gets its ring from the callback, and the two never run at
+	 * once (callbacks run under the hotplug lock we read-hold here).
+	 */
+	hp_session = s;
+	state = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "shrike:ring",
+					  ring_cpu_prepare, NULL);
+	if (state < 0) {
+		err = state;
+		goto out_free_rings;
+	}
+	s->hp_state = state;
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		err = ring_alloc_cpu(s, cpu);
+		if (err)
+			break;
+	}
+	cpus_read_unlock();
+	if (err)
+		goto out_free_rings;
 	return 0;
 
 out_free_rings:
 	shrike_rings_free(s);
-	return -ENOMEM;
+	return err;
 }
 
 void shrike_rings_free(struct shrike_session *s)
 {
 	unsigned int cpu;
 
+	if (s->hp_state > 0) {
+		cpuhp_remove_state_nocalls(s->hp_state);
+		s->hp_state = 0;
+	}
+	hp_session = NULL;
 	if (!s->cpus)
 		return;
 	for (cpu = 0; cpu < nr_cpu_ids; cpu++) {
@@ -163,10 +263,10 @@ bool shrike_rings_pending(struct shrike_session *s)
 	unsigned int cpu;
 
 	for (cpu = 0; cpu < nr_cpu_ids; cpu++) {
-		struct shrike_ring_ctrl *ctrl = s->cpus[cpu].ctrl;
+		struct shrike_ring_ctrl *ctrl = smp_load_acquire(&s->cpus[cpu].ctrl);
 
 		/* Pairs with the release of head in shrike_ring_commit. */
-		if (smp_load_acquire(&ctrl->head) != READ_ONCE(ctrl->tail))
+		if (ctrl && smp_load_acquire(&ctrl->head) != READ_ONCE(ctrl->tail))
 			return true;
 	}
 	return false;
@@ -179,7 +279,9 @@ int shrike_ring_consume(struct shrike_session *s, const struct shrike_consume *r
 
 	if (req->cpu >= nr_cpu_ids || req->__pad0)
 		return -EINVAL;
-	ctrl = s->cpus[array_index_nospec(req->cpu, nr_cpu_ids)].ctrl;
+	ctrl = smp_load_acquire(&s->cpus[array_index_nospec(req->cpu, nr_cpu_ids)].ctrl);
+	if (!ctrl)
+		return -ENODEV;
 	/*
 	 * Pairs with the release of head in shrike_ring_commit: the new tail
 	 * is checked against a head whose records are complete.
@@ -199,9 +301,14 @@ void shrike_counters_sum(struct shrike_session *s, struct shrike_counters *out)
 	unsigned int cpu;
 
 	memset(out, 0, sizeof(*out));
+	out->n_drop_noring = atomic64_read(&s->n_noring);
+	out->n_seen = out->n_drop_noring;
+	out->ring_gen = atomic64_read(&s->ring_gen);
 	for (cpu = 0; cpu < nr_cpu_ids; cpu++) {
-		struct shrike_ring_ctrl *ctrl = s->cpus[cpu].ctrl;
+		struct shrike_ring_ctrl *ctrl = smp_load_acquire(&s->cpus[cpu].ctrl);
 
+		if (!ctrl)
+			continue;
 		out->n_seen += READ_ONCE(ctrl->n_seen);
 		out->n_drop_full += READ_ONCE(ctrl->n_drop_full);
 		out->n_fault += READ_ONCE(ctrl->n_fault);

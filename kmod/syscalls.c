@@ -72,7 +72,12 @@ static void fill_param(struct evb *b, const struct shrike_param_spec *p, unsigne
 				    (const char __user *)args[p->b]);
 		break;
 	case SHRIKE_SRC_FD_PATH:
-		shrike_fill_fdpath(b, (int)args[p->a]);
+		if (p->a != SHRIKE_RESFD)
+			shrike_fill_fdpath(b, (int)args[p->a]);
+		else if (ret >= 0)	/* what the open family really opened */
+			shrike_fill_fdpath(b, (int)ret);
+		else
+			evb_set(b, 0, 0);	/* nothing was opened */
 		break;
 	case SHRIKE_SRC_HOW_FLAGS:
 	case SHRIKE_SRC_HOW_MODE:

@@ -249,6 +249,7 @@ void daemon_drop_alert(struct daemon *d, uint64_t drops, uint64_t seen, const st
 	cJSON_AddNumberToObject(f, "n_evts", (double)seen);
 	cJSON_AddNumberToObject(f, "n_drops_buffer_total", (double)c->n_drop_full);
 	cJSON_AddNumberToObject(f, "n_drops_nested_total", (double)c->n_drop_nested);
+	cJSON_AddNumberToObject(f, "n_drops_noring_total", (double)c->n_drop_noring);
 	cJSON_AddItemToObject(o, "output_fields", f);
 	cJSON_AddItemToObject(o, "tags", cJSON_CreateStringArray((const char *[]){ "shrike", "drops" }, 2));
 	json = cJSON_PrintUnformatted(o);

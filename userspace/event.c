@@ -69,7 +69,12 @@ static int decode_params(const char *base, const struct shrike_evt_hdr *h, uint8
 	const char *plen = base + sizeof(*h);
 	size_t off, k;
 
-	if (h->nparams != (phase == SHRIKE_AT_ENTER ? s->n_enter : s->n_exit)) {
+	/*
+	 * Fewer is a record of an older ABI (capture files keep theirs): new
+	 * parameters are only ever appended to a phase, so the ones it lacks
+	 * are missing, as if their record never came.
+	 */
+	if (h->nparams > (phase == SHRIKE_AT_ENTER ? s->n_enter : s->n_exit)) {
 		*why = "wrong number of parameters for the event type";
 		return -1;
 	}
@@ -104,6 +109,8 @@ static int decode_params(const char *base, const struct shrike_evt_hdr *h, uint8
 		}
 		off += n;
 	}
+	for (; k < (size_t)(phase == SHRIKE_AT_ENTER ? s->n_enter : s->n_exit); k++)
+		ev->params[at[k]] = (struct sparam){ .p = "", .len = 0, .flags = SPARAM_MISSING };
 	return 0;
 }
 

@@ -122,6 +122,7 @@ static const struct field_def table[] = {
 	{ "fd.l4proto", RF_STR, 0, "tcp, udp, icmp or raw for IP sockets", f_fd_l4proto },
 	{ "fd.connected", RF_BOOL, 0, "the socket connected (or is connecting)", f_fd_connected },
 	{ "fd.name_changed", RF_BOOL, 0, "the socket's name was set by this event (connect)", f_fd_name_changed },
+	{ "fd.path_rewritten", RF_BOOL, 0, "the path passed to the syscall was rewritten in memory while the kernel used it (its entry and exit copies differ); fd.name then names what the kernel opened", f_fd_path_rewritten },
 	{ "fd.ip", RF_IPADDR, 0, "remote (else local) IP address", f_fd_ip },
 	{ "fd.net", RF_IPADDR, 0, "fd.ip, for matching against networks (a.b.c.d/n)", f_fd_ip },
 	{ "fd.sip", RF_IPADDR, 0, "server IP address", f_fd_sip },

@@ -12,14 +12,6 @@
 #include "fields_impl.h"
 #include "proctab.h"
 
-static void set_bool(struct rf_value *o, int b)
-{
-	o->known = 1;
-	o->type = RF_BOOL;
-	o->i = b != 0;
-	o->u = (uint64_t)o->i;
-}
-
 static int is_open(const struct sevent *ev)
 {
 	switch (ev->type) {

@@ -134,6 +134,65 @@ static const char *join_path(const char *dir, const char *name, struct scratch *
 	return buf;
 }
 
+/*
+ * The path argument i was rewritten in user memory while the kernel used it:
+ * its copies at entry and at exit are both readable and differ.
+ */
+static int path_rewritten(const struct sevent *ev, int i)
+{
+	int x = ev->schema->again[i];
+
+	return x >= 0 && param_ok(ev, i) && param_ok(ev, x) &&
+	       (ev->params[i].len != ev->params[x].len ||
+		memcmp(ev->params[i].p, ev->params[x].p, ev->params[i].len));
+}
+
+/*
+ * Path argument i (entry copy), resolved against the directory in i + 1. When
+ * the entry copy could not be read (a page not resident then) or was
+ * rewritten during the syscall, what the kernel did says more: the file an
+ * open really opened, else the copy read at exit.
+ */
+static const char *path_of(const struct sevent *ev, int i, struct scratch *s)
+{
+	const struct event_schema *sc = ev->schema;
+	int x = sc->again[i], o = sc->opened;
+	/* sparam_str: an empty parameter has no NUL to read */
+	const char *dir = param_ok(ev, i + 1) ? sparam_str(&ev->params[i + 1]) : NULL;
+
+	if (param_ok(ev, i) && !path_rewritten(ev, i))
+		return join_path(dir, sparam_str(&ev->params[i]), s);
+	if (o >= 0 && param_ok(ev, o) && ev->params[o].len)
+		return sparam_str(&ev->params[o]);
+	if (x >= 0 && param_ok(ev, x))
+		return join_path(dir, sparam_str(&ev->params[x]), s);
+	return param_ok(ev, i) ? join_path(dir, sparam_str(&ev->params[i]), s) : NULL;
+}
+
+/* Index of the first path argument (followed by its directory), or -1. */
+static int path_param(const struct event_schema *sc)
+{
+	int i;
+
+	for (i = 0; sc && i + 1 < sc->nparams; i++)
+		if (sc->params[i].src == SHRIKE_SRC_USTR && sc->params[i].phase == SHRIKE_AT_ENTER &&
+		    sc->params[i + 1].src == SHRIKE_SRC_DIRPATH)
+			return i;
+	return -1;
+}
+
+void f_fd_path_rewritten(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
+{
+	int i = path_param(ev->schema);
+
+	(void)r;
+	if (i < 0 || ev->schema->again[i] < 0) {
+		o->known = 0;
+		return;
+	}
+	set_bool(o, path_rewritten(ev, i));
+}
+
 /* The first path parameter of a file event, resolved against its directory. */
 static const char *event_path(const struct sevent *ev, struct scratch *s)
 {
@@ -141,13 +200,9 @@ static const char *event_path(const struct sevent *ev, struct scratch *s)
 	int i;
 
 	for (i = 0; sc && i + 1 < sc->nparams; i++) {
-		if (sc->params[i].src == SHRIKE_SRC_USTR && sc->params[i + 1].src == SHRIKE_SRC_DIRPATH) {
-			if (!param_ok(ev, i))
-				return NULL;
-			/* sparam_str: an empty parameter has no NUL to read */
-			return join_path(param_ok(ev, i + 1) ? sparam_str(&ev->params[i + 1]) : NULL,
-					 sparam_str(&ev->params[i]), s);
-		}
+		if (sc->params[i].src == SHRIKE_SRC_USTR && sc->params[i].phase == SHRIKE_AT_ENTER &&
+		    sc->params[i + 1].src == SHRIKE_SRC_DIRPATH)
+			return path_of(ev, i, s);
 		if (sc->params[i].src == SHRIKE_SRC_FD_PATH)
 			return param_ok(ev, i) ? sparam_str(&ev->params[i]) : NULL;
 	}

@@ -49,6 +49,14 @@ static inline void set_int(struct rf_value *out, int64_t v)
 	out->u = (uint64_t)v;
 }
 
+static inline void set_bool(struct rf_value *out, int b)
+{
+	out->known = 1;
+	out->type = RF_BOOL;
+	out->i = b != 0;
+	out->u = (uint64_t)out->i;
+}
+
 static inline void set_uint(struct rf_value *out, uint64_t v)
 {
 	out->known = 1;
@@ -110,6 +118,7 @@ void f_fd_type(const struct sevent *ev, const struct rf_ref *r, struct rf_value 
 void f_fd_l4proto(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
 void f_fd_connected(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
 void f_fd_name_changed(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_fd_path_rewritten(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
 void f_fd_sip(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
 void f_fd_sport(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
 void f_fd_cip(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);

@@ -50,10 +50,11 @@ void live_report_stats(struct daemon *d, struct ring_reader *r, const char *what
 	outputs_stats(http, sizeof(http));
 	fprintf(stderr,
 		"shrike: %s: events=%" PRIu64 " alerts=%" PRIu64 " seen=%llu dropped_full=%llu "
-		"unreadable_args=%llu dropped_nested=%llu bad_records=%" PRIu64
+		"unreadable_args=%llu dropped_nested=%llu dropped_noring=%llu bad_records=%" PRIu64
 		" enter_missing=%" PRIu64 "%s\n", what,
 		st->events, d->alerts, (unsigned long long)c.n_seen, (unsigned long long)c.n_drop_full,
 		(unsigned long long)c.n_fault, (unsigned long long)c.n_drop_nested,
+		(unsigned long long)c.n_drop_noring,
 		st->bad_records + r->corrupt, st->enter_missing, http);
 }
 
@@ -82,7 +83,11 @@ static void check_drops(struct daemon *d, struct ring_reader *r, struct drop_wat
 	w->polled_ns = now;
 	if (ring_reader_counters(r, &c) < 0)
 		return;
-	drops = (c.n_drop_full - w->base.n_drop_full) + (c.n_drop_nested - w->base.n_drop_nested);
+	/* a CPU came online since: its ring is there to read */
+	if (c.ring_gen != r->ring_gen && ring_reader_map_new(r) == 0)
+		r->ring_gen = c.ring_gen;
+	drops = (c.n_drop_full - w->base.n_drop_full) + (c.n_drop_nested - w->base.n_drop_nested) +
+		(c.n_drop_noring - w->base.n_drop_noring);
 	seen = c.n_seen - w->base.n_seen;
 	if (drops && seen && (double)drops / (double)seen >= d->cfg.drop_threshold &&
 	    (!w->alerted_ns || now - w->alerted_ns >= interval)) {

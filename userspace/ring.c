@@ -92,6 +92,8 @@ int ring_views_pick(struct ring_view *views, size_t n, uint64_t limit,
 		const struct shrike_evt_hdr *h;
 		const char *why = NULL;
 
+		if (!views[i].ctrl)	/* a CPU without a ring */
+			continue;
 		switch (ring_view_peek(&views[i], &h, &why)) {
 		case RING_OK:
 			if (h->ts <= limit && (best < 0 || h->ts < (*rec)->ts)) {
@@ -144,14 +146,45 @@ int ring_reader_open(struct ring_reader *r, const char *dev, char *err, size_t e
 		snprintf(err, errlen, "out of memory");
 		goto out_close;
 	}
-	for (cpu = 0; cpu < r->info.ncpus; cpu++) {
-		void *m = mmap(NULL, r->info.map_stride, PROT_READ, MAP_SHARED, r->fd,
-			       (off_t)(cpu * r->info.map_stride));
-		struct ring_view *v = &r->views[cpu];
+	for (cpu = 0; cpu < r->info.ncpus; cpu++)
+		r->views[cpu].cpu = cpu;
+	if (ring_reader_map_new(r) < 0) {
+		snprintf(err, errlen, "cannot map the rings: %s", strerror(errno));
+		goto out_close;
+	}
+	if (r->nmapped == 0) {
+		snprintf(err, errlen, "the module has no ring for any cpu");
+		goto out_close;
+	}
+	return 0;
 
+out_close:
+	ring_reader_close(r);
+	return -1;
+}
+
+/*
+ * Maps the rings not mapped yet. Only CPUs that were online while the device
+ * was open have one: ENODEV for the others, which may get one when they come
+ * online (shrike_counters.ring_gen then grows). -1 on any other error.
+ */
+int ring_reader_map_new(struct ring_reader *r)
+{
+	uint32_t cpu;
+
+	for (cpu = 0; cpu < r->info.ncpus; cpu++) {
+		struct ring_view *v = &r->views[cpu];
+		void *m;
+
+		if (r->maps[cpu])
+			continue;
+		m = mmap(NULL, r->info.map_stride, PROT_READ, MAP_SHARED, r->fd,
+			 (off_t)cpu * (off_t)r->info.map_stride);
 		if (m == MAP_FAILED) {
-			snprintf(err, errlen, "cannot map ring of cpu %u: %s", cpu, strerror(errno));
-			goto out_close;
+			if (errno == ENODEV)
+				continue;
+			log_error("cannot map ring of cpu %u: %s", cpu, strerror(errno));
+			return -1;
 		}
 		r->maps[cpu] = m;
 		v->ctrl = m;
@@ -159,13 +192,9 @@ int ring_reader_open(struct ring_reader *r, const char *dev, char *err, size_t e
 		v->size = r->info.ring_bytes;
 		v->pos = __atomic_load_n(&v->ctrl->tail, __ATOMIC_ACQUIRE);
 		v->head = v->pos;
-		v->cpu = cpu;
+		r->nmapped++;
 	}
 	return 0;
-
-out_close:
-	ring_reader_close(r);
-	return -1;
 }
 
 void ring_reader_close(struct ring_reader *r)
@@ -193,10 +222,14 @@ uint64_t ring_reader_refresh(struct ring_reader *r)
 	for (cpu = 0; cpu < r->info.ncpus; cpu++) {
 		struct ring_view *v = &r->views[cpu];
 		const char *why = NULL;
+		uint64_t p;
+
+		if (!v->ctrl)
+			continue;
 		/* read before head: a record stamped before we looked is either
 		 * published by then or still announced here
 		 */
-		uint64_t p = __atomic_load_n(&v->ctrl->pending_ts, __ATOMIC_ACQUIRE);
+		p = __atomic_load_n(&v->ctrl->pending_ts, __ATOMIC_ACQUIRE);
 
 		if (p && p < r->oldest_pending)
 			r->oldest_pending = p;
@@ -243,7 +276,7 @@ int ring_reader_release(struct ring_reader *r)
 		struct ring_view *v = &r->views[cpu];
 		struct shrike_consume req = { .cpu = cpu, .tail = v->pos };
 
-		if (v->broken || v->pos == v->ctrl->tail)
+		if (!v->ctrl || v->broken || v->pos == v->ctrl->tail)
 			continue;
 		if (ioctl(r->fd, SHRIKE_IOC_CONSUME, &req) < 0) {
 			log_error("cannot release ring of cpu %u: %s", cpu, strerror(errno));

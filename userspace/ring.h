@@ -35,18 +35,22 @@ enum ring_status ring_view_peek(struct ring_view *v, const struct shrike_evt_hdr
 /* Step past the record returned by the last peek. */
 void ring_view_advance(struct ring_view *v);
 
-/* The device: all rings mapped, merged by timestamp. */
+/* The device: the rings of every CPU that has one, merged by timestamp. */
 struct ring_reader {
 	int fd;
 	struct shrike_info info;
 	struct ring_view *views;
-	void **maps;
+	void **maps;		/* NULL for a CPU without a ring (yet) */
+	uint32_t nmapped;
+	uint64_t ring_gen;	/* shrike_counters.ring_gen when the rings were last mapped */
 	uint64_t corrupt;	/* records or positions rejected */
 	uint64_t oldest_pending;	/* at the last refresh: oldest stamp being written */
 };
 
 int ring_reader_open(struct ring_reader *r, const char *dev, char *err, size_t errlen);
 void ring_reader_close(struct ring_reader *r);
+/* Map the rings of CPUs that got one since (ENODEV: none yet); -1 on error. */
+int ring_reader_map_new(struct ring_reader *r);
 /* Snapshot every ring; returns total bytes pending. */
 uint64_t ring_reader_refresh(struct ring_reader *r);
 /*

@@ -1,4 +1,5 @@
 /* schema.c - event types and their parameters, from kmod/uapi/shrike_events.h. */
+#include <stdio.h>
 #include <string.h>
 #include "schema.h"
 
@@ -6,6 +7,34 @@ _Static_assert(SHRIKE_AT_EXIT == 0 && SHRIKE_AT_ENTER == 1, "at[] is indexed by 
 
 static struct event_schema schemas[SHRIKE_EVT_MAX];
 static int ready;
+
+/*
+ * The parameters that say the same thing twice: an entry path and its copy
+ * read again at exit (NAME and NAME_exit, see SP_X_AGAIN), and the opened
+ * file of the open family. Linked once, so fd.name costs no name lookup.
+ */
+static void link_copies(struct event_schema *s)
+{
+	char want[64];
+	int k, j;
+
+	s->opened = -1;
+	for (k = 0; k < s->nparams; k++) {
+		const struct param_schema *p = &s->params[k];
+
+		s->again[k] = -1;
+		if (p->phase == SHRIKE_AT_EXIT && p->src == SHRIKE_SRC_FD_PATH &&
+		    !strcmp(p->name, "opened"))
+			s->opened = (int8_t)k;
+		if (p->phase != SHRIKE_AT_ENTER || p->src != SHRIKE_SRC_USTR ||
+		    (size_t)snprintf(want, sizeof(want), "%s_exit", p->name) >= sizeof(want))
+			continue;
+		for (j = 0; j < s->nparams; j++)
+			if (s->params[j].phase == SHRIKE_AT_EXIT &&
+			    s->params[j].src == SHRIKE_SRC_USTR && !strcmp(s->params[j].name, want))
+				s->again[k] = (int8_t)j;
+	}
+}
 
 /* The shared table is the single source of truth; index it by type once. */
 static void schema_init(void)
@@ -32,6 +61,7 @@ static void schema_init(void)
 			else
 				s->at[SHRIKE_AT_EXIT][s->n_exit++] = (uint8_t)k;
 		}
+		link_copies(s);
 	}
 	ready = 1;
 }

@@ -23,6 +23,9 @@ struct event_schema {
 	struct param_schema params[SCHEMA_MAX_PARAMS];
 	/* at[phase]: indexes into params of that phase's parameters, in record order */
 	uint8_t at[2][SCHEMA_MAX_PARAMS];
+	/* again[i]: the exit copy (NAME_exit) of entry path parameter i, or -1 */
+	int8_t again[SCHEMA_MAX_PARAMS];
+	int8_t opened;		/* open family: the path of the opened file, or -1 */
 };
 
 /* NULL for a type this daemon does not know. */

@@ -13,11 +13,21 @@
 #include <linux/types.h>
 #include <linux/ioctl.h>
 
-#define SHRIKE_ABI_VERSION	1
+#define SHRIKE_ABI_VERSION	2
+/*
+ * The oldest ABI whose records this one still reads unchanged (capture files
+ * keep the ABI they were written with). 2 changed the device only: rings for
+ * online CPUs, two more counters.
+ */
+#define SHRIKE_RECORD_ABI_MIN	1
 #define SHRIKE_DEVICE		"/dev/shrike"
 
 /*
- * Ring buffers: one per possible CPU, each a single-producer byte ring.
+ * Ring buffers: one per CPU that exists, each a single-producer byte ring.
+ * CPUs are numbered 0 .. ncpus - 1, but only those online when the device was
+ * opened, and those brought online since, have a ring: mapping a CPU without
+ * one fails with ENODEV. When a CPU comes online later its ring appears and
+ * shrike_counters.ring_gen changes; the reader then maps the new ring.
  *
  * Reader view of CPU n: mmap(PROT_READ, MAP_SHARED) of map_stride bytes at
  * offset n * map_stride. The first page is struct shrike_ring_ctrl, the
@@ -254,6 +264,12 @@ struct shrike_counters {
 	__u64 n_drop_full;
 	__u64 n_fault;
 	__u64 n_drop_nested;
+	__u64 n_drop_noring;	/* events on a CPU that has no ring (its ring could not be
+				 * allocated within the memory cap); counted in n_seen too
+				 */
+	__u64 ring_gen;		/* rings allocated so far in this session: when it grows,
+				 * a CPU came online and its ring can be mapped
+				 */
 };
 
 #define SHRIKE_IOC_MAGIC	'S'

@@ -52,7 +52,9 @@ enum shrike_src {
 	SHRIKE_SRC_FD_TUPLE,	/* addresses of the socket at fd argument a
 				 * (SHRIKE_RESFD: the result)
 				 */
-	SHRIKE_SRC_FD_PATH,	/* path of the file open at fd argument a */
+	SHRIKE_SRC_FD_PATH,	/* path of the file open at fd argument a
+				 * (SHRIKE_RESFD: the result; empty when it failed)
+				 */
 	SHRIKE_SRC_HOW_FLAGS,	/* openat2: open_how.flags at argument a (size argument b) */
 	SHRIKE_SRC_HOW_MODE,	/* openat2: open_how.mode */
 	SHRIKE_SRC_HOW_RESOLVE,	/* openat2: open_how.resolve */
@@ -63,7 +65,7 @@ enum shrike_src {
 };
 
 #define SHRIKE_CWD	0xff	/* DIRPATH operand: relative to the cwd */
-#define SHRIKE_RESFD	0xfe	/* FD_TUPLE operand: the fd the syscall returned */
+#define SHRIKE_RESFD	0xfe	/* FD_TUPLE, FD_PATH operand: the fd the syscall returned */
 
 /* Record type flag: this is the enter record of the event type. */
 #define SHRIKE_EVT_ENTER	0x8000
@@ -90,7 +92,7 @@ struct shrike_param_spec {
 	const char *name;	/* evt.arg.NAME */
 };
 
-#define SHRIKE_SPEC_MAX_PARAMS	8
+#define SHRIKE_SPEC_MAX_PARAMS	10
 
 struct shrike_event_spec {
 	__u16 type;		/* enum shrike_evt_type */
@@ -116,6 +118,15 @@ struct shrike_event_spec {
 #define SP_X_TUPLE(i)	{ SHRIKE_AT_EXIT, SHRIKE_K_TUPLE, SHRIKE_SRC_FD_TUPLE, i, 0, "tuple" }
 #define SP_E_FDPATH(i, n) { SHRIKE_AT_ENTER, SHRIKE_K_STR, SHRIKE_SRC_FD_PATH, i, 0, n }
 #define SP_X_FDPATH(i, n) { SHRIKE_AT_EXIT, SHRIKE_K_STR, SHRIKE_SRC_FD_PATH, i, 0, n }
+/*
+ * A path argument read again at exit, as NAME_exit: a path whose page was
+ * not resident at entry reads as FAULT there (probes cannot fault), while the
+ * kernel faults it in and acts on it; by exit it is resident. And a path that
+ * differs from its entry copy was rewritten while the kernel used it.
+ */
+#define SP_X_AGAIN(i, n) { SHRIKE_AT_EXIT, SHRIKE_K_STR, SHRIKE_SRC_USTR, i, 0, n "_exit" }
+/* open family: the path of the file that was opened, from the returned fd */
+#define SP_X_OPENED	{ SHRIKE_AT_EXIT, SHRIKE_K_STR, SHRIKE_SRC_FD_PATH, SHRIKE_RESFD, 0, "opened" }
 #define SP_X_CTX	{ SHRIKE_AT_EXIT, SHRIKE_K_CTX, SHRIKE_SRC_CTX, 0, 0, "ctx" }
 #define SP_X_MODNAME	{ SHRIKE_AT_EXIT, SHRIKE_K_STR, SHRIKE_SRC_MODNAME, 0, 0, "name" }
 #define SP_SPECIAL(k, n) { SHRIKE_AT_EXIT, k, SHRIKE_SRC_SPECIAL, 0, 0, n }
@@ -143,77 +154,100 @@ static const struct shrike_event_spec shrike_event_specs[] = {
 	{ SHRIKE_EVT_PROCEXIT, -1, "procexit", 2, { SP_SPECIAL(SHRIKE_K_S64, "status"),
 		SP_SPECIAL(SHRIKE_K_U64, "flags") } },
 	/* files */
-	{ SHRIKE_EVT_OPEN, __NR_open, "open", 5, { SP_X_RES,
+	{ SHRIKE_EVT_OPEN, __NR_open, "open", 7, { SP_X_RES,
 		SP_E_STR(0, "name"), SP_E_DIR(SHRIKE_CWD, 0, "dirpath"),
-		SP_X_UINT(1, "flags"), SP_X_UINT(2, "mode") } },
-	{ SHRIKE_EVT_OPENAT, __NR_openat, "openat", 6, { SP_X_RES, SP_X_INT(0, "dirfd"),
+		SP_X_UINT(1, "flags"), SP_X_UINT(2, "mode"),
+		SP_X_AGAIN(0, "name"), SP_X_OPENED } },
+	{ SHRIKE_EVT_OPENAT, __NR_openat, "openat", 8, { SP_X_RES, SP_X_INT(0, "dirfd"),
 		SP_E_STR(1, "name"), SP_E_DIR(0, 1, "dirpath"),
-		SP_X_UINT(2, "flags"), SP_X_UINT(3, "mode") } },
-	{ SHRIKE_EVT_OPENAT2, __NR_openat2, "openat2", 7, { SP_X_RES, SP_X_INT(0, "dirfd"),
+		SP_X_UINT(2, "flags"), SP_X_UINT(3, "mode"),
+		SP_X_AGAIN(1, "name"), SP_X_OPENED } },
+	{ SHRIKE_EVT_OPENAT2, __NR_openat2, "openat2", 9, { SP_X_RES, SP_X_INT(0, "dirfd"),
 		SP_E_STR(1, "name"), SP_E_DIR(0, 1, "dirpath"),
 		{ SHRIKE_AT_ENTER, SHRIKE_K_U64, SHRIKE_SRC_HOW_FLAGS, 2, 3, "flags" },
 		{ SHRIKE_AT_ENTER, SHRIKE_K_U64, SHRIKE_SRC_HOW_MODE, 2, 3, "mode" },
-		{ SHRIKE_AT_ENTER, SHRIKE_K_U64, SHRIKE_SRC_HOW_RESOLVE, 2, 3, "resolve" } } },
-	{ SHRIKE_EVT_CREAT, __NR_creat, "creat", 4, { SP_X_RES,
+		{ SHRIKE_AT_ENTER, SHRIKE_K_U64, SHRIKE_SRC_HOW_RESOLVE, 2, 3, "resolve" },
+		SP_X_AGAIN(1, "name"), SP_X_OPENED } },
+	{ SHRIKE_EVT_CREAT, __NR_creat, "creat", 6, { SP_X_RES,
 		SP_E_STR(0, "name"), SP_E_DIR(SHRIKE_CWD, 0, "dirpath"),
-		SP_X_UINT(1, "mode") } },
+		SP_X_UINT(1, "mode"),
+		SP_X_AGAIN(0, "name"), SP_X_OPENED } },
 	{ SHRIKE_EVT_CLOSE, __NR_close, "close", 2, { SP_X_RES, SP_X_INT(0, "fd") } },
-	{ SHRIKE_EVT_UNLINK, __NR_unlink, "unlink", 3, { SP_X_RES,
-		SP_E_STR(0, "path"), SP_E_DIR(SHRIKE_CWD, 0, "dirpath") } },
-	{ SHRIKE_EVT_UNLINKAT, __NR_unlinkat, "unlinkat", 5, { SP_X_RES, SP_X_INT(0, "dirfd"),
-		SP_E_STR(1, "name"), SP_E_DIR(0, 1, "dirpath"), SP_X_UINT(2, "flags") } },
-	{ SHRIKE_EVT_RENAME, __NR_rename, "rename", 5, { SP_X_RES,
+	{ SHRIKE_EVT_UNLINK, __NR_unlink, "unlink", 4, { SP_X_RES,
+		SP_E_STR(0, "path"), SP_E_DIR(SHRIKE_CWD, 0, "dirpath"),
+		SP_X_AGAIN(0, "path") } },
+	{ SHRIKE_EVT_UNLINKAT, __NR_unlinkat, "unlinkat", 6, { SP_X_RES, SP_X_INT(0, "dirfd"),
+		SP_E_STR(1, "name"), SP_E_DIR(0, 1, "dirpath"), SP_X_UINT(2, "flags"),
+		SP_X_AGAIN(1, "name") } },
+	{ SHRIKE_EVT_RENAME, __NR_rename, "rename", 7, { SP_X_RES,
 		SP_E_STR(0, "oldpath"), SP_E_DIR(SHRIKE_CWD, 0, "olddir"),
-		SP_E_STR(1, "newpath"), SP_E_DIR(SHRIKE_CWD, 1, "newdir") } },
-	{ SHRIKE_EVT_RENAMEAT, __NR_renameat, "renameat", 5, { SP_X_RES,
-		SP_E_STR(1, "oldpath"), SP_E_DIR(0, 1, "olddir"),
-		SP_E_STR(3, "newpath"), SP_E_DIR(2, 3, "newdir") } },
-	{ SHRIKE_EVT_RENAMEAT2, __NR_renameat2, "renameat2", 6, { SP_X_RES,
+		SP_E_STR(1, "newpath"), SP_E_DIR(SHRIKE_CWD, 1, "newdir"),
+		SP_X_AGAIN(0, "oldpath"), SP_X_AGAIN(1, "newpath") } },
+	{ SHRIKE_EVT_RENAMEAT, __NR_renameat, "renameat", 7, { SP_X_RES,
 		SP_E_STR(1, "oldpath"), SP_E_DIR(0, 1, "olddir"),
 		SP_E_STR(3, "newpath"), SP_E_DIR(2, 3, "newdir"),
-		SP_X_UINT(4, "flags") } },
-	{ SHRIKE_EVT_MKDIR, __NR_mkdir, "mkdir", 4, { SP_X_RES,
-		SP_E_STR(0, "path"), SP_E_DIR(SHRIKE_CWD, 0, "dirpath"), SP_X_UINT(1, "mode") } },
-	{ SHRIKE_EVT_MKDIRAT, __NR_mkdirat, "mkdirat", 5, { SP_X_RES, SP_X_INT(0, "dirfd"),
-		SP_E_STR(1, "path"), SP_E_DIR(0, 1, "dirpath"), SP_X_UINT(2, "mode") } },
-	{ SHRIKE_EVT_RMDIR, __NR_rmdir, "rmdir", 3, { SP_X_RES,
-		SP_E_STR(0, "path"), SP_E_DIR(SHRIKE_CWD, 0, "dirpath") } },
-	{ SHRIKE_EVT_CHMOD, __NR_chmod, "chmod", 4, { SP_X_RES,
+		SP_X_AGAIN(1, "oldpath"), SP_X_AGAIN(3, "newpath") } },
+	{ SHRIKE_EVT_RENAMEAT2, __NR_renameat2, "renameat2", 8, { SP_X_RES,
+		SP_E_STR(1, "oldpath"), SP_E_DIR(0, 1, "olddir"),
+		SP_E_STR(3, "newpath"), SP_E_DIR(2, 3, "newdir"),
+		SP_X_UINT(4, "flags"),
+		SP_X_AGAIN(1, "oldpath"), SP_X_AGAIN(3, "newpath") } },
+	{ SHRIKE_EVT_MKDIR, __NR_mkdir, "mkdir", 5, { SP_X_RES,
+		SP_E_STR(0, "path"), SP_E_DIR(SHRIKE_CWD, 0, "dirpath"), SP_X_UINT(1, "mode"),
+		SP_X_AGAIN(0, "path") } },
+	{ SHRIKE_EVT_MKDIRAT, __NR_mkdirat, "mkdirat", 6, { SP_X_RES, SP_X_INT(0, "dirfd"),
+		SP_E_STR(1, "path"), SP_E_DIR(0, 1, "dirpath"), SP_X_UINT(2, "mode"),
+		SP_X_AGAIN(1, "path") } },
+	{ SHRIKE_EVT_RMDIR, __NR_rmdir, "rmdir", 4, { SP_X_RES,
+		SP_E_STR(0, "path"), SP_E_DIR(SHRIKE_CWD, 0, "dirpath"),
+		SP_X_AGAIN(0, "path") } },
+	{ SHRIKE_EVT_CHMOD, __NR_chmod, "chmod", 5, { SP_X_RES,
 		SP_E_STR(0, "filename"), SP_E_DIR(SHRIKE_CWD, 0, "dirpath"),
-		SP_X_UINT(1, "mode") } },
+		SP_X_UINT(1, "mode"),
+		SP_X_AGAIN(0, "filename") } },
 	{ SHRIKE_EVT_FCHMOD, __NR_fchmod, "fchmod", 3, { SP_X_RES, SP_X_INT(0, "fd"),
 		SP_X_UINT(1, "mode") } },
-	{ SHRIKE_EVT_FCHMODAT, __NR_fchmodat, "fchmodat", 5, { SP_X_RES, SP_X_INT(0, "dirfd"),
-		SP_E_STR(1, "filename"), SP_E_DIR(0, 1, "dirpath"), SP_X_UINT(2, "mode") } },
-	{ SHRIKE_EVT_CHOWN, __NR_chown, "chown", 5, { SP_X_RES,
+	{ SHRIKE_EVT_FCHMODAT, __NR_fchmodat, "fchmodat", 6, { SP_X_RES, SP_X_INT(0, "dirfd"),
+		SP_E_STR(1, "filename"), SP_E_DIR(0, 1, "dirpath"), SP_X_UINT(2, "mode"),
+		SP_X_AGAIN(1, "filename") } },
+	{ SHRIKE_EVT_CHOWN, __NR_chown, "chown", 6, { SP_X_RES,
 		SP_E_STR(0, "path"), SP_E_DIR(SHRIKE_CWD, 0, "dirpath"),
-		SP_X_INT(1, "uid"), SP_X_INT(2, "gid") } },
-	{ SHRIKE_EVT_LCHOWN, __NR_lchown, "lchown", 5, { SP_X_RES,
+		SP_X_INT(1, "uid"), SP_X_INT(2, "gid"),
+		SP_X_AGAIN(0, "path") } },
+	{ SHRIKE_EVT_LCHOWN, __NR_lchown, "lchown", 6, { SP_X_RES,
 		SP_E_STR(0, "path"), SP_E_DIR(SHRIKE_CWD, 0, "dirpath"),
-		SP_X_INT(1, "uid"), SP_X_INT(2, "gid") } },
+		SP_X_INT(1, "uid"), SP_X_INT(2, "gid"),
+		SP_X_AGAIN(0, "path") } },
 	{ SHRIKE_EVT_FCHOWN, __NR_fchown, "fchown", 4, { SP_X_RES, SP_X_INT(0, "fd"),
 		SP_X_INT(1, "uid"), SP_X_INT(2, "gid") } },
-	{ SHRIKE_EVT_FCHOWNAT, __NR_fchownat, "fchownat", 7, { SP_X_RES, SP_X_INT(0, "dirfd"),
+	{ SHRIKE_EVT_FCHOWNAT, __NR_fchownat, "fchownat", 8, { SP_X_RES, SP_X_INT(0, "dirfd"),
 		SP_E_STR(1, "pathname"), SP_E_DIR(0, 1, "dirpath"),
-		SP_X_INT(2, "uid"), SP_X_INT(3, "gid"), SP_X_UINT(4, "flags") } },
-	{ SHRIKE_EVT_SYMLINK, __NR_symlink, "symlink", 4, { SP_X_RES, SP_E_STR(0, "target"),
-		SP_E_STR(1, "linkpath"), SP_E_DIR(SHRIKE_CWD, 1, "dirpath") } },
-	{ SHRIKE_EVT_SYMLINKAT, __NR_symlinkat, "symlinkat", 5, { SP_X_RES,
+		SP_X_INT(2, "uid"), SP_X_INT(3, "gid"), SP_X_UINT(4, "flags"),
+		SP_X_AGAIN(1, "pathname") } },
+	{ SHRIKE_EVT_SYMLINK, __NR_symlink, "symlink", 5, { SP_X_RES, SP_E_STR(0, "target"),
+		SP_E_STR(1, "linkpath"), SP_E_DIR(SHRIKE_CWD, 1, "dirpath"),
+		SP_X_AGAIN(1, "linkpath") } },
+	{ SHRIKE_EVT_SYMLINKAT, __NR_symlinkat, "symlinkat", 6, { SP_X_RES,
 		SP_E_STR(0, "target"), SP_X_INT(1, "linkdirfd"),
-		SP_E_STR(2, "linkpath"), SP_E_DIR(1, 2, "dirpath") } },
-	{ SHRIKE_EVT_LINK, __NR_link, "link", 5, { SP_X_RES,
+		SP_E_STR(2, "linkpath"), SP_E_DIR(1, 2, "dirpath"),
+		SP_X_AGAIN(2, "linkpath") } },
+	{ SHRIKE_EVT_LINK, __NR_link, "link", 7, { SP_X_RES,
 		SP_E_STR(0, "oldpath"), SP_E_DIR(SHRIKE_CWD, 0, "olddir"),
-		SP_E_STR(1, "newpath"), SP_E_DIR(SHRIKE_CWD, 1, "newdir") } },
-	{ SHRIKE_EVT_LINKAT, __NR_linkat, "linkat", 6, { SP_X_RES,
+		SP_E_STR(1, "newpath"), SP_E_DIR(SHRIKE_CWD, 1, "newdir"),
+		SP_X_AGAIN(0, "oldpath"), SP_X_AGAIN(1, "newpath") } },
+	{ SHRIKE_EVT_LINKAT, __NR_linkat, "linkat", 8, { SP_X_RES,
 		SP_E_STR(1, "oldpath"), SP_E_DIR(0, 1, "olddir"),
 		SP_E_STR(3, "newpath"), SP_E_DIR(2, 3, "newdir"),
-		SP_X_UINT(4, "flags") } },
-	{ SHRIKE_EVT_CHDIR, __NR_chdir, "chdir", 3, { SP_X_RES,
-		SP_E_STR(0, "path"), SP_E_DIR(SHRIKE_CWD, 0, "dirpath") } },
+		SP_X_UINT(4, "flags"),
+		SP_X_AGAIN(1, "oldpath"), SP_X_AGAIN(3, "newpath") } },
+	{ SHRIKE_EVT_CHDIR, __NR_chdir, "chdir", 4, { SP_X_RES,
+		SP_E_STR(0, "path"), SP_E_DIR(SHRIKE_CWD, 0, "dirpath"),
+		SP_X_AGAIN(0, "path") } },
 	{ SHRIKE_EVT_FCHDIR, __NR_fchdir, "fchdir", 3, { SP_X_RES, SP_X_INT(0, "fd"),
 		SP_X_FDPATH(0, "path") } },
-	{ SHRIKE_EVT_CHROOT, __NR_chroot, "chroot", 3, { SP_X_RES,
-		SP_E_STR(0, "path"), SP_E_DIR(SHRIKE_CWD, 0, "dirpath") } },
+	{ SHRIKE_EVT_CHROOT, __NR_chroot, "chroot", 4, { SP_X_RES,
+		SP_E_STR(0, "path"), SP_E_DIR(SHRIKE_CWD, 0, "dirpath"),
+		SP_X_AGAIN(0, "path") } },
 	/* network */
 	{ SHRIKE_EVT_SOCKET, __NR_socket, "socket", 4, { SP_X_RES, SP_X_INT(0, "domain"),
 		SP_X_INT(1, "type"), SP_X_INT(2, "proto") } },

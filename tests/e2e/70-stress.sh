@@ -29,11 +29,12 @@ chmod 755 "$tmp"
 ncpus=$(nproc --all)
 
 vmalloc_kb() { awk '$1 == "VmallocUsed:" { print $2 }' /proc/meminfo; }
-# vmalloc areas the module's ring allocator holds right now: per cpu the ring
-# (VM_USERMAP: "user"), its scratch buffer, and for large rings the ring's page
-# array (vmalloc'ed too when it exceeds a page, with the same caller)
-ring_areas() { grep -c 'shrike_rings_alloc' /proc/vmallocinfo; }
-user_areas() { grep 'shrike_rings_alloc' /proc/vmallocinfo | grep -c ' user '; }
+# vmalloc areas the module holds right now (/proc/vmallocinfo names the
+# caller's module): per cpu the ring (VM_USERMAP: "user"), its scratch buffer,
+# and for large rings the ring's page array (vmalloc'ed too when it exceeds a
+# page, with the same caller)
+ring_areas() { grep -c '\[shrike\]' /proc/vmallocinfo; }
+user_areas() { grep '\[shrike\]' /proc/vmallocinfo | grep -c ' user '; }
 dmesg_bad() { dmesg | grep -E 'BUG:|WARNING:|Oops|RCU stall|rcu_.* self-detected|KASAN|general protection|list_del corruption'; }
 
 # reader_start [OPTS...]: the small reader in the background, waits until its

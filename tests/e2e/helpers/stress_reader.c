@@ -94,6 +94,8 @@ int main(int argc, char **argv)
 		void *m = mmap(NULL, info.map_stride, PROT_READ, MAP_SHARED, fd,
 			       (off_t)cpu * (off_t)info.map_stride);
 
+		if (m == MAP_FAILED && errno == ENODEV)
+			continue;	/* a CPU without a ring (offline at open) */
 		if (m == MAP_FAILED) {
 			printf("mmap cpu %u: %s\n", cpu, strerrorname_np(errno));
 			return 2;
@@ -117,8 +119,12 @@ int main(int argc, char **argv)
 		poll(&pfd, 1, 100);
 		for (cpu = 0; cpu < info.ncpus && !corrupt; cpu++) {
 			struct ring *r = &rings[cpu];
-			unsigned long long head = __atomic_load_n(&r->ctrl->head, __ATOMIC_ACQUIRE);
+			unsigned long long head;
 			struct shrike_consume req = { .cpu = cpu };
+
+			if (!r->ctrl)
+				continue;
+			head = __atomic_load_n(&r->ctrl->head, __ATOMIC_ACQUIRE);
 
 			if (head < r->pos || head - r->pos > info.ring_bytes || (head & 7)) {
 				corrupt++;

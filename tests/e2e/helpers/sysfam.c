@@ -310,6 +310,36 @@ static void *rewrite_then_accept(void *arg)
 	return NULL;
 }
 
+/*
+ * A path in a page that is not mapped when the syscall starts: the probe's
+ * non-faulting read at entry fails, the kernel faults the page in and opens
+ * the file. The event must still name it (the copy read again at exit, and
+ * the file that was opened).
+ */
+static void fault_at_entry(void)
+{
+	char *target = path("faulted"), *holder = path("path-holder");
+	size_t n = strlen(target) + 1;
+	int fd, hfd;
+	char *m;
+
+	close(open(target, O_CREAT | O_WRONLY, 0600));
+	hfd = open(holder, O_CREAT | O_RDWR | O_TRUNC, 0600);
+	if (hfd < 0 || write(hfd, target, n) != (ssize_t)n)
+		return;
+	m = mmap(NULL, 4096, PROT_READ, MAP_SHARED, hfd, 0);
+	if (m == MAP_FAILED)
+		return;
+	/* the page stays in the page cache, but no longer in our page table */
+	madvise(m, 4096, MADV_DONTNEED);
+	fd = syscall(SYS_openat, AT_FDCWD, m, O_RDONLY);
+	expect(1, "openat", "evt.res=%d fd.name=%s evt.arg.name=null evt.arg.name_exit=%s evt.arg.opened=%s",
+	       fd, target, target, target);
+	close(fd);
+	munmap(m, 4096);
+	close(hfd);
+}
+
 static void toctou(void)
 {
 	char *fifo = path("fifo"), *sock = path("sock");
@@ -324,10 +354,14 @@ static void toctou(void)
 	fd = syscall(SYS_open, toctou_path, O_RDONLY);
 	pthread_join(th, NULL);
 	fstat(fd, &st);
-	/* ground truth: we hold the FIFO, not the decoy */
-	expect(1, "open", "evt.res=%d fd.name=%s evt.arg.name=%s", fd, S_ISFIFO(st.st_mode) ? fifo : "?",
-	       fifo);
+	/*
+	 * ground truth: we hold the FIFO, not the decoy; the copy read at exit
+	 * shows the rewrite, and the opened file is the FIFO
+	 */
+	expect(1, "open", "evt.res=%d fd.name=%s evt.arg.name=%s evt.arg.name_exit=%s/decoy evt.arg.opened=%s",
+	       fd, S_ISFIFO(st.st_mode) ? fifo : "?", fifo, dir, fifo);
 	close(fd);
+	fault_at_entry();
 
 	toctou_addr.sun_family = AF_UNIX;
 	snprintf(toctou_addr.sun_path, sizeof(toctou_addr.sun_path), "%s", sock);
