@@ -73,14 +73,25 @@ until_ok() {
 
 step "install"
 # ---- install ------------------------------------------------------------------
-# No headers for this kernel while dpkg runs (see the header).
-mv "/lib/modules/$kver/build" "$tmp/build-link"
+# No headers while dpkg runs (see the header): not this kernel's, nor those
+# of the other kernels whose headers the host has (DKMS's postinst also
+# builds for the newest installed kernel: minutes under emulation, for a
+# kernel this VM does not run).
+hidden=()
+for b in /lib/modules/*/build; do
+	[ -e "$b" ] || [ -L "$b" ] || continue
+	k=${b#/lib/modules/}
+	k=${k%/build}
+	mv "$b" "$tmp/build-link-$k" && hidden+=("$k")
+done
 if dpkg -i "$deb_dkms" "$deb_daemon" >"$tmp/dpkg-i.log" 2>&1; then
 	tap_ok "dpkg -i shrike-dkms shrike"
 else
 	tap_fail "dpkg -i shrike-dkms shrike" "$(tail -n 15 "$tmp/dpkg-i.log")"
 fi
-mv "$tmp/build-link" "/lib/modules/$kver/build"
+for k in "${hidden[@]}"; do
+	mv "$tmp/build-link-$k" "/lib/modules/$k/build"
+done
 tap_is "$(dpkg-query -W -f '${db:Status-Status} ' shrike shrike-dkms 2>&1)" "installed installed " \
 	"both packages are installed"
 tap_is "$(dkms status -m shrike -v "$version" 2>/dev/null)" "shrike/$version: added" \
