@@ -38,7 +38,7 @@ module:
 
 daemon: $(BUILD)/shrike
 
-$(BUILD)/obj/%.o: userspace/%.c $(wildcard userspace/*.h) kmod/uapi/shrike.h
+$(BUILD)/obj/%.o: userspace/%.c $(wildcard userspace/*.h) $(wildcard kmod/uapi/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SAN) -c -o $@ $<
 

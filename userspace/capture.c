@@ -146,9 +146,11 @@ static int check_header(struct capture_reader *r, char *err, size_t errlen)
 		snprintf(err, errlen, "capture '%s': corrupt at byte offset 0: not a shrike capture", r->path);
 		return -1;
 	}
-	if (r->hdr.version != CAPTURE_VERSION || r->hdr.abi_version != SHRIKE_ABI_VERSION) {
-		snprintf(err, errlen, "capture '%s': format %u, abi %u; this shrike reads format %u, abi %u",
-			 r->path, r->hdr.version, r->hdr.abi_version, CAPTURE_VERSION, SHRIKE_ABI_VERSION);
+	if (r->hdr.version != CAPTURE_VERSION || r->hdr.abi_version < CAPTURE_ABI_OLDEST ||
+	    r->hdr.abi_version > SHRIKE_ABI_VERSION) {
+		snprintf(err, errlen, "capture '%s': format %u, abi %u; this shrike reads format %u, abi %u to %u",
+			 r->path, r->hdr.version, r->hdr.abi_version, CAPTURE_VERSION,
+			 CAPTURE_ABI_OLDEST, SHRIKE_ABI_VERSION);
 		return -1;
 	}
 	r->hdr.hostname[sizeof(r->hdr.hostname) - 1] = '\0';

@@ -9,6 +9,12 @@
 
 #define CAPTURE_MAGIC		"SHRKCAP\0"
 #define CAPTURE_VERSION		1
+/*
+ * The oldest record ABI a capture may hold. ABI 2 only added the record
+ * type flags SHRIKE_EVT_COMPAT and SHRIKE_EVT_TASK32, which ABI 1 records
+ * never carry, so they decode unchanged.
+ */
+#define CAPTURE_ABI_OLDEST	1
 
 struct capture_header {
 	char magic[8];

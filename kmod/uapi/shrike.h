@@ -13,7 +13,7 @@
 #include <linux/types.h>
 #include <linux/ioctl.h>
 
-#define SHRIKE_ABI_VERSION	1
+#define SHRIKE_ABI_VERSION	2
 #define SHRIKE_DEVICE		"/dev/shrike"
 
 /*
@@ -68,7 +68,9 @@ struct shrike_ring_ctrl {
  */
 struct shrike_evt_hdr {
 	__u32 len;		/* whole record incl. header and padding, multiple of 8 */
-	__u16 type;		/* enum shrike_evt_type */
+	__u16 type;		/* enum shrike_evt_type, with the SHRIKE_EVT_ENTER,
+				 * _COMPAT and _TASK32 flags of shrike_events.h
+				 */
 	__u16 nparams;		/* number of entries in plen[] */
 	__u64 ts;		/* CLOCK_BOOTTIME in ns when the event happened */
 	__u32 tid;		/* thread id in the initial pid namespace */

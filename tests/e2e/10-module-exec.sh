@@ -11,9 +11,11 @@ tmp=$(mktemp -d)
 chmod 777 "$tmp"	# the uid 1000 command writes its pid here
 
 shrike_unload	# a test before us in this boot may have left it loaded
-announced=$(dmesg | grep -c 'shrike: loaded, abi 1')
+abi=$(awk '$2 == "SHRIKE_ABI_VERSION" { print $3 }' kmod/uapi/shrike.h)
+announced=$(dmesg | grep -c "shrike: loaded, abi $abi,")
 shrike_load && tap_ok "insmod shrike.ko" || tap_fail "insmod shrike.ko"
-tap_is "$(( $(dmesg | grep -c 'shrike: loaded, abi 1') - announced ))" 1 "the module announces itself once in dmesg"
+tap_is "$(( $(dmesg | grep -c "shrike: loaded, abi $abi,") - announced ))" 1 \
+	"the module announces itself once in dmesg, with the ABI of kmod/uapi/shrike.h ($abi)"
 tap_is "$(stat -c '%A %U' /dev/shrike)" "crw------- root" "the device node is root-only"
 tap_is "$(setpriv --reuid=65534 --regid=65534 --clear-groups build/helpers/devcheck open)" \
 	EACCES "a non-root user cannot open the device"
