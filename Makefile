@@ -38,7 +38,7 @@ module:
 
 daemon: $(BUILD)/shrike
 
-$(BUILD)/obj/%.o: userspace/%.c $(wildcard userspace/*.h) kmod/uapi/shrike.h
+$(BUILD)/obj/%.o: userspace/%.c $(wildcard userspace/*.h) $(wildcard kmod/uapi/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SAN) -c -o $@ $<
 
@@ -54,11 +54,21 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libshrike.a
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS) -lcmocka
 
 # Helpers run inside the VM; static so they do not depend on the guest's libs.
-$(BUILD)/helpers/%: tests/e2e/helpers/%.c kmod/uapi/shrike.h $(wildcard tests/e2e/helpers/*.h)
+$(BUILD)/helpers/%: tests/e2e/helpers/%.c $(wildcard kmod/uapi/*.h) $(wildcard tests/e2e/helpers/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -static -o $@ $< -lpthread
 
-helpers: $(HELPER_BINS)
+# 32-bit (i386) helpers, the ordinary 32-bit processes of the tests:
+# freestanding, so -m32 needs no 32-bit libraries.
+HELPER32_SRCS := $(wildcard tests/e2e/helpers/i386/*.c)
+HELPER32_BINS := $(HELPER32_SRCS:tests/e2e/helpers/i386/%.c=$(BUILD)/helpers/i386/%)
+
+$(BUILD)/helpers/i386/%: tests/e2e/helpers/i386/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -m32 -O2 -Wall -Wextra -ffreestanding -fno-pic -fno-stack-protector -nostdlib \
+		-static -no-pie -o $@ $<
+
+helpers: $(HELPER_BINS) $(HELPER32_BINS)
 
 unit-bins: $(UNIT_BINS)
 

@@ -13,6 +13,7 @@
 #include <linux/capability.h>
 #include <linux/mm.h>
 #include <linux/ns_common.h>
+#include <linux/thread_info.h>
 
 /* kernel_cap_t: two u32 before 6.3, one u64 since (probe kernel_cap_struct). */
 static inline u64 shrike_cap_u64(kernel_cap_t c)
@@ -43,6 +44,20 @@ struct mnt_namespace;
 static inline unsigned int shrike_mnt_ns_inum(struct mnt_namespace *ns)
 {
 	return ((struct ns_common *)ns)->inum;
+}
+
+/*
+ * Does the current task run a 32-bit program? x86 marks the address space
+ * of an ia32 (or x32) executable with TIF_ADDR32 when it is executed; an
+ * architecture without the flag has no such programs.
+ */
+static inline bool shrike_task_is_32bit(void)
+{
+#ifdef TIF_ADDR32
+	return test_thread_flag(TIF_ADDR32);
+#else
+	return false;
+#endif
 }
 
 /*

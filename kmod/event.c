@@ -89,8 +89,26 @@ void evb_ustr(struct evb *b, const char __user *s)
 		evb_set(b, n, flags);
 }
 
+/*
+ * The i-th pointer of a user array of pointers, 32 bits wide each when the
+ * array comes from a 32-bit syscall; -EFAULT when it cannot be read.
+ */
+static int uptr_at(const void __user *array, int i, bool compat, const char __user **out)
+{
+	if (compat) {
+		u32 p;
+
+		if (copy_from_user_nofault(&p, (const u32 __user *)array + i, sizeof(p)))
+			return -EFAULT;
+		*out = (const char __user *)(unsigned long)p;
+		return 0;
+	}
+	return copy_from_user_nofault(out, (const char __user *const __user *)array + i,
+				      sizeof(*out)) ? -EFAULT : 0;
+}
+
 /* argv of a failed exec: a user array of user strings, NULL-terminated. */
-void evb_ustr_array(struct evb *b, const char __user *const __user *argv)
+void evb_ustr_array(struct evb *b, const void __user *argv, bool compat)
 {
 	u32 max = evb_strmax(b);
 	char *dst = evb_tail(b);
@@ -107,7 +125,7 @@ void evb_ustr_array(struct evb *b, const char __user *const __user *argv)
 		u16 f;
 		long n;
 
-		if (copy_from_user_nofault(&arg, &argv[i], sizeof(arg))) {
+		if (uptr_at(argv, i, compat, &arg)) {
 			evb_set(b, 0, SHRIKE_PARAM_FAULT);
 			return;
 		}

@@ -13,7 +13,9 @@
 #include <linux/sched.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include "compat.h"
 #include "internal.h"
+#include "uapi/shrike_events.h"
 
 struct evb {
 	struct shrike_cpu *cpu;
@@ -44,7 +46,7 @@ static inline void evb_start(struct evb *b, struct shrike_session *s, struct shr
 	b->nparams = nparams;
 	b->idx = 0;
 	b->snaplen = s->snaplen;
-	h->type = type;
+	h->type = type | (shrike_task_is_32bit() ? SHRIKE_EVT_TASK32 : 0);
 	h->nparams = nparams;
 	h->ts = 0;		/* stamped at commit, see shrike_ring_commit */
 	h->tid = current->pid;
@@ -104,7 +106,7 @@ static inline u32 evb_strmax(const struct evb *b)
 
 void evb_kstr(struct evb *b, const char *s);
 void evb_ustr(struct evb *b, const char __user *s);
-void evb_ustr_array(struct evb *b, const char __user *__user const *argv);
+void evb_ustr_array(struct evb *b, const void __user *argv, bool compat);
 void evb_ublock_strings(struct evb *b, unsigned long start, unsigned long end);
 void evb_commit(struct shrike_session *s, struct evb *b);
 

@@ -16,6 +16,6 @@ void shrike_fill_open_how(struct evb *b, u8 which, const void __user *how, unsig
 /* fill_net.c */
 void shrike_fill_sockaddr(struct evb *b, const void __user *addr, int len);
 void shrike_fill_tuple(struct evb *b, int fd);
-void shrike_fill_msgaddr(struct evb *b, const void __user *msg);
+void shrike_fill_msgaddr(struct evb *b, const void __user *msg, bool compat);
 
 #endif /* SHRIKE_FILL_H */

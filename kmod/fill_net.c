@@ -19,6 +19,7 @@
 #include <net/sock.h>
 #include <net/inet_sock.h>
 #include <net/af_unix.h>
+#include <net/compat.h>
 #include <linux/uaccess.h>
 #include "fill.h"
 #include "uapi/shrike_events.h"
@@ -44,16 +45,32 @@ void shrike_fill_sockaddr(struct evb *b, const void __user *addr, int len)
 	evb_set(b, len, flags);
 }
 
-/* sendmsg: the destination lives behind a pointer inside the msghdr. */
-void shrike_fill_msgaddr(struct evb *b, const void __user *msg)
+/*
+ * sendmsg: the destination lives behind a pointer inside the msghdr, whose
+ * pointers are 32 bits wide in a 32-bit syscall (struct compat_msghdr).
+ */
+void shrike_fill_msgaddr(struct evb *b, const void __user *msg, bool compat)
 {
 	struct user_msghdr mh;
 
-	if (!msg || copy_from_user_nofault(&mh, msg, sizeof(mh))) {
-		evb_set(b, 0, SHRIKE_PARAM_FAULT);
+	if (!msg)
+		goto fault;
+#ifdef CONFIG_COMPAT
+	if (compat) {
+		struct compat_msghdr cmh;
+
+		if (copy_from_user_nofault(&cmh, msg, sizeof(cmh)))
+			goto fault;
+		shrike_fill_sockaddr(b, compat_ptr(cmh.msg_name), cmh.msg_namelen);
 		return;
 	}
+#endif
+	if (copy_from_user_nofault(&mh, msg, sizeof(mh)))
+		goto fault;
 	shrike_fill_sockaddr(b, mh.msg_name, mh.msg_namelen);
+	return;
+fault:
+	evb_set(b, 0, SHRIKE_PARAM_FAULT);
 }
 
 static void unix_path(const struct sock *sk, char *dst, size_t cap)

@@ -175,10 +175,30 @@ static u16 exec_type(long nr)
 	return nr == __NR_execveat ? SHRIKE_EVT_EXECVEAT : SHRIKE_EVT_EXECVE;
 }
 
-void shrike_fill_exec(struct shrike_session *s, struct linux_binprm *bprm)
+/*
+ * Which exec succeeded, and through which ABI. By now the exec has set the
+ * syscall number and the 32-bit status for the new image (any exec of a
+ * 64-bit program reads as a native execve), so both come from what the
+ * syscall's entry kept for its thread, under its tid from before the exec.
+ * An exec the kernel started itself, or one that began before the reader
+ * did, has nothing kept: a native execve.
+ */
+static u16 exec_kind(pid_t old_tid, bool *compat)
 {
-	long nr = syscall_get_nr(current, task_pt_regs(current));
-	u16 type = exec_type(nr);
+	struct shrike_inflight x;
+
+	if (shrike_inflight_take(old_tid, SHRIKE_INFLIGHT_EXEC, &x)) {
+		*compat = x.compat;
+		return exec_type(x.nr);
+	}
+	*compat = false;
+	return SHRIKE_EVT_EXECVE;
+}
+
+void shrike_fill_exec(struct shrike_session *s, struct linux_binprm *bprm, pid_t old_tid)
+{
+	bool compat;
+	u16 type = exec_kind(old_tid, &compat);
 	struct mm_struct *mm = current->mm;
 	struct shrike_cpu *c;
 	struct evb b;
@@ -188,7 +208,7 @@ void shrike_fill_exec(struct shrike_session *s, struct linux_binprm *bprm)
 	c = shrike_cpu_get(s);
 	if (!c)
 		return;
-	evb_start(&b, s, c, type, SHRIKE_P_EXEC_NPARAMS);
+	evb_start(&b, s, c, type | (compat ? SHRIKE_EVT_COMPAT : 0), SHRIKE_P_EXEC_NPARAMS);
 	evb_s64(&b, 0);
 	evb_kstr(&b, bprm->filename);
 	if (mm)
@@ -201,9 +221,9 @@ void shrike_fill_exec(struct shrike_session *s, struct linux_binprm *bprm)
 	shrike_cpu_put(c);
 }
 
-void shrike_fill_exec_failed(struct shrike_session *s, struct pt_regs *regs, long nr, long ret)
+void shrike_fill_exec_failed(struct shrike_session *s, long nr, const struct shrike_args *a,
+			     long ret)
 {
-	unsigned long args[6];
 	struct shrike_cpu *c;
 	struct evb b;
 	bool at = nr == __NR_execveat;
@@ -211,11 +231,11 @@ void shrike_fill_exec_failed(struct shrike_session *s, struct pt_regs *regs, lon
 	c = shrike_cpu_get(s);
 	if (!c)
 		return;
-	syscall_get_arguments(current, regs, args);
-	evb_start(&b, s, c, exec_type(nr), SHRIKE_P_EXEC_NPARAMS);
+	evb_start(&b, s, c, exec_type(nr) | (a->compat ? SHRIKE_EVT_COMPAT : 0),
+		  SHRIKE_P_EXEC_NPARAMS);
 	evb_s64(&b, ret);
-	evb_ustr(&b, (const char __user *)args[at ? 1 : 0]);
-	evb_ustr_array(&b, (const char __user *const __user *)args[at ? 2 : 1]);
+	evb_ustr(&b, (const char __user *)a->v[at ? 1 : 0]);
+	evb_ustr_array(&b, (const void __user *)a->v[at ? 2 : 1], a->compat);
 	evb_set(&b, 0, 0);	/* no executable: the exec failed */
 	shrike_evb_ctx(&b, current);
 	evb_commit(s, &b);
@@ -272,18 +292,29 @@ static u64 clone3_flags(struct task_struct *child)
 	return f;
 }
 
-/* Which syscall created the task, and with which flags. */
-static u16 fork_type(struct task_struct *child, unsigned long *flags)
+/*
+ * Which syscall created the task, and with which flags; *compat when it came
+ * through the 32-bit ABI (its numbers are translated to the native ones).
+ */
+static u16 fork_type(struct task_struct *child, unsigned long *flags, bool *compat)
 {
 	struct pt_regs *regs = task_pt_regs(current);
-	unsigned long args[6];
+	struct shrike_args a;
+	long nr;
 
+	*compat = false;
 	if (current->flags & PF_KTHREAD) {
 		*flags = 0;
 		return SHRIKE_EVT_CLONE;
 	}
-	syscall_get_arguments(current, regs, args);
-	switch (syscall_get_nr(current, regs)) {
+	nr = syscall_get_nr(current, regs);
+	if (in_ia32_syscall()) {
+		nr = shrike_ia32_args(regs, nr, &a);
+		*compat = true;
+	} else {
+		shrike_native_args(regs, &a);
+	}
+	switch (nr) {
 	case __NR_clone3:
 		rcu_read_lock();
 		*flags = clone3_flags(child);
@@ -297,7 +328,7 @@ static u16 fork_type(struct task_struct *child, unsigned long *flags)
 		return SHRIKE_EVT_VFORK;
 	default:
 		/* clone(): the flags are a register, which nobody else can change */
-		*flags = args[0];
+		*flags = a.v[0];
 		return SHRIKE_EVT_CLONE;
 	}
 }
@@ -319,7 +350,8 @@ static long fork_syscall_nr(u16 type)
 void shrike_fill_fork(struct shrike_session *s, struct task_struct *child)
 {
 	unsigned long flags;
-	u16 type = fork_type(child, &flags);
+	bool compat;
+	u16 type = fork_type(child, &flags, &compat);
 	struct shrike_cpu *c;
 	struct evb b;
 
@@ -328,7 +360,7 @@ void shrike_fill_fork(struct shrike_session *s, struct task_struct *child)
 	c = shrike_cpu_get(s);
 	if (!c)
 		return;
-	evb_start(&b, s, c, type, SHRIKE_P_CLONE_NPARAMS);
+	evb_start(&b, s, c, type | (compat ? SHRIKE_EVT_COMPAT : 0), SHRIKE_P_CLONE_NPARAMS);
 	evb_s64(&b, child->pid);
 	evb_u64(&b, flags);
 	shrike_evb_ctx(&b, child);
@@ -336,9 +368,24 @@ void shrike_fill_fork(struct shrike_session *s, struct task_struct *child)
 	shrike_cpu_put(c);
 }
 
+/*
+ * Did the task end itself with the 32-bit exit or exit_group? (A task
+ * killed while in another 32-bit syscall did not.)
+ */
+static bool exits_by_ia32_call(void)
+{
+	long nr;
+
+	if (!in_ia32_syscall())
+		return false;
+	nr = syscall_get_nr(current, task_pt_regs(current));
+	return nr == __NR_ia32_exit || nr == __NR_ia32_exit_group;
+}
+
 /* Always reported while a reader is attached: the process table needs it. */
 void shrike_fill_exit(struct shrike_session *s, struct task_struct *p)
 {
+	u16 type = SHRIKE_EVT_PROCEXIT;
 	struct shrike_cpu *c;
 	struct evb b;
 	u32 flags = 0;
@@ -348,7 +395,9 @@ void shrike_fill_exit(struct shrike_session *s, struct task_struct *p)
 		return;
 	if (p->signal && atomic_read(&p->signal->live) == 0)
 		flags |= SHRIKE_EXIT_GROUP_DEAD;
-	evb_start(&b, s, c, SHRIKE_EVT_PROCEXIT, SHRIKE_P_EXIT_NPARAMS);
+	if (exits_by_ia32_call())
+		type |= SHRIKE_EVT_COMPAT;
+	evb_start(&b, s, c, type, SHRIKE_P_EXIT_NPARAMS);
 	evb_s64(&b, p->exit_code);
 	evb_u64(&b, flags);
 	evb_commit(s, &b);

@@ -72,17 +72,55 @@ void shrike_probes_unregister(struct shrike_session *s);
 int shrike_dev_register(void);
 void shrike_dev_unregister(void);
 
+/*
+ * A syscall's arguments in the order and with the meaning the native
+ * (x86_64) syscall gives them, whichever ABI the call came through:
+ * syscalls_ia32.c translates the 32-bit one.
+ */
+struct shrike_args {
+	unsigned long v[6];
+	bool compat;		/* 32-bit ABI: each argument is 32 bits wide, longs too */
+	bool fault;		/* could not be read (a socketcall's array): none is known */
+};
+
 /* fill_proc.c: events about process life (exec, fork, exit) */
-void shrike_fill_exec(struct shrike_session *s, struct linux_binprm *bprm);
-void shrike_fill_exec_failed(struct shrike_session *s, struct pt_regs *regs, long nr, long ret);
+void shrike_fill_exec(struct shrike_session *s, struct linux_binprm *bprm, pid_t old_tid);
+void shrike_fill_exec_failed(struct shrike_session *s, long nr, const struct shrike_args *a,
+			     long ret);
 void shrike_fill_fork(struct shrike_session *s, struct task_struct *child);
 void shrike_fill_exit(struct shrike_session *s, struct task_struct *p);
 
 /* syscalls.c: every other syscall, driven by uapi/shrike_events.h */
 void shrike_syscalls_init(void);
-void shrike_fill_syscall_enter(struct shrike_session *s, struct pt_regs *regs, long nr);
-void shrike_fill_syscall_exit(struct shrike_session *s, struct pt_regs *regs, long nr, long ret);
+void shrike_native_args(struct pt_regs *regs, struct shrike_args *a);
+void shrike_fill_syscall_enter(struct shrike_session *s, long nr, const struct shrike_args *a);
+void shrike_fill_syscall_exit(struct shrike_session *s, long nr, const struct shrike_args *a,
+			      long ret);
 void shrike_fill_module_load(struct shrike_session *s, const char *name);
+
+/* syscalls_ia32.c: the 32-bit ABI, as the native syscalls it stands for */
+void shrike_ia32_enter(struct shrike_session *s, struct pt_regs *regs, long nr);
+void shrike_ia32_exit(struct shrike_session *s, struct pt_regs *regs, long ret);
+long shrike_ia32_args(struct pt_regs *regs, long nr, struct shrike_args *a);
+
+/* inflight.c: what a thread's syscall entry knew, kept for its exit */
+enum {
+	SHRIKE_INFLIGHT_EXEC = 1,	/* an exec: which one, through which ABI */
+	SHRIKE_INFLIGHT_SOCKETCALL,	/* a 32-bit socketcall and its arguments */
+};
+
+struct shrike_inflight {
+	u32 tid;		/* the thread it belongs to; 0: a free slot */
+	u8 kind;		/* SHRIKE_INFLIGHT_* */
+	u8 compat;		/* the syscall came through the 32-bit ABI */
+	s16 nr;			/* the native syscall number it stands for */
+	u32 args[6];		/* socketcall: the arguments as read at entry */
+};
+
+void shrike_inflight_reset(void);
+void shrike_inflight_put(const struct shrike_inflight *e);
+bool shrike_inflight_take(u32 tid, u8 kind, struct shrike_inflight *out);
+void shrike_inflight_forget(u32 tid);
 
 /*
  * Claim this CPU's scratch buffer for one event. Probes run with preemption

@@ -19,43 +19,52 @@
 #include <linux/binfmts.h>
 #include <linux/ptrace.h>
 #include <linux/string.h>
-#include <linux/compat.h>
 #include <linux/module.h>
 #include <linux/nospec.h>
 #include <linux/preempt.h>
 #include <asm/syscall.h>
 #include "internal.h"
 
+/*
+ * 32-bit syscalls (in_ia32_syscall(): int $0x80, or a 32-bit program) have
+ * their own numbers and argument layout: syscalls_ia32.c translates them,
+ * checks the selection by native number and fills the same records.
+ */
 static void probe_sys_enter(void *data, struct pt_regs *regs, long id)
 {
 	struct shrike_session *s = data;
+	struct shrike_args a;
 
-	if (!shrike_wants(s, id) || in_compat_syscall())
+	if (unlikely(in_ia32_syscall())) {
+		shrike_ia32_enter(s, regs, id);
 		return;
+	}
+	if (!shrike_wants(s, id))
+		return;
+	id = array_index_nospec(id, SHRIKE_MAX_SYSCALLS);
+	shrike_native_args(regs, &a);
 	preempt_disable_notrace();
-	shrike_fill_syscall_enter(s, regs, array_index_nospec(id, SHRIKE_MAX_SYSCALLS));
+	shrike_fill_syscall_enter(s, id, &a);
 	preempt_enable_notrace();
 }
 
 static void probe_sys_exit(void *data, struct pt_regs *regs, long ret)
 {
 	struct shrike_session *s = data;
-	long nr = syscall_get_nr(current, regs);
+	struct shrike_args a;
+	long nr;
 
-	/* 32-bit syscalls have their own numbering; not decoded yet. */
-	if (!shrike_wants(s, nr) || in_compat_syscall())
+	if (unlikely(in_ia32_syscall())) {
+		shrike_ia32_exit(s, regs, ret);
+		return;
+	}
+	nr = syscall_get_nr(current, regs);
+	if (!shrike_wants(s, nr))
 		return;
 	nr = array_index_nospec(nr, SHRIKE_MAX_SYSCALLS);
+	shrike_native_args(regs, &a);
 	preempt_disable_notrace();
-	/* A successful exec is reported by sched_process_exec, with the new
-	 * image; only failures are left for syscall exit.
-	 */
-	if (nr == __NR_execve || nr == __NR_execveat) {
-		if (ret < 0)
-			shrike_fill_exec_failed(s, regs, nr, ret);
-	} else {
-		shrike_fill_syscall_exit(s, regs, nr, ret);
-	}
+	shrike_fill_syscall_exit(s, nr, &a, ret);
 	preempt_enable_notrace();
 }
 
@@ -63,7 +72,7 @@ static void probe_sched_process_exec(void *data, struct task_struct *p, pid_t ol
 				     struct linux_binprm *bprm)
 {
 	preempt_disable_notrace();
-	shrike_fill_exec(data, bprm);
+	shrike_fill_exec(data, bprm, old_pid);
 	preempt_enable_notrace();
 }
 
@@ -77,6 +86,8 @@ static void probe_sched_process_fork(void *data, struct task_struct *parent,
 
 static void probe_sched_process_exit(void *data, struct task_struct *p)
 {
+	/* p is current: what it kept for a syscall it never finished goes */
+	shrike_inflight_forget(p->pid);
 	preempt_disable_notrace();
 	shrike_fill_exit(data, p);
 	preempt_enable_notrace();
@@ -119,6 +130,8 @@ int shrike_probes_register(struct shrike_session *s)
 	size_t i;
 	int err;
 
+	/* nothing a thread of an earlier session kept may be taken for this one */
+	shrike_inflight_reset();
 	for_each_kernel_tracepoint(find_tracepoint, NULL);
 	for (i = 0; i < ARRAY_SIZE(probes); i++) {
 		if (!probes[i].tp) {

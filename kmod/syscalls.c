@@ -45,24 +45,57 @@ void shrike_syscalls_init(void)
 	}
 }
 
-static void fill_arg(struct evb *b, const struct shrike_param_spec *p, unsigned long *args)
+void shrike_native_args(struct pt_regs *regs, struct shrike_args *a)
 {
-	unsigned long v = args[p->a];
+	syscall_get_arguments(current, regs, a->v);
+	a->compat = false;
+	a->fault = false;
+}
 
-	if (p->b == 4)	/* a C int: the upper half of the register is not ours */
+static void fill_arg(struct evb *b, const struct shrike_param_spec *p, const struct shrike_args *a)
+{
+	unsigned long v = a->v[p->a];
+
+	/*
+	 * A C int, or any long of the 32-bit ABI: the upper half of the
+	 * register is not ours (the kernel itself casts it away).
+	 */
+	if (p->b == 4 || a->compat)
 		v = p->kind == SHRIKE_K_S64 ? (unsigned long)(long)(int)v : (u32)v;
 	evb_u64(b, v);
 }
 
-static void fill_param(struct evb *b, const struct shrike_param_spec *p, unsigned long *args,
-		       long ret)
+/* Does the parameter come from the syscall's arguments? */
+static bool from_args(const struct shrike_param_spec *p)
 {
+	switch (p->src) {
+	case SHRIKE_SRC_RES:
+	case SHRIKE_SRC_CTX:
+	case SHRIKE_SRC_MODNAME:
+		return false;
+	case SHRIKE_SRC_FD_TUPLE:
+	case SHRIKE_SRC_FD_PATH:
+		return p->a != SHRIKE_RESFD;
+	default:
+		return true;
+	}
+}
+
+static void fill_param(struct evb *b, const struct shrike_param_spec *p,
+		       const struct shrike_args *a, long ret)
+{
+	const unsigned long *args = a->v;
+
+	if (a->fault && from_args(p)) {
+		evb_set(b, 0, SHRIKE_PARAM_FAULT);
+		return;
+	}
 	switch (p->src) {
 	case SHRIKE_SRC_RES:
 		evb_s64(b, ret);
 		break;
 	case SHRIKE_SRC_ARG:
-		fill_arg(b, p, args);
+		fill_arg(b, p, a);
 		break;
 	case SHRIKE_SRC_USTR:
 		evb_ustr(b, (const char __user *)args[p->a]);
@@ -91,7 +124,7 @@ static void fill_param(struct evb *b, const struct shrike_param_spec *p, unsigne
 		shrike_fill_tuple(b, p->a == SHRIKE_RESFD ? (int)ret : (int)args[p->a]);
 		break;
 	case SHRIKE_SRC_MSGADDR:
-		shrike_fill_msgaddr(b, (const void __user *)args[p->a]);
+		shrike_fill_msgaddr(b, (const void __user *)args[p->a], a->compat);
 		break;
 	case SHRIKE_SRC_CTX:
 		shrike_evb_ctx(b, current);
@@ -104,41 +137,68 @@ static void fill_param(struct evb *b, const struct shrike_param_spec *p, unsigne
 }
 
 static void fill_phase(struct shrike_session *s, const struct syscall_entry *e,
-		       struct pt_regs *regs, long ret, u8 phase)
+		       const struct shrike_args *a, long ret, u8 phase)
 {
 	const struct shrike_event_spec *sp = e->spec;
-	u16 type = sp->type | (phase == SHRIKE_AT_ENTER ? SHRIKE_EVT_ENTER : 0);
-	unsigned long args[6];
+	u16 type = sp->type;
 	struct shrike_cpu *c;
 	struct evb b;
 	size_t k;
 
+	if (phase == SHRIKE_AT_ENTER)
+		type |= SHRIKE_EVT_ENTER;
+	if (a->compat)
+		type |= SHRIKE_EVT_COMPAT;
 	c = shrike_cpu_get(s);
 	if (!c)
 		return;
-	syscall_get_arguments(current, regs, args);
 	evb_start(&b, s, c, type, phase == SHRIKE_AT_ENTER ? e->n_enter : e->n_exit);
 	for (k = 0; k < sp->nparams; k++)
 		if (sp->p[k].phase == phase)
-			fill_param(&b, &sp->p[k], args, ret);
+			fill_param(&b, &sp->p[k], a, ret);
 	evb_commit(s, &b);
 	shrike_cpu_put(c);
 }
 
-void shrike_fill_syscall_enter(struct shrike_session *s, struct pt_regs *regs, long nr)
+/*
+ * nr is a native syscall number below SHRIKE_MAX_SYSCALLS, selected by the
+ * reader; a holds its arguments, whichever ABI they came through.
+ */
+void shrike_fill_syscall_enter(struct shrike_session *s, long nr, const struct shrike_args *a)
 {
 	const struct syscall_entry *e = &by_nr[nr];
 
+	/* which exec, through which ABI: sched_process_exec can no longer tell */
+	if (nr == __NR_execve || nr == __NR_execveat) {
+		struct shrike_inflight x = {
+			.kind = SHRIKE_INFLIGHT_EXEC, .nr = nr, .compat = a->compat,
+		};
+
+		shrike_inflight_put(&x);
+		return;
+	}
 	if (e->spec && e->n_enter)
-		fill_phase(s, e, regs, 0, SHRIKE_AT_ENTER);
+		fill_phase(s, e, a, 0, SHRIKE_AT_ENTER);
 }
 
-void shrike_fill_syscall_exit(struct shrike_session *s, struct pt_regs *regs, long nr, long ret)
+void shrike_fill_syscall_exit(struct shrike_session *s, long nr, const struct shrike_args *a,
+			      long ret)
 {
 	const struct syscall_entry *e = &by_nr[nr];
 
+	/*
+	 * A successful exec is reported by sched_process_exec, with the new
+	 * image; only failures are left for syscall exit.
+	 */
+	if (nr == __NR_execve || nr == __NR_execveat) {
+		if (ret < 0) {
+			shrike_inflight_forget(current->pid);
+			shrike_fill_exec_failed(s, nr, a, ret);
+		}
+		return;
+	}
 	if (e->spec)
-		fill_phase(s, e, regs, ret, SHRIKE_AT_EXIT);
+		fill_phase(s, e, a, ret, SHRIKE_AT_EXIT);
 }
 
 /* module_load fires inside init_module/finit_module with the module's name. */

@@ -124,6 +124,14 @@ static void params_missing(struct sevent *ev, uint8_t phase)
 		ev->params[s->at[phase][k]] = (struct sparam){ .p = "", .len = 0, .flags = SPARAM_MISSING };
 }
 
+/* The flags a record type may carry besides ENTER; any other bit is an unknown type. */
+#define TYPE_ABI_FLAGS	(SHRIKE_EVT_COMPAT | SHRIKE_EVT_TASK32)
+
+static const struct event_schema *type_schema(uint16_t type)
+{
+	return schema_of(type & ~(SHRIKE_EVT_ENTER | TYPE_ABI_FLAGS));
+}
+
 int event_decode(const void *rec, size_t avail, struct sevent *ev, const char **why)
 {
 	struct shrike_evt_hdr h;
@@ -132,7 +140,7 @@ int event_decode(const void *rec, size_t avail, struct sevent *ev, const char **
 	if (check_header(rec, avail, &h, why))
 		return -1;
 	phase = (h.type & SHRIKE_EVT_ENTER) ? SHRIKE_AT_ENTER : SHRIKE_AT_EXIT;
-	ev->schema = schema_of(h.type & ~SHRIKE_EVT_ENTER);
+	ev->schema = type_schema(h.type);
 	if (!ev->schema || (phase == SHRIKE_AT_ENTER && !ev->schema->n_enter)) {
 		*why = "unknown event type";
 		return -1;
@@ -140,7 +148,8 @@ int event_decode(const void *rec, size_t avail, struct sevent *ev, const char **
 	ev->ts = h.ts;
 	ev->tid = h.tid;
 	ev->pid = h.pid;
-	ev->type = h.type & ~SHRIKE_EVT_ENTER;
+	ev->type = h.type & ~(SHRIKE_EVT_ENTER | TYPE_ABI_FLAGS);
+	ev->flags = h.type & TYPE_ABI_FLAGS;
 	ev->is_enter = phase == SHRIKE_AT_ENTER;
 	ev->nparams = ev->schema->nparams;
 	ev->has_ctx = 0;
@@ -162,7 +171,7 @@ int event_is_enter(const void *rec, size_t avail, uint32_t *tid)
 
 	if (check_header(rec, avail, &h, &why) || !(h.type & SHRIKE_EVT_ENTER))
 		return 0;
-	s = schema_of(h.type & ~SHRIKE_EVT_ENTER);
+	s = type_schema(h.type);
 	if (!s || !s->n_enter)
 		return 0;
 	*tid = h.tid;
@@ -175,7 +184,8 @@ int event_merge_enter(const void *rec, size_t avail, struct sevent *ev, const ch
 
 	if (check_header(rec, avail, &h, why))
 		return -1;
-	if (h.type != (ev->type | SHRIKE_EVT_ENTER) || h.tid != ev->tid) {
+	/* one syscall: its enter record came through the same ABI as its exit */
+	if (h.type != (ev->type | ev->flags | SHRIKE_EVT_ENTER) || h.tid != ev->tid) {
 		*why = "enter record of another event";
 		return -1;
 	}

@@ -25,8 +25,9 @@ struct sevent {
 	uint64_t ts;		/* CLOCK_BOOTTIME ns */
 	uint32_t tid, pid;
 	uint32_t cpu;		/* ring it came from */
-	uint16_t type;		/* without SHRIKE_EVT_ENTER */
+	uint16_t type;		/* without the record type flags */
 	uint16_t nparams;
+	uint16_t flags;		/* SHRIKE_EVT_COMPAT and SHRIKE_EVT_TASK32 of the record */
 	int is_enter;		/* decoded from an enter record */
 	const struct event_schema *schema;
 	struct sparam params[SCHEMA_MAX_PARAMS];

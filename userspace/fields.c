@@ -60,6 +60,20 @@ static void f_evt_res(const struct sevent *ev, const struct rf_ref *r, struct rf
 		o->known = 0;
 }
 
+static void f_evt_is_compat(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
+{
+	(void)r;
+	set_int(o, (ev->flags & SHRIKE_EVT_COMPAT) != 0);
+	o->type = RF_BOOL;
+}
+
+static void f_proc_is_32bit(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
+{
+	(void)r;
+	set_int(o, (ev->flags & SHRIKE_EVT_TASK32) != 0);
+	o->type = RF_BOOL;
+}
+
 static const struct field_def table[] = {
 	{ "evt.num", RF_UINT, FIELD_F_STREAM, "event number in this run", f_evt_num },
 	{ "evt.time", RF_STR, FIELD_F_STREAM, "event time, ISO-8601 UTC with nanoseconds", f_evt_time },
@@ -115,6 +129,8 @@ static const struct field_def table[] = {
 	{ "evt.is_open_read", RF_BOOL, 0, "an open-family event opening for reading", f_evt_is_open_read },
 	{ "evt.is_open_write", RF_BOOL, 0, "an open-family event opening for writing (or creating, truncating)", f_evt_is_open_write },
 	{ "evt.is_open_exec", RF_BOOL, 0, "an open of an executable file (not captured: always false)", f_evt_is_open_exec },
+	{ "evt.is_compat", RF_BOOL, FIELD_F_TRUE, "the syscall came through the 32-bit x86 ABI (int $0x80, or a 32-bit program); decoded as its native twin, with the same evt.type and arguments; in -A output only when true", f_evt_is_compat },
+	{ "proc.is_32bit", RF_BOOL, FIELD_F_TRUE, "the process runs a 32-bit (ia32) program; evt.is_compat without it is a 64-bit program making 32-bit syscalls; in -A output only when true", f_proc_is_32bit },
 	{ "fd.directory", RF_STR, 0, "directory part of a file's fd.name", f_fd_directory },
 	{ "fd.filename", RF_STR, 0, "file name part of a file's fd.name", f_fd_filename },
 	{ "fd.nameraw", RF_STR, 0, "the path as the caller passed it", f_fd_nameraw },

@@ -16,8 +16,10 @@
 #define SHRIKE_ABI_VERSION	2
 /*
  * The oldest ABI whose records this one still reads unchanged (capture files
- * keep the ABI they were written with). 2 changed the device only: rings for
- * online CPUs, two more counters.
+ * keep the ABI they were written with). 2 added rings for online CPUs only,
+ * two counters, the 32-bit flags of the record type and parameters appended
+ * at the end of a phase: a record of ABI 1 reads as one with the new flags
+ * clear and the new parameters missing.
  */
 #define SHRIKE_RECORD_ABI_MIN	1
 #define SHRIKE_DEVICE		"/dev/shrike"
@@ -78,7 +80,9 @@ struct shrike_ring_ctrl {
  */
 struct shrike_evt_hdr {
 	__u32 len;		/* whole record incl. header and padding, multiple of 8 */
-	__u16 type;		/* enum shrike_evt_type */
+	__u16 type;		/* enum shrike_evt_type, with the SHRIKE_EVT_ENTER,
+				 * _COMPAT and _TASK32 flags of shrike_events.h
+				 */
 	__u16 nparams;		/* number of entries in plen[] */
 	__u64 ts;		/* CLOCK_BOOTTIME in ns when the event happened */
 	__u32 tid;		/* thread id in the initial pid namespace */

@@ -67,8 +67,25 @@ enum shrike_src {
 #define SHRIKE_CWD	0xff	/* DIRPATH operand: relative to the cwd */
 #define SHRIKE_RESFD	0xfe	/* FD_TUPLE, FD_PATH operand: the fd the syscall returned */
 
-/* Record type flag: this is the enter record of the event type. */
+/*
+ * Record type flags, above the event type (enum shrike_evt_type, always
+ * below SHRIKE_EVT_TYPE_MASK):
+ *
+ * ENTER: this is the enter record of the event type.
+ * COMPAT: the syscall came through the 32-bit x86 ABI (int $0x80, or any
+ *   syscall of a 32-bit program). It was decoded with its own number and
+ *   argument layout and is reported as the native syscall it is equivalent
+ *   to, with the same type and parameters. Set on the enter and the exit
+ *   record of a syscall alike, on exec and fork events made through that
+ *   ABI, and on the procexit of a task that ended with its exit/exit_group.
+ * TASK32: the task runs a 32-bit program (an ia32 executable). With COMPAT
+ *   this is an ordinary 32-bit process; COMPAT without it is a 64-bit
+ *   program making 32-bit syscalls, which normal programs never do.
+ */
 #define SHRIKE_EVT_ENTER	0x8000
+#define SHRIKE_EVT_COMPAT	0x4000
+#define SHRIKE_EVT_TASK32	0x2000
+#define SHRIKE_EVT_TYPE_MASK	0x0fff
 
 /* Local addresses of a socket and its peer, in host byte order for ports. */
 struct shrike_tuple {

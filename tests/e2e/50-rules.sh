@@ -129,7 +129,7 @@ for c in web db; do
 	[ $c = db ] && hid=$LXC_IDMAP_HOST
 	mkdir -p "$root/usr/local/bin" "$root/root/.ssh" "$root/etc/sudoers.d"
 	install -m 755 build/helpers/rule_memfd build/helpers/rule_ptrace build/helpers/sysfam \
-		"$root/usr/local/bin/"
+		build/helpers/ia32 build/helpers/i386/open32 "$root/usr/local/bin/"
 	# the container's shadow: root and its user, readable by root only
 	printf 'root:*:19000:0:99999:7:::\n%s:!:19000:0:99999:7:::\n' \
 		"$([ $c = web ] && echo alice || echo bob)" >"$root/etc/shadow"
@@ -146,6 +146,8 @@ done
 chmod 755 "$web/bin/busybox"
 # a set-user-ID root program for alice
 install -o 0 -g 0 -m 4755 build/helpers/rule_suid "$web/usr/local/bin/rule_suid"
+# alice's scratch directory for 32-bit syscalls
+mkdir -p "$web/tmp/t50-ia32" "$web/tmp/t50-ia32n" && chown 1000:1000 "$web/tmp/t50-ia32" "$web/tmp/t50-ia32n"
 # a package manager (busybox has dpkg, not apt-get) and a shell with /dev/tcp
 printf '#!/bin/sh\necho "apt-get: pretending to run $*"\n' >"$web/usr/bin/apt-get"
 chmod 755 "$web/usr/bin/apt-get"
@@ -271,6 +273,15 @@ mkdir -p /tmp/t50hx && cp "$(command -v busybox)" /tmp/t50hx/echo && /tmp/t50hx/
 # path page is not mapped at entry and a plain open: no rewrite in those
 as_bob sh -c 'mkdir -p /tmp/t50race && /usr/local/bin/sysfam toctou /tmp/t50race' >/dev/null 2>&1
 
+# 32-bit syscalls: a 64-bit program using int $0x80 in t50-web; near misses:
+# an ordinary 32-bit program there, the same call made natively, and the
+# 64-bit program using int $0x80 on the host
+as_alice /usr/local/bin/ia32 compat /tmp/t50-ia32 one >"$tmp/ia32-one"
+as_alice /usr/local/bin/open32 /tmp/t50-ia32/ia32-one
+echo $? >"$tmp/open32"
+as_alice /usr/local/bin/ia32 native /tmp/t50-ia32n one >/dev/null
+mkdir -p /tmp/t50-ia32h && build/helpers/ia32 compat /tmp/t50-ia32h one >/dev/null
+
 sleep 1
 shrike_stop
 # the alerts (all of the output, unless T50_EVENTS added the events)
@@ -301,6 +312,9 @@ tap_is "$(cat "$tmp/bind-sh")" t50-bind-ok "ground truth: the bind shell ran the
 tap_is "$(cat "$tmp/bind-cat")" t50-cat-ok "ground truth: the nc -e /bin/cat server echoed"
 tap_is "$(cat "$tmp/devtcp")" "" "ground truth: bash in t50-web connected through /dev/tcp"
 tap_is "$(cat "$tmp/memfd") $(cat "$tmp/fdexec")" "t50-fileless t50-fdexec" "ground truth: both execveat runs printed"
+ia32_fd=$(sed -n 's|.* evt.res=\([0-9][0-9]*\) fd.name=/tmp/t50-ia32/ia32-one .*|\1|p' "$tmp/ia32-one")
+tap_is "${ia32_fd:+ok} $(cat "$tmp/open32")" "ok 0" \
+	"ground truth: the int \$0x80 open (fd ${ia32_fd:-none}) and the 32-bit program's open succeeded"
 
 # ---- the alerts ----------------------------------------------------------------
 
@@ -469,6 +483,16 @@ alert_ok "$R" Warning "bob's open of a FIFO, its path rewritten meanwhile, in t5
 field_is "$R" user.name bob "  its user.name" "$S"
 field_is "$R" container.name t50-db "  its container.name" "$S"
 count_is "$R" 1 "the helper's other opens (a faulted path, plain files) raise none: one alert in all"
+
+R="32-bit syscall by a 64-bit program in a container"
+S=output_fields.fd.name=/tmp/t50-ia32/ia32-one
+alert_ok "$R" Warning "alice's 64-bit program opens a file through int \$0x80 in t50-web" "$S" \
+	output_fields.evt.type=open "output_fields.evt.res=${ia32_fd:-none}"
+field_is "$R" user.name alice "  its user.name" "$S"
+field_is "$R" container.name t50-web "  its container.name" "$S"
+count_is "$R" 1 "  one alert, for its one watched 32-bit syscall (not for the native run, nor on the host)" \
+	output_fields.proc.name=ia32
+no_alert "$R" "an ordinary 32-bit program opening the same file" output_fields.proc.name=open32
 
 # ---- every rule was seen ---------------------------------------------------------
 
