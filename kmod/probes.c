@@ -26,6 +26,33 @@
 #include "internal.h"
 
 /*
+ * The work for a selected syscall, out of line: its argument block lives in
+ * this frame, which the kernel's stack hardening (zeroed locals, a canary)
+ * makes cost about 25 instructions to set up, and a syscall nobody selected
+ * must not pay for it (the probes below stay a flag test and a bit test).
+ */
+static noinline void sys_enter_selected(struct shrike_session *s, struct pt_regs *regs, long nr)
+{
+	struct shrike_args a;
+
+	shrike_native_args(regs, &a);
+	preempt_disable_notrace();
+	shrike_fill_syscall_enter(s, nr, &a);
+	preempt_enable_notrace();
+}
+
+static noinline void sys_exit_selected(struct shrike_session *s, struct pt_regs *regs, long nr,
+				       long ret)
+{
+	struct shrike_args a;
+
+	shrike_native_args(regs, &a);
+	preempt_disable_notrace();
+	shrike_fill_syscall_exit(s, nr, &a, ret);
+	preempt_enable_notrace();
+}
+
+/*
  * 32-bit syscalls (in_ia32_syscall(): int $0x80, or a 32-bit program) have
  * their own numbers and argument layout: syscalls_ia32.c translates them,
  * checks the selection by native number and fills the same records.
@@ -33,7 +60,6 @@
 static void probe_sys_enter(void *data, struct pt_regs *regs, long id)
 {
 	struct shrike_session *s = data;
-	struct shrike_args a;
 
 	if (unlikely(in_ia32_syscall())) {
 		shrike_ia32_enter(s, regs, id);
@@ -41,17 +67,12 @@ static void probe_sys_enter(void *data, struct pt_regs *regs, long id)
 	}
 	if (!shrike_wants(s, id))
 		return;
-	id = array_index_nospec(id, SHRIKE_MAX_SYSCALLS);
-	shrike_native_args(regs, &a);
-	preempt_disable_notrace();
-	shrike_fill_syscall_enter(s, id, &a);
-	preempt_enable_notrace();
+	sys_enter_selected(s, regs, array_index_nospec(id, SHRIKE_MAX_SYSCALLS));
 }
 
 static void probe_sys_exit(void *data, struct pt_regs *regs, long ret)
 {
 	struct shrike_session *s = data;
-	struct shrike_args a;
 	long nr;
 
 	if (unlikely(in_ia32_syscall())) {
@@ -61,11 +82,7 @@ static void probe_sys_exit(void *data, struct pt_regs *regs, long ret)
 	nr = syscall_get_nr(current, regs);
 	if (!shrike_wants(s, nr))
 		return;
-	nr = array_index_nospec(nr, SHRIKE_MAX_SYSCALLS);
-	shrike_native_args(regs, &a);
-	preempt_disable_notrace();
-	shrike_fill_syscall_exit(s, nr, &a, ret);
-	preempt_enable_notrace();
+	sys_exit_selected(s, regs, array_index_nospec(nr, SHRIKE_MAX_SYSCALLS), ret);
 }
 
 static void probe_sched_process_exec(void *data, struct task_struct *p, pid_t old_pid,
