@@ -77,6 +77,14 @@ void pipeline_feed(struct pipeline *pl, const struct shrike_evt_hdr *rec, size_t
 
 		if (!enter) {
 			pl->st.enter_missing++;
+		} else if (enter->type != (ev.type | ev.flags | SHRIKE_EVT_ENTER)) {
+			/*
+			 * The enter of this thread's previous syscall, whose exit
+			 * never came (a full ring dropped it; this exit's own
+			 * enter went the same way): a loss the drop counters
+			 * already report, not a bad record.
+			 */
+			pl->st.enter_missing++;
 		} else if (event_merge_enter(enter, enter->len, &ev, &why) < 0) {
 			bad_record(pl, enter, why);
 			pl->st.enter_missing++;
