@@ -37,26 +37,6 @@ ring_areas() { grep -c '\[shrike\]' /proc/vmallocinfo; }
 user_areas() { grep '\[shrike\]' /proc/vmallocinfo | grep -c ' user '; }
 dmesg_bad() { dmesg | grep -E 'BUG:|WARNING:|Oops|RCU stall|rcu_.* self-detected|KASAN|general protection|list_del corruption'; }
 
-# reader_start [OPTS...]: the small reader in the background, waits until its
-# rings are mapped; READER_PID, output in $tmp/reader.out
-reader_start() {
-	rm -f "$tmp/ready"
-	"$H/stress_reader" -r "$tmp/ready" "$@" >"$tmp/reader.out" 2>&1 &
-	READER_PID=$!
-	local i
-	for i in $(seq 1 100); do
-		[ -s "$tmp/ready" ] && return 0
-		kill -0 "$READER_PID" 2>/dev/null || return 1
-		sleep 0.05
-	done
-	return 1
-}
-
-reader_stop() {
-	kill -TERM "$READER_PID" 2>/dev/null
-	wait "$READER_PID"
-}
-
 shrike_unload
 base_vmalloc=$(vmalloc_kb)
 base_dmesg=$(dmesg | wc -l)

@@ -42,28 +42,8 @@ base_dmesg=$(dmesg | wc -l)
 race_secs=0
 declare -A iters=([fd]=0 [rename]=0 [mount]=0)
 
-ring_areas() { grep -c 'shrike_rings_alloc' /proc/vmallocinfo; }
+ring_areas() { grep -c '\[shrike\]' /proc/vmallocinfo; }
 
-# reader_start [OPTS...]: stress_reader in the background, every syscall
-# selected; waits until its rings are mapped. READER_PID, $tmp/reader.out
-reader_start() {
-	rm -f "$tmp/ready"
-	"$H/stress_reader" -r "$tmp/ready" "$@" >"$tmp/reader.out" 2>&1 &
-	READER_PID=$!
-	local i
-	for i in $(seq 1 600); do
-		[ -s "$tmp/ready" ] && return 0
-		kill -0 "$READER_PID" 2>/dev/null || return 1
-		sleep 0.05
-	done
-	return 1
-}
-
-# reader_stop: SIGTERM; its status is 0 when it saw no corrupt record
-reader_stop() {
-	kill -TERM "$READER_PID" 2>/dev/null
-	wait "$READER_PID"
-}
 
 # daemon_start: build/shrike -A (every event, no rules), its JSON thrown
 # away (the workloads make millions of events); SHRIKE_PID, SHRIKE_ERR

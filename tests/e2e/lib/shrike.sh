@@ -49,6 +49,28 @@ ev() {
 	python3 "$EVENTS_PY" "$@"
 }
 
+# reader_start [OPTS...]: build/helpers/stress_reader in the background (every
+# syscall selected), until its rings are mapped (30 s at most); READER_PID,
+# its output in $tmp/reader.out ($tmp: the calling test's scratch directory)
+reader_start() {
+	rm -f "$tmp/ready"
+	"$SHRIKE_REPO/build/helpers/stress_reader" -r "$tmp/ready" "$@" >"$tmp/reader.out" 2>&1 &
+	READER_PID=$!
+	local i
+	for i in $(seq 1 600); do
+		[ -s "$tmp/ready" ] && return 0
+		kill -0 "$READER_PID" 2>/dev/null || return 1
+		sleep 0.05
+	done
+	return 1
+}
+
+# reader_stop: SIGTERM; its status is 0 when it saw no corrupt record
+reader_stop() {
+	kill -TERM "$READER_PID" 2>/dev/null
+	wait "$READER_PID"
+}
+
 dmesg_clean() {
 	! dmesg | grep -qE 'BUG:|WARNING:|Oops|RCU stall|KASAN|general protection'
 }
