@@ -6,11 +6,16 @@ BUILD      := build
 # Kernel to build against: KVER=... overrides; else the running kernel if its
 # headers are installed, else the newest installed Debian kernel headers
 # (scripts/kver).
-KVER       ?= $(shell scripts/kver)
-KDIR       ?= /lib/modules/$(KVER)/build
-# Every script asks scripts/kver, which answers $KVER first: the module, the
-# VM, make run and DKMS then agree on the kernel this make chose.
+# Every script asks scripts/kver, which answers $KVER first: a KVER the user
+# gives is exported, so that the module, the VM, make run and DKMS agree on
+# it. The default is not exported: scripts that cover several kernels (make
+# test's VM suite: 6.1 and 6.12) must not be pinned to one by it.
+ifeq ($(origin KVER),undefined)
+KVER       := $(shell scripts/kver)
+else
 export KVER
+endif
+KDIR       ?= /lib/modules/$(KVER)/build
 
 CC         ?= cc
 CFLAGS     ?= -O2 -g
