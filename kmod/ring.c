@@ -54,6 +54,7 @@ static int ring_alloc_cpu(struct shrike_session *s, unsigned int cpu)
 	c->data = (char *)base + PAGE_SIZE;
 	((struct shrike_ring_ctrl *)base)->ring_bytes = s->ring_bytes;
 	((struct shrike_ring_ctrl *)base)->cpu = cpu;
+	/* Publish: pairs with the acquire loads of c->ctrl (mmap, consume, sums). */
 	smp_store_release(&c->ctrl, (struct shrike_ring_ctrl *)base);
 	atomic64_inc(&s->ring_gen);
 	return 0;
@@ -263,6 +264,7 @@ bool shrike_rings_pending(struct shrike_session *s)
 	unsigned int cpu;
 
 	for (cpu = 0; cpu < nr_cpu_ids; cpu++) {
+		/* Pairs with the release in ring_alloc_cpu: the ring is whole. */
 		struct shrike_ring_ctrl *ctrl = smp_load_acquire(&s->cpus[cpu].ctrl);
 
 		/* Pairs with the release of head in shrike_ring_commit. */
@@ -279,6 +281,7 @@ int shrike_ring_consume(struct shrike_session *s, const struct shrike_consume *r
 
 	if (req->cpu >= nr_cpu_ids || req->__pad0)
 		return -EINVAL;
+	/* Pairs with the release in ring_alloc_cpu: the ring is whole. */
 	ctrl = smp_load_acquire(&s->cpus[array_index_nospec(req->cpu, nr_cpu_ids)].ctrl);
 	if (!ctrl)
 		return -ENODEV;
@@ -305,6 +308,7 @@ void shrike_counters_sum(struct shrike_session *s, struct shrike_counters *out)
 	out->n_seen = out->n_drop_noring;
 	out->ring_gen = atomic64_read(&s->ring_gen);
 	for (cpu = 0; cpu < nr_cpu_ids; cpu++) {
+		/* Pairs with the release in ring_alloc_cpu: the ring is whole. */
 		struct shrike_ring_ctrl *ctrl = smp_load_acquire(&s->cpus[cpu].ctrl);
 
 		if (!ctrl)

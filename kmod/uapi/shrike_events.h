@@ -143,7 +143,8 @@ struct shrike_event_spec {
  */
 #define SP_X_AGAIN(i, n) { SHRIKE_AT_EXIT, SHRIKE_K_STR, SHRIKE_SRC_USTR, i, 0, n "_exit" }
 /* open family: the path of the file that was opened, from the returned fd */
-#define SP_X_OPENED	{ SHRIKE_AT_EXIT, SHRIKE_K_STR, SHRIKE_SRC_FD_PATH, SHRIKE_RESFD, 0, "opened" }
+#define SP_X_OPENED	\
+	{ SHRIKE_AT_EXIT, SHRIKE_K_STR, SHRIKE_SRC_FD_PATH, SHRIKE_RESFD, 0, "opened" }
 #define SP_X_CTX	{ SHRIKE_AT_EXIT, SHRIKE_K_CTX, SHRIKE_SRC_CTX, 0, 0, "ctx" }
 #define SP_X_MODNAME	{ SHRIKE_AT_EXIT, SHRIKE_K_STR, SHRIKE_SRC_MODNAME, 0, 0, "name" }
 #define SP_SPECIAL(k, n) { SHRIKE_AT_EXIT, k, SHRIKE_SRC_SPECIAL, 0, 0, n }
