@@ -206,15 +206,11 @@ void f_fd_filename(const struct sevent *ev, const struct rf_ref *r, struct rf_va
 void f_fd_nameraw(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
 {
 	const struct event_schema *sc = ev->schema;
-	int i;
 
 	(void)r;
-	for (i = 0; sc && i < sc->nparams; i++) {
-		if (sc->params[i].src == SHRIKE_SRC_USTR && i + 1 < sc->nparams &&
-		    sc->params[i + 1].src == SHRIKE_SRC_DIRPATH) {
-			set_str(o, sparam_str(&ev->params[i]));
-			return;
-		}
+	if (sc && sc->path >= 0) {
+		set_str(o, sparam_str(&ev->params[sc->path]));
+		return;
 	}
 	{
 		static struct scratch s, conn;

@@ -169,21 +169,9 @@ static const char *path_of(const struct sevent *ev, int i, struct scratch *s)
 	return param_ok(ev, i) ? join_path(dir, sparam_str(&ev->params[i]), s) : NULL;
 }
 
-/* Index of the first path argument (followed by its directory), or -1. */
-static int path_param(const struct event_schema *sc)
-{
-	int i;
-
-	for (i = 0; sc && i + 1 < sc->nparams; i++)
-		if (sc->params[i].src == SHRIKE_SRC_USTR && sc->params[i].phase == SHRIKE_AT_ENTER &&
-		    sc->params[i + 1].src == SHRIKE_SRC_DIRPATH)
-			return i;
-	return -1;
-}
-
 void f_fd_path_rewritten(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
 {
-	int i = path_param(ev->schema);
+	int i = ev->schema ? ev->schema->path : -1;
 
 	(void)r;
 	if (i < 0 || ev->schema->again[i] < 0) {
@@ -199,10 +187,10 @@ static const char *event_path(const struct sevent *ev, struct scratch *s)
 	const struct event_schema *sc = ev->schema;
 	int i;
 
+	/* a path argument comes before any fd path in every schema */
+	if (sc && sc->path >= 0)
+		return path_of(ev, sc->path, s);
 	for (i = 0; sc && i + 1 < sc->nparams; i++) {
-		if (sc->params[i].src == SHRIKE_SRC_USTR && sc->params[i].phase == SHRIKE_AT_ENTER &&
-		    sc->params[i + 1].src == SHRIKE_SRC_DIRPATH)
-			return path_of(ev, i, s);
 		if (sc->params[i].src == SHRIKE_SRC_FD_PATH)
 			return param_ok(ev, i) ? sparam_str(&ev->params[i]) : NULL;
 	}

@@ -11,7 +11,8 @@ static int ready;
 /*
  * The parameters that say the same thing twice: an entry path and its copy
  * read again at exit (NAME and NAME_exit, see SP_X_AGAIN), and the opened
- * file of the open family. Linked once, so fd.name costs no name lookup.
+ * file of the open family; and the first path argument. Linked once, so
+ * fd.name costs no search per event.
  */
 static void link_copies(struct event_schema *s)
 {
@@ -19,10 +20,14 @@ static void link_copies(struct event_schema *s)
 	int k, j;
 
 	s->opened = -1;
+	s->path = -1;
 	for (k = 0; k < s->nparams; k++) {
 		const struct param_schema *p = &s->params[k];
 
 		s->again[k] = -1;
+		if (s->path < 0 && k + 1 < s->nparams && p->phase == SHRIKE_AT_ENTER &&
+		    p->src == SHRIKE_SRC_USTR && s->params[k + 1].src == SHRIKE_SRC_DIRPATH)
+			s->path = (int8_t)k;
 		if (p->phase == SHRIKE_AT_EXIT && p->src == SHRIKE_SRC_FD_PATH &&
 		    !strcmp(p->name, "opened"))
 			s->opened = (int8_t)k;

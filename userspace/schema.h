@@ -26,6 +26,9 @@ struct event_schema {
 	/* again[i]: the exit copy (NAME_exit) of entry path parameter i, or -1 */
 	int8_t again[SCHEMA_MAX_PARAMS];
 	int8_t opened;		/* open family: the path of the opened file, or -1 */
+	int8_t path;		/* the first path argument (entry copy, followed by
+				 * the directory it is relative to), or -1
+				 */
 };
 
 /* NULL for a type this daemon does not know. */
