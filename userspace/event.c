@@ -215,6 +215,12 @@ uint64_t sparam_u64(const struct sparam *p)
 	return v;
 }
 
+int event_group_dead(const struct sevent *ev)
+{
+	return ev->type == SHRIKE_EVT_PROCEXIT &&
+	       (sparam_u64(&ev->params[SHRIKE_P_EXIT_FLAGS]) & SHRIKE_EXIT_GROUP_DEAD);
+}
+
 const char *sparam_str(const struct sparam *p)
 {
 	if (p->flags & (SHRIKE_PARAM_FAULT | SPARAM_MISSING))

@@ -58,5 +58,7 @@ int64_t sparam_s64(const struct sparam *p);
 uint64_t sparam_u64(const struct sparam *p);
 /* A string parameter, or NULL if it was not readable. */
 const char *sparam_str(const struct sparam *p);
+/* A PROCEXIT event of the last thread of its process (the pid is free to be reused). */
+int event_group_dead(const struct sevent *ev);
 
 #endif /* SHRIKE_EVENT_H */

@@ -28,6 +28,7 @@ struct ns_ent {
 	uint64_t used_ms;		/* last event (or check that found it alive) */
 	uint32_t pids[IDENTITY_PIDS];	/* most recent first; 0 ends the list */
 	uint32_t hnext;			/* next entry of the hash chain + 1; 0 ends it */
+	int orphaned;			/* every remembered process exited: see identity_exited() */
 	char key[24];			/* decimal mntns */
 };
 
@@ -336,6 +337,17 @@ static void ns_sweep(struct identity_ctx *ic, uint64_t now)
 	}
 }
 
+void identity_exited(struct identity_ctx *ic, uint64_t mntns, uint32_t pid)
+{
+	struct ns_ent *e = ic && mntns ? ns_find(ic, mntns) : NULL;
+
+	if (!e || !pid)
+		return;
+	pid_forget(e, pid);
+	if (!e->pids[0])
+		e->orphaned = 1;
+}
+
 void identity_note(struct identity_ctx *ic, uint64_t mntns, uint32_t pid)
 {
 	uint64_t now;
@@ -423,6 +435,16 @@ int identity_lookup(struct identity_ctx *ic, const struct shrike_proc_ctx *c, ui
 	ns_sweep(ic, now);
 	e = ns_get(ic, c->mntns, now);
 	e->used_ms = now;
+	if (e->orphaned) {
+		/*
+		 * The namespace may be gone and its inode number given to a new
+		 * one (a container restarted, or one a process made to inherit
+		 * another container's names): read the files afresh, and know
+		 * nothing rather than the old names if no process can be asked.
+		 */
+		userdb_cache_drop(ic->cache, e->key);
+		e->orphaned = 0;
+	}
 	if (pid)
 		pid_note(e, pid);
 	ic->opening = e;

@@ -50,7 +50,8 @@ void identity_free(struct identity_ctx *ic);
  * cached per mount namespace (ctx->mntns). They are read through
  * "<procdir>/<pid>/root" of @pid (0: none) if it is alive and still in that
  * mount namespace, else of another live process recently seen in it; if none
- * is left, the names read before stay. The userdb cache checks the files for
+ * is left, the names read before stay, unless identity_exited() said every
+ * remembered process of the namespace is gone. The userdb cache checks the files for
  * changes at most once per revalidate_ms (a renamed user shows then).
  *
  * @tag names the event being enriched (its evt.num): a call with the same
@@ -68,6 +69,14 @@ int identity_lookup(struct identity_ctx *ic, const struct shrike_proc_ctx *c, ui
 
 /* Tell that @pid is a live process of mount namespace @mntns (e.g. from the /proc scan). */
 void identity_note(struct identity_ctx *ic, uint64_t mntns, uint32_t pid);
+
+/*
+ * Tell that process @pid of mount namespace @mntns exited (its whole thread
+ * group). Once every process remembered for the namespace has, the
+ * namespace may be freed and its inode number reused by a new one, so the
+ * next lookup in it reads the files again instead of trusting the cache.
+ */
+void identity_exited(struct identity_ctx *ic, uint64_t mntns, uint32_t pid);
 
 /* identity_note() every process of @pt that has an identity. Returns how many. */
 int identity_scan(struct identity_ctx *ic, struct proctab *pt);

@@ -1,6 +1,7 @@
 /* pipeline.c - joins enter and exit records per thread and drives enrichment. */
 #include <string.h>
 #include "fields_impl.h"
+#include "identity.h"
 #include "log.h"
 #include "pipeline.h"
 
@@ -98,6 +99,9 @@ void pipeline_feed(struct pipeline *pl, const struct shrike_evt_hdr *rec, size_t
 	proctab_enrich(&pl->procs, &ev);
 	pl->sink(pl, &ev);
 	proctab_after(&pl->procs, &ev);
-	if (ev.type == SHRIKE_EVT_PROCEXIT)
+	if (ev.type == SHRIKE_EVT_PROCEXIT) {
 		pending_forget(&pl->pending, ev.tid);
+		if (ev.has_ctx && event_group_dead(&ev))
+			identity_exited(identity_global(), ev.ctx.mntns, ev.pid);
+	}
 }

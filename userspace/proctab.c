@@ -284,8 +284,7 @@ void proctab_enrich(struct proctab *pt, struct sevent *ev)
 
 void proctab_after(struct proctab *pt, const struct sevent *ev)
 {
-	if (ev->type == SHRIKE_EVT_PROCEXIT &&
-	    (sparam_u64(&ev->params[SHRIKE_P_EXIT_FLAGS]) & SHRIKE_EXIT_GROUP_DEAD))
+	if (event_group_dead(ev))
 		proctab_remove(pt, ev->pid);
 }
 

@@ -545,8 +545,12 @@ const struct userdb *userdb_get(struct userdb_cache *c, const char *key,
 	if (e) {
 		lru_unlink(c, e);
 		lru_push_front(c, e);
-		/* Unsigned: a clock that went back also revalidates. */
-		if (now - e->checked_ms < c->cfg.revalidate_ms)
+		/*
+		 * Unsigned: a clock that went back also revalidates. A root that
+		 * could not be opened is tried again at once: the tables kept are
+		 * a guess until a live process of the key confirms them.
+		 */
+		if (!e->root_err && now - e->checked_ms < c->cfg.revalidate_ms)
 			return &e->db;
 	} else {
 		if (c->count >= c->cfg.max_entries)

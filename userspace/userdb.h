@@ -124,7 +124,8 @@ void userdb_cache_free(struct userdb_cache *cache);
  * only when that changed. A file that is missing, not regular, too big or
  * unreadable leaves its table empty (names unknown). If the root cannot be
  * opened the previous tables are kept (a live process of the container can
- * be found again) and it is retried at the next revalidation.
+ * be found again) and it is retried at the next call, not after
+ * revalidate_ms: a stale guess must not outlive the first chance to check it.
  *
  * The result, and every string looked up in it, is valid until the next
  * userdb_get(), userdb_cache_drop() or userdb_cache_free() on @cache: copy

@@ -359,6 +359,59 @@ static void test_none_alive_keeps_names(void **state)
 }
 
 /*
+ * A container stopped (every process the daemon knew in it exited) and a
+ * new namespace got its inode number, with another root: within
+ * revalidate_ms too, never the old container's names.
+ */
+static void test_ns_inode_reused(void **state)
+{
+	struct fake *f = fake_new(NULL, 0);
+	struct shrike_proc_ctx web = ctx(200, f->web1_ns, 1000, 1000, NONE);
+	struct shrike_proc_ctx gone = ctx(400, f->web1_ns, 1000, 1000, NONE);
+	struct shrike_proc_ctx reused = ctx(401, f->web1_ns, 1000, 1000, NONE);
+
+	(void)state;
+	put(f->dir, "web2/etc/passwd", "mallory:x:1000:1000::/home/mallory:/bin/sh\n");
+	expect(f, &web, "alice", "/home/alice", "/bin/ash", "staff", NULL);
+	identity_note(f->ic, f->web1_ns, 201);
+	/* the new namespace shares the inode: a hard link of 200's ns/mnt */
+	fake_pid(f, 401, "web2", 200);
+	fake_kill(f, 200);
+	fake_kill(f, 201);
+	identity_exited(f->ic, f->web1_ns, 200);
+	identity_exited(f->ic, f->web1_ns, 201);
+	f->now += 10;
+	/* its first event is from a process already gone: unknown, not alice */
+	expect(f, &gone, NULL, NULL, NULL, NULL, NULL);
+	/* and the next, from a live one, reads its own files at once */
+	f->now += 10;
+	expect(f, &reused, "mallory", "/home/mallory", "/bin/sh", NULL, NULL);
+	fake_free(f);
+}
+
+/* A root that could not be opened is looked at again by the next event, not revalidate_ms later. */
+static void test_failed_open_retried(void **state)
+{
+	struct fake *f = fake_new(NULL, 0);
+	struct shrike_proc_ctx web = ctx(200, f->web1_ns, 1000, 1000, NONE);
+	struct shrike_proc_ctx dead = ctx(202, f->web1_ns, 1000, 1000, NONE);
+	struct shrike_proc_ctx live = ctx(203, f->web1_ns, 1000, 1000, NONE);
+
+	(void)state;
+	fake_pid(f, 203, "web1", 200);
+	expect(f, &web, "alice", "/home/alice", "/bin/ash", "staff", NULL);
+	fake_kill(f, 200);
+	fake_kill(f, 201);
+	f->now += 1000;
+	/* nobody remembered is left: the names read before stay */
+	expect(f, &dead, "alice", "/home/alice", "/bin/ash", "staff", NULL);
+	put(f->dir, "web1/etc/passwd", "alicia:x:1000:1000::/home/alicia:/bin/ash\n");
+	f->now += 10;
+	expect(f, &live, "alicia", "/home/alicia", "/bin/ash", "staff", NULL);
+	fake_free(f);
+}
+
+/*
  * The pid was reused by a process of another namespace (here: the host's
  * pid 100 while the identity says web1): its root is not used.
  */
@@ -522,6 +575,8 @@ int main(void)
 		cmocka_unit_test(test_same_event),
 		cmocka_unit_test(test_other_live_pid),
 		cmocka_unit_test(test_none_alive_keeps_names),
+		cmocka_unit_test(test_ns_inode_reused),
+		cmocka_unit_test(test_failed_open_retried),
 		cmocka_unit_test(test_pid_reuse),
 		cmocka_unit_test(test_link_out_of_root),
 		cmocka_unit_test(test_sweep),
