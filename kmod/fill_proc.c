@@ -231,7 +231,7 @@ void shrike_fill_exec_failed(struct shrike_session *s, long nr, const struct shr
 	c = shrike_cpu_get(s);
 	if (!c)
 		return;
-	evb_start(&b, s, c, exec_type(nr) | (a->compat ? SHRIKE_EVT_COMPAT : 0),
+	evb_start(&b, s, c, exec_type(nr) | (shrike_args_foreign(a) ? SHRIKE_EVT_COMPAT : 0),
 		  SHRIKE_P_EXEC_NPARAMS);
 	evb_s64(&b, ret);
 	evb_ustr(&b, (const char __user *)a->v[at ? 1 : 0]);

@@ -80,6 +80,7 @@ void shrike_dev_unregister(void);
 struct shrike_args {
 	unsigned long v[6];
 	bool compat;		/* 32-bit ABI: each argument is 32 bits wide, longs too */
+	bool x32;		/* came with an x32 number (syscalls_x32.c) */
 	bool fault;		/* could not be read (a socketcall's array): none is known */
 };
 
@@ -102,6 +103,16 @@ void shrike_fill_module_load(struct shrike_session *s, const char *name);
 void shrike_ia32_enter(struct shrike_session *s, struct pt_regs *regs, long nr);
 void shrike_ia32_exit(struct shrike_session *s, struct pt_regs *regs, long ret);
 long shrike_ia32_args(struct pt_regs *regs, long nr, struct shrike_args *a);
+
+/* syscalls_x32.c: x32 numbers, as the native syscalls they stand for */
+void shrike_x32_enter(struct shrike_session *s, struct pt_regs *regs);
+void shrike_x32_exit(struct shrike_session *s, struct pt_regs *regs, long ret);
+
+/* Did the syscall come through another ABI than the native one? (evt.is_compat) */
+static inline bool shrike_args_foreign(const struct shrike_args *a)
+{
+	return a->compat || a->x32;
+}
 
 /* inflight.c: what a thread's syscall entry knew, kept for its exit */
 enum {

@@ -65,8 +65,12 @@ static void probe_sys_enter(void *data, struct pt_regs *regs, long id)
 		shrike_ia32_enter(s, regs, id);
 		return;
 	}
-	if (!shrike_wants(s, id))
+	if (!shrike_wants(s, id)) {
+		/* x32 numbers are far above the native ones: never selected as such */
+		if (unlikely(id & __X32_SYSCALL_BIT))
+			shrike_x32_enter(s, regs);
 		return;
+	}
 	sys_enter_selected(s, regs, array_index_nospec(id, SHRIKE_MAX_SYSCALLS));
 }
 
@@ -80,8 +84,11 @@ static void probe_sys_exit(void *data, struct pt_regs *regs, long ret)
 		return;
 	}
 	nr = syscall_get_nr(current, regs);
-	if (!shrike_wants(s, nr))
+	if (!shrike_wants(s, nr)) {
+		if (unlikely(nr & __X32_SYSCALL_BIT))
+			shrike_x32_exit(s, regs, ret);
 		return;
+	}
 	sys_exit_selected(s, regs, array_index_nospec(nr, SHRIKE_MAX_SYSCALLS), ret);
 }
 

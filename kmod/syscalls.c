@@ -49,6 +49,7 @@ void shrike_native_args(struct pt_regs *regs, struct shrike_args *a)
 {
 	syscall_get_arguments(current, regs, a->v);
 	a->compat = false;
+	a->x32 = false;
 	a->fault = false;
 }
 
@@ -147,7 +148,7 @@ static void fill_phase(struct shrike_session *s, const struct syscall_entry *e,
 
 	if (phase == SHRIKE_AT_ENTER)
 		type |= SHRIKE_EVT_ENTER;
-	if (a->compat)
+	if (shrike_args_foreign(a))
 		type |= SHRIKE_EVT_COMPAT;
 	c = shrike_cpu_get(s);
 	if (!c)
@@ -171,7 +172,7 @@ void shrike_fill_syscall_enter(struct shrike_session *s, long nr, const struct s
 	/* which exec, through which ABI: sched_process_exec can no longer tell */
 	if (nr == __NR_execve || nr == __NR_execveat) {
 		struct shrike_inflight x = {
-			.kind = SHRIKE_INFLIGHT_EXEC, .nr = nr, .compat = a->compat,
+			.kind = SHRIKE_INFLIGHT_EXEC, .nr = nr, .compat = shrike_args_foreign(a),
 		};
 
 		shrike_inflight_put(&x);

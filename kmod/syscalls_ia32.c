@@ -131,6 +131,7 @@ static void ia32_regs(struct pt_regs *regs, struct shrike_args *a)
 	for (i = 0; i < ARRAY_SIZE(a->v); i++)
 		a->v[i] = (u32)a->v[i];
 	a->compat = true;
+	a->x32 = false;
 	a->fault = false;
 }
 

@@ -30,8 +30,6 @@ void side_capture(struct capture_writer *w, const struct sevent *ev)
 	uint64_t h = 1469598103934665603ull;
 	int i;
 
-	if (!ev->proc)
-		return;
 	if (!resolved) {
 		for (i = 0; i < SIDE_N; i++)
 			ids[i] = fields_find(side_names[i]);
@@ -46,8 +44,15 @@ void side_capture(struct capture_writer *w, const struct sevent *ev)
 		vals[i] = v.known && v.s ? strndup(v.s, v.slen) : NULL;
 		h = fnv(h, vals[i]);
 	}
-	if (h != ev->proc->side_hash) {
-		ev->proc->side_hash = h;
+	/*
+	 * An event of a process the table does not hold (a thread's exit after
+	 * its process's, a full table) has no place to remember what was
+	 * written: its values are written every time, or the replay would give
+	 * it what an earlier process of that pid had.
+	 */
+	if (!ev->proc || h != ev->proc->side_hash) {
+		if (ev->proc)
+			ev->proc->side_hash = h;
 		capture_write_side(w, ev->pid, (const char *const *)vals, SIDE_N);
 	}
 	for (i = 0; i < SIDE_N; i++)

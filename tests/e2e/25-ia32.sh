@@ -7,7 +7,9 @@
 # (as root) and in an id-mapped one (as bob, uid 1000 inside, 101000 on the
 # host). Each event must have the native syscall's evt.type and arguments,
 # compared to ground truth, the evt.is_compat marker, and the container and
-# user it ran as. The same calls made natively must not be marked. An
+# user it ran as. The same calls made natively must not be marked. x32
+# numbers (openat with a 64-bit path pointer, the x32 execve) are captured
+# the same way. An
 # ordinary 32-bit program (helpers/i386/open32) is marked evt.is_compat and
 # proc.is_32bit. A capture of all of it replays to the same JSON.
 #
@@ -72,6 +74,13 @@ helper "int \$0x80 as bob in t25-db (id-mapped)" "$tmp/expect" \
 	IA32_EXPECT="container.name=t25-db user.host_uid=101000 group.gid=1000" \
 	/usr/local/bin/ia32 compat /tmp/t25
 
+# x32 numbers (the syscall instruction, number | 0x40000000): any 64-bit program's
+helper "x32 numbers on the host" "$tmp/expect" \
+	env IA32_EXPECT="container.name=host" build/helpers/ia32 compat "$tmp/host-c" x32
+helper "x32 numbers as bob in t25-db (id-mapped)" "$tmp/expect" \
+	timeout 120 lxc-attach -n t25-db -u 1000 -g 1000 -- env IA32_PIDNS=1 \
+	IA32_EXPECT="container.name=t25-db user.host_uid=101000" /usr/local/bin/ia32 compat /tmp/t25 x32
+
 # an ordinary 32-bit program, on the host and in each container
 "$o32_host" /etc/passwd
 echo "host $?" >"$tmp/o32.status"
@@ -93,6 +102,9 @@ n_expect=$(grep -c '^EXPECT' "$tmp/expect")
 [ "$n_expect" -ge 250 ] && tap_ok "the helpers expect $n_expect 32-bit events" ||
 	tap_fail "the helpers expect 32-bit events" "only $n_expect EXPECT lines"
 ev "$f" expect "$tmp/expect"
+
+tap_is "$(ev "$f" count evt.arg.name=/decoy)" 0 \
+	"an x32 openat's path is read where the kernel reads it (64 bits), not at the decoy below 4 GiB"
 
 # ---- the same natively: the same events, not marked ---------------------------------------
 ev "$f" expect "$tmp/expect-native"

@@ -20,7 +20,8 @@
  * usage: ia32 compat|native DIR [FAMILY...]
  *   DIR       an empty scratch directory
  *   FAMILY    files net ids proc exec ns toctou (default: all of them), or
- *             one: a single open (for the rule on 32-bit syscalls)
+ *             one: a single open (for the rule on 32-bit syscalls), or
+ *             x32: syscalls with x32 numbers (in compat mode)
  * Environment: IA32_EXPECT, more field=value filters for every line (e.g.
  * container.name=web1); IA32_PIDNS, set when the helper runs in a pid
  * namespace of its own (a container): pids it sees are not the host's.
@@ -724,13 +725,64 @@ static void one(void)
 	SC(close, fd);
 }
 
-/* "one" is not part of the default run */
+/* ---- x32 numbers ------------------------------------------------------------------ */
+
+#define X32_BIT		0x40000000l
+#define NRX32_execve	520	/* the x32 execve: argv of 32-bit pointers */
+
+/*
+ * The syscall instruction with an x32 number: any 64-bit program can make
+ * it. Debian answers ENOSYS unless booted with syscall.x32=y; the event is
+ * due either way, with what the call said.
+ */
+static long x32call(long nr, long a1, long a2, long a3, long a4)
+{
+	register long r10 __asm__("r10") = a4;
+	long ret = nr | X32_BIT;
+
+	__asm__ volatile("syscall"
+			 : "+a"(ret)
+			 : "D"(a1), "S"(a2), "d"(a3), "r"(r10)
+			 : "rcx", "r11", "memory", "cc");
+	return ret;
+}
+
+/*
+ * Run in compat mode (the events are marked). An x32 openat is the native
+ * openat: its path pointer is 64 bits wide, and where it points cut to 32
+ * bits lies a decoy the event must not show. The x32 execve has its own
+ * number and a 32-bit argv.
+ */
+static void x32(void)
+{
+	const char *argv[] = { "true", "x32-exec", NULL }, *envp[] = { NULL };
+	char hi[256];	/* on the stack: above 4 GiB */
+	uintptr_t cut = (uint32_t)(uintptr_t)hi;
+	long fd;
+	void *m;
+
+	snprintf(hi, sizeof(hi), "%s/x32-hi", dir);
+	m = mmap((void *)(cut & ~4095ul), 8192, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	if (m != MAP_FAILED)
+		strcpy((char *)cut, "/decoy");
+	fd = x32call(SYS_openat, AT_FDCWD, P(hi), O_CREAT | O_WRONLY, 0600);
+	expect("openat", "evt.res=%ld evt.arg.name=%s evt.arg.flags=%d", fd, hi,
+	       O_CREAT | O_WRONLY);
+	if (fd >= 0)
+		close((int)fd);
+	expect("execve", "evt.res=%ld evt.arg.filename=/nonexistent/x32",
+	       x32call(NRX32_execve, P(lo_str("/nonexistent/x32")), lo_argv(argv), lo_argv(envp), 0));
+}
+
+/* "one" and "x32" are not part of the default run */
 static const struct {
 	const char *name;
 	void (*run)(void);
 } families[] = {
 	{ "files", files }, { "net", net }, { "ids", ids }, { "proc", proc },
 	{ "exec", exec }, { "ns", ns }, { "toctou", toctou }, { "one", one },
+	{ "x32", x32 },
 };
 
 static int run(const char *name)
@@ -768,7 +820,7 @@ int main(int argc, char **argv)
 	}
 	lo_end = lo + (1 << 20);
 	if (argc == 3) {
-		for (i = 0; families[i].run != one; i++)
+		for (i = 0; families[i].run != one; i++)	/* one and x32 come last */
 			families[i].run();
 		return 0;
 	}
