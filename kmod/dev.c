@@ -24,6 +24,7 @@
 
 static DEFINE_MUTEX(session_lock);
 static struct shrike_session *active;
+static u64 sessions;			/* started so far: the generation of each */
 
 static void wake_reader(struct irq_work *work)
 {
@@ -67,6 +68,8 @@ static int shrike_open(struct inode *inode, struct file *file)
 		goto out_free_rings;
 
 	active = s;
+	s->gen = ++sessions;
+	rcu_assign_pointer(shrike_live, s);
 	file->private_data = s;
 	mutex_unlock(&session_lock);
 	return nonseekable_open(inode, file);
@@ -88,6 +91,9 @@ static int shrike_release(struct inode *inode, struct file *file)
 
 	mutex_lock(&session_lock);
 	shrike_probes_unregister(s);
+	/* deferred paths that run from now on write nothing; those running finish first */
+	RCU_INIT_POINTER(shrike_live, NULL);
+	synchronize_rcu();
 	irq_work_sync(&s->wake_work);
 	shrike_rings_free(s);
 	put_pid(s->reader);

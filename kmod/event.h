@@ -18,6 +18,7 @@
 #include "uapi/shrike_events.h"
 
 struct evb {
+	struct shrike_session *s;
 	struct shrike_cpu *cpu;
 	char *buf;
 	u32 len;		/* bytes used so far */
@@ -41,6 +42,7 @@ static inline void evb_start(struct evb *b, struct shrike_session *s, struct shr
 {
 	struct shrike_evt_hdr *h = (struct shrike_evt_hdr *)c->scratch;
 
+	b->s = s;
 	b->cpu = c;
 	b->buf = c->scratch;
 	b->nparams = nparams;
@@ -71,6 +73,13 @@ static inline void evb_set(struct evb *b, u32 n, u16 flags)
 	}
 	evb_plen(b)[b->idx++] = (u16)n | flags;
 	b->len += n;
+}
+
+/* The next parameter comes later, in a SHRIKE_EVT_PATH record (defer.c). */
+static inline void evb_set_deferred(struct evb *b)
+{
+	if (b->idx < b->nparams)
+		evb_plen(b)[b->idx++] = SHRIKE_PARAM_DEFER;
 }
 
 static inline char *evb_tail(struct evb *b)

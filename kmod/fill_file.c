@@ -12,6 +12,11 @@
  * reads the root, never under fs->lock (a sleeping lock on PREEMPT_RT), and
  * inside rcu_read_lock(): a directory's dentry and its mount are freed only
  * after a grace period, so they outlive the read without a reference.
+ *
+ * d_path() takes rename_lock and mount_lock as locks when a rename or mount
+ * change races with it: spinlocks here, sleeping locks on PREEMPT_RT. There
+ * (shrike_defer_paths) no path is resolved in the probe: the file reference,
+ * or "the working directory", goes to defer.c instead.
  */
 #include <linux/kernel.h>
 #include <linux/fs.h>
@@ -55,6 +60,10 @@ static void evb_cwd(struct evb *b)
 		evb_set(b, 0, SHRIKE_PARAM_FAULT);
 		return;
 	}
+	if (shrike_defer_paths) {
+		shrike_defer_path(b, NULL);
+		return;
+	}
 	rcu_read_lock();
 	do {
 		seq = read_seqcount_begin(&fs->seq);
@@ -71,6 +80,10 @@ void shrike_fill_fdpath(struct evb *b, int fd)
 
 	if (!file) {
 		evb_set(b, 0, SHRIKE_PARAM_FAULT);
+		return;
+	}
+	if (shrike_defer_paths) {
+		shrike_defer_path(b, file);	/* the reference goes with it */
 		return;
 	}
 	evb_path(b, &file->f_path);

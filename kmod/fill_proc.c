@@ -146,8 +146,9 @@ void shrike_evb_ctx(struct evb *b, struct task_struct *t)
 
 /*
  * The executable as the task's own root sees it (symlinks resolved, so a
- * busybox applet shows /bin/busybox). d_path() only falls back to a lock
- * when a rename or mount change races with it.
+ * busybox applet shows /bin/busybox). d_path() falls back to a lock when a
+ * rename or mount change races with it, a sleeping lock on PREEMPT_RT:
+ * there the path is resolved on the way back to user space (defer.c).
  */
 static void evb_exepath(struct evb *b, struct file *file)
 {
@@ -158,6 +159,11 @@ static void evb_exepath(struct evb *b, struct file *file)
 
 	if (!file || max < 2) {
 		evb_set(b, 0, SHRIKE_PARAM_FAULT);
+		return;
+	}
+	if (shrike_defer_paths) {
+		get_file(file);
+		shrike_defer_path(b, file);
 		return;
 	}
 	p = d_path(&file->f_path, dst, max);

@@ -41,6 +41,7 @@ struct shrike_session {
 	atomic64_t ring_gen;		/* rings allocated so far */
 	atomic64_t n_noring;		/* events seen on a CPU without a ring */
 	int hp_state;			/* the CPU hotplug state, or 0 */
+	u64 gen;			/* sessions started before it, + 1 */
 	u32 snaplen;
 	unsigned long mask[BITS_TO_LONGS(SHRIKE_MAX_SYSCALLS)];
 	struct pid *reader;		/* the reader's thread group (held): its own
@@ -51,6 +52,9 @@ struct shrike_session {
 	struct irq_work wake_work;	/* wakes wq outside the probe's atomic context */
 	struct mutex ioctl_lock;	/* serialises CONSUME and mask updates */
 };
+
+/* The running session, for what runs outside the probes (defer.c); NULL when none. */
+extern struct shrike_session __rcu *shrike_live;
 
 /* main.c */
 extern unsigned long shrike_bufsize;

@@ -51,11 +51,13 @@ void live_report_stats(struct daemon *d, struct ring_reader *r, const char *what
 	fprintf(stderr,
 		"shrike: %s: events=%" PRIu64 " alerts=%" PRIu64 " seen=%llu dropped_full=%llu "
 		"unreadable_args=%llu dropped_nested=%llu dropped_noring=%llu bad_records=%" PRIu64
-		" enter_missing=%" PRIu64 "%s\n", what,
+		" enter_missing=%" PRIu64 " paths_deferred=%" PRIu64 " paths_lost=%" PRIu64 "%s\n",
+		what,
 		st->events, d->alerts, (unsigned long long)c.n_seen, (unsigned long long)c.n_drop_full,
 		(unsigned long long)c.n_fault, (unsigned long long)c.n_drop_nested,
 		(unsigned long long)c.n_drop_noring,
-		st->bad_records + r->corrupt, st->enter_missing, http);
+		st->bad_records + r->corrupt, st->enter_missing, st->paths_deferred, st->paths_lost,
+		http);
 }
 
 /*
@@ -189,6 +191,11 @@ int live_run(struct daemon *d, struct ring_reader *r, double max_seconds)
 			if (!draining)
 				check_drops(d, r, &drops, clock_ns(CLOCK_BOOTTIME));
 		}
+		/* everything up to limit is in: a deferred path older than that is not coming */
+		if (draining)
+			pipeline_flush(&d->pl);
+		else
+			pipeline_expire(&d->pl, limit);
 		fflush(stdout);
 		if (ring_reader_release(r) < 0)
 			return -1;

@@ -7,6 +7,12 @@
 
 #define PROCTAB_MAX	(1u << 20)
 #define PENDING_MAX	(1u << 18)
+/*
+ * How long an event waits for its deferred paths, in record time: they come
+ * when its thread returns to user space, microseconds later, unless a tracer
+ * stopped it there.
+ */
+#define HOLD_NS		(100ull * 1000 * 1000)
 
 int pipeline_init(struct pipeline *pl, pipeline_sink sink, void *sink_ctx)
 {
@@ -25,6 +31,7 @@ int pipeline_init(struct pipeline *pl, pipeline_sink sink, void *sink_ctx)
 
 void pipeline_free(struct pipeline *pl)
 {
+	held_free(&pl->held);
 	proctab_free(&pl->procs);
 	pending_free(&pl->pending);
 }
@@ -52,6 +59,32 @@ static void join_module_name(struct pipeline *pl, struct sevent *ev)
 	ev->params[i] = mod.params[0];
 }
 
+/* The end of an event's way: numbered, enriched, reported, and what it ends is forgotten. */
+static void report(struct pipeline *pl, struct sevent *ev, uint32_t cpu)
+{
+	ev->num = ++pl->st.events;
+	ev->cpu = cpu;
+	proctab_enrich(&pl->procs, ev);
+	pl->sink(pl, ev);
+	proctab_after(&pl->procs, ev);
+	if (ev->type == SHRIKE_EVT_PROCEXIT) {
+		pending_forget(&pl->pending, ev->tid);
+		if (ev->has_ctx && event_group_dead(ev))
+			identity_exited(identity_global(), ev->ctx.mntns, ev->pid);
+	}
+}
+
+/* Report held event i, with whatever of its paths came. */
+static void release_held(struct pipeline *pl, size_t i)
+{
+	struct held_event e;
+
+	held_take(&pl->held, i, &e);
+	pl->st.paths_lost += (uint64_t)e.waiting;
+	report(pl, &e.ev, e.cpu);
+	held_done(&e);
+}
+
 void pipeline_feed(struct pipeline *pl, const struct shrike_evt_hdr *rec, size_t avail,
 		   uint32_t cpu)
 {
@@ -68,6 +101,21 @@ void pipeline_feed(struct pipeline *pl, const struct shrike_evt_hdr *rec, size_t
 	if (event_decode(rec, avail, &ev, &why) < 0) {
 		bad_record(pl, rec, why);
 		return;
+	}
+	if (ev.type == SHRIKE_EVT_PATH) {
+		int done = held_fill(&pl->held, &ev, &pl->st.paths_deferred);
+
+		if (done >= 0)
+			release_held(pl, (size_t)done);
+		return;
+	}
+	if (pl->held.n) {
+		int i = held_find(&pl->held, ev.tid);
+
+		/* its thread went on (or exited) without the rest of its paths */
+		if (i >= 0)
+			release_held(pl, (size_t)i);
+		pipeline_expire(pl, ev.ts);
 	}
 	if (ev.type == SHRIKE_EVT_MODULE_LOAD) {
 		pending_put(&pl->pending, ev.tid, PENDING_MODLOAD, rec);
@@ -93,15 +141,24 @@ void pipeline_feed(struct pipeline *pl, const struct shrike_evt_hdr *rec, size_t
 	}
 	if (ev.type == SHRIKE_EVT_INIT_MODULE || ev.type == SHRIKE_EVT_FINIT_MODULE)
 		join_module_name(pl, &ev);
-
-	ev.num = ++pl->st.events;
-	ev.cpu = cpu;
-	proctab_enrich(&pl->procs, &ev);
-	pl->sink(pl, &ev);
-	proctab_after(&pl->procs, &ev);
-	if (ev.type == SHRIKE_EVT_PROCEXIT) {
-		pending_forget(&pl->pending, ev.tid);
-		if (ev.has_ctx && event_group_dead(&ev))
-			identity_exited(identity_global(), ev.ctx.mntns, ev.pid);
+	if (held_waiting(&ev)) {
+		if (pl->held.n == HELD_MAX)
+			release_held(pl, 0);
+		if (held_put(&pl->held, &ev, cpu) == 0)
+			return;
+		/* out of memory: reported now, the deferred paths unknown */
 	}
+	report(pl, &ev, cpu);
+}
+
+void pipeline_expire(struct pipeline *pl, uint64_t now_ts)
+{
+	while (pl->held.n && pl->held.ev[0].ev.ts + HOLD_NS < now_ts)
+		release_held(pl, 0);
+}
+
+void pipeline_flush(struct pipeline *pl)
+{
+	while (pl->held.n)
+		release_held(pl, 0);
 }

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "event.h"
+#include "held.h"
 #include "pending.h"
 #include "proctab.h"
 
@@ -13,6 +14,8 @@ struct pipeline_stats {
 	uint64_t events;	/* events reported (evt.num) */
 	uint64_t bad_records;	/* failed validation, skipped */
 	uint64_t enter_missing;	/* exit without its enter record */
+	uint64_t paths_deferred; /* deferred paths filled in by their SHRIKE_EVT_PATH record */
+	uint64_t paths_lost;	/* deferred paths whose record never came (reported unknown) */
 };
 
 struct pipeline;
@@ -22,6 +25,7 @@ typedef void (*pipeline_sink)(struct pipeline *pl, struct sevent *ev);
 struct pipeline {
 	struct proctab procs;
 	struct pending pending;
+	struct held held;	/* events waiting for deferred paths */
 	struct pipeline_stats st;
 	pipeline_sink sink;
 	void *sink_ctx;
@@ -32,5 +36,12 @@ void pipeline_free(struct pipeline *pl);
 /* One record from CPU cpu; avail is how many bytes may be read at rec. */
 void pipeline_feed(struct pipeline *pl, const struct shrike_evt_hdr *rec, size_t avail,
 		   uint32_t cpu);
+/*
+ * Report the events held for longer than they may wait at record time
+ * now_ts (CLOCK_BOOTTIME ns), without their missing paths.
+ */
+void pipeline_expire(struct pipeline *pl, uint64_t now_ts);
+/* Report every held event: the stream ended. */
+void pipeline_flush(struct pipeline *pl);
 
 #endif /* SHRIKE_PIPELINE_H */

@@ -49,6 +49,7 @@ int replay_run(struct daemon *d, const char *path)
 	d->pl.procs.no_procfs = 1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ret = capture_replay(&r, &sink, err, sizeof(err));
+	pipeline_flush(&d->pl);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	fflush(stdout);
 	if (ret < 0)

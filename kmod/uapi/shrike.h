@@ -13,13 +13,14 @@
 #include <linux/types.h>
 #include <linux/ioctl.h>
 
-#define SHRIKE_ABI_VERSION	2
+#define SHRIKE_ABI_VERSION	3
 /*
  * The oldest ABI whose records this one still reads unchanged (capture files
  * keep the ABI they were written with). 2 added rings for online CPUs only,
  * two counters, the 32-bit flags of the record type and parameters appended
  * at the end of a phase: a record of ABI 1 reads as one with the new flags
- * clear and the new parameters missing.
+ * clear and the new parameters missing. 3 added deferred paths (a record
+ * type and a parameter marker that older records never carry).
  */
 #define SHRIKE_RECORD_ABI_MIN	1
 #define SHRIKE_DEVICE		"/dev/shrike"
@@ -76,7 +77,10 @@ struct shrike_ring_ctrl {
  * them with memcpy. A string parameter includes its terminating NUL. A string
  * list (argv) is a run of NUL-terminated strings. A parameter that could not
  * be read has SHRIKE_PARAM_FAULT set and length 0; one cut at the snap length
- * has SHRIKE_PARAM_TRUNC set (a cut string still ends in NUL).
+ * has SHRIKE_PARAM_TRUNC set (a cut string still ends in NUL). Both flags
+ * with length 0 (SHRIKE_PARAM_DEFER): a path the probe could not resolve
+ * where it ran, which a SHRIKE_EVT_PATH record of the same thread brings
+ * later (docs/ABI.md "Deferred paths").
  */
 struct shrike_evt_hdr {
 	__u32 len;		/* whole record incl. header and padding, multiple of 8 */
@@ -92,6 +96,7 @@ struct shrike_evt_hdr {
 #define SHRIKE_PARAM_LEN_MASK	0x3fff
 #define SHRIKE_PARAM_TRUNC	0x4000
 #define SHRIKE_PARAM_FAULT	0x8000
+#define SHRIKE_PARAM_DEFER	(SHRIKE_PARAM_FAULT | SHRIKE_PARAM_TRUNC)
 
 /* Largest record the kernel ever writes; readers reject anything larger. */
 #define SHRIKE_MAX_EVENT	(64 * 1024)
@@ -173,6 +178,8 @@ enum shrike_evt_type {
 	SHRIKE_EVT_DUP3 = 62,
 	SHRIKE_EVT_SENDTO = 63,
 	SHRIKE_EVT_SENDMSG = 64,
+	/* a deferred path parameter of an earlier record of this thread: P_PATH_* */
+	SHRIKE_EVT_PATH = 65,
 	SHRIKE_EVT_MAX
 };
 
@@ -206,6 +213,17 @@ enum {
 };
 
 #define SHRIKE_EXIT_GROUP_DEAD	0x1	/* last thread of its thread group */
+
+/*
+ * path parameters: a parameter the probe wrote as SHRIKE_PARAM_DEFER, of
+ * the last record of this thread whose type is SHRIKE_P_PATH_OF
+ */
+enum {
+	SHRIKE_P_PATH_OF,	/* __u64: the record's type, with its flags (ENTER, ...) */
+	SHRIKE_P_PATH_PARAM,	/* __u64: the parameter's index in that record */
+	SHRIKE_P_PATH_PATH,	/* string: the path; FAULT when it could not be resolved */
+	SHRIKE_P_PATH_NPARAMS
+};
 
 #define SHRIKE_ID_NONE		0xffffffffu	/* uid/gid with no mapping in the namespace */
 

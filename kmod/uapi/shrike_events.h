@@ -315,6 +315,8 @@ static const struct shrike_event_spec shrike_event_specs[] = {
 	{ SHRIKE_EVT_PRCTL, __NR_prctl, "prctl", 3, { SP_X_RES, SP_X_INT(0, "option"),
 		SP_X_ULONG(1, "arg2") } },
 	{ SHRIKE_EVT_MODULE_LOAD, -1, "module_load", 1, { SP_SPECIAL(SHRIKE_K_STR, "name") } },
+	{ SHRIKE_EVT_PATH, -1, "path", 3, { SP_SPECIAL(SHRIKE_K_U64, "of"),
+		SP_SPECIAL(SHRIKE_K_U64, "param"), SP_SPECIAL(SHRIKE_K_STR, "path") } },
 	/* descriptors: what a dup'ed fd is (a socket on stdin/stdout is a reverse shell) */
 	{ SHRIKE_EVT_DUP, __NR_dup, "dup", 3, { SP_X_RES, SP_X_INT(0, "oldfd"),
 		SP_X_TUPLE(SHRIKE_RESFD) } },
