@@ -4,9 +4,9 @@
 
 #include <stdint.h>
 #include <stdio.h>
-#include "event.h"
-#include "pending.h"
-#include "proctab.h"
+#include "input/event.h"
+#include "input/pending.h"
+#include "enrich/proctab.h"
 
 struct pipeline_stats {
 	uint64_t records;	/* records fed in */

@@ -3,13 +3,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include "capture.h"
+#include "capture/capture.h"
 #include "daemon.h"
-#include "fields.h"
+#include "fields/fields.h"
 #include "log.h"
-#include "proctab.h"
+#include "enrich/proctab.h"
 #include "replay.h"
-#include "side.h"
+#include "fields/side.h"
 
 static void on_record(void *ctx, const struct shrike_evt_hdr *rec, size_t len, uint32_t cpu)
 {
