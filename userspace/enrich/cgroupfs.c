@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "enrich/cgroupfs.h"
+#include "lib/clock.h"
+#include "lib/lru.h"
 
 #define FILEID_KERNFS	0xfe		/* linux/exportfs.h: a u64 kernfs node id */
 #define SCAN_DEPTH	256		/* deeper cgroups are not looked into by the scan */
@@ -29,7 +31,7 @@ struct hmount {
 /* One cached answer: a path, or an error until expires_ms. */
 struct centry {
 	struct centry *hnext;
-	struct centry *prev, *next;	/* LRU, most recent first */
+	struct lru_node lru;	/* LRU, most recent first */
 	uint64_t id;
 	unsigned int hier;
 	int len;			/* path length, or -errno */
@@ -44,18 +46,9 @@ struct cgroupfs {
 	uint64_t loaded_ms;
 	struct centry **buckets;
 	size_t nbuckets;		/* a power of two */
-	struct centry *head, *tail;
+	struct lru lru;			/* the entries, most recently used first */
 	size_t count;
 };
-
-static uint64_t mono_ms(void *arg)
-{
-	struct timespec ts;
-
-	(void)arg;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 /* ======================================================================
  * The mount table
@@ -497,21 +490,6 @@ static struct centry **bucket_of(struct cgroupfs *cg, unsigned int hier, uint64_
 	return &cg->buckets[(h >> 32) & (cg->nbuckets - 1)];
 }
 
-static void lru_unlink(struct cgroupfs *cg, struct centry *e)
-{
-	*(e->prev ? &e->prev->next : &cg->head) = e->next;
-	*(e->next ? &e->next->prev : &cg->tail) = e->prev;
-	e->prev = e->next = NULL;
-}
-
-static void lru_push_front(struct cgroupfs *cg, struct centry *e)
-{
-	e->prev = NULL;
-	e->next = cg->head;
-	*(cg->head ? &cg->head->prev : &cg->tail) = e;
-	cg->head = e;
-}
-
 static void entry_remove(struct cgroupfs *cg, struct centry *e)
 {
 	struct centry **pp = bucket_of(cg, e->hier, e->id);
@@ -519,7 +497,7 @@ static void entry_remove(struct cgroupfs *cg, struct centry *e)
 	while (*pp != e)
 		pp = &(*pp)->hnext;
 	*pp = e->hnext;
-	lru_unlink(cg, e);
+	lru_unlink(&cg->lru, &e->lru);
 	cg->count--;
 	free(e->path);
 	free(e);
@@ -542,7 +520,7 @@ static void entry_add(struct cgroupfs *cg, unsigned int hier, uint64_t id, int l
 	struct centry *e, **b;
 
 	if (cg->count >= cg->cfg.max_entries)
-		entry_remove(cg, cg->tail);
+		entry_remove(cg, LRU_ENTRY(cg->lru.tail, struct centry, lru));
 	e = calloc(1, sizeof(*e));
 	if (!e) {
 		free(path);
@@ -556,7 +534,7 @@ static void entry_add(struct cgroupfs *cg, unsigned int hier, uint64_t id, int l
 	b = bucket_of(cg, hier, id);
 	e->hnext = *b;
 	*b = e;
-	lru_push_front(cg, e);
+	lru_push_front(&cg->lru, &e->lru);
 	cg->count++;
 }
 
@@ -593,8 +571,8 @@ void cgroupfs_free(struct cgroupfs *cg)
 {
 	if (!cg)
 		return;
-	while (cg->head)
-		entry_remove(cg, cg->head);
+	while (cg->lru.head)
+		entry_remove(cg, LRU_ENTRY(cg->lru.head, struct centry, lru));
 	free(cg->buckets);
 	mounts_free(cg);
 	free(cg);
@@ -612,8 +590,8 @@ int cgroupfs_path(struct cgroupfs *cg, unsigned int hier, uint64_t id, const cha
 		return -EINVAL;
 	e = entry_find(cg, hier, id);
 	if (e && e->len >= 0) {
-		lru_unlink(cg, e);
-		lru_push_front(cg, e);
+		lru_unlink(&cg->lru, &e->lru);
+		lru_push_front(&cg->lru, &e->lru);
 		*path = e->path;
 		return e->len;
 	}

@@ -24,7 +24,7 @@ struct cgroupfs_config {
 	unsigned int max_entries;	/* 0: CGROUPFS_MAX_ENTRIES */
 	unsigned int negative_ms;	/* 0: CGROUPFS_NEGATIVE_MS */
 	unsigned int flags;
-	/* Milliseconds of a monotonic clock; NULL: CLOCK_MONOTONIC. */
+	/* Milliseconds of a monotonic clock; NULL: mono_ms() of lib/clock.h. */
 	uint64_t (*now_ms)(void *arg);
 	void *arg;
 };

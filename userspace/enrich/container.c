@@ -10,6 +10,7 @@
 #include "enrich/cgroupfs.h"
 #include "enrich/container.h"
 #include "enrich/proctab.h"
+#include "lib/clock.h"
 #include "lib/readfile.h"
 
 /*
@@ -51,15 +52,6 @@ struct container_ctx {
 
 static const struct container host = { CONTAINER_HOST, "host", "host" };
 static const struct container anon_lxc = { CONTAINER_LXC, "lxc", NULL };
-
-static uint64_t mono_ms(void *arg)
-{
-	struct timespec ts;
-
-	(void)arg;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 static uint32_t name_hash(const char *s, size_t len)
 {

@@ -32,7 +32,7 @@ struct container_config {
 	struct cgroupfs *cgroupfs;
 	unsigned int max_names;		/* 0: CONTAINER_MAX_NAMES */
 	unsigned int retry_ms;		/* 0: CONTAINER_RETRY_MS */
-	/* Milliseconds of a monotonic clock; NULL: CLOCK_MONOTONIC. */
+	/* Milliseconds of a monotonic clock; NULL: mono_ms() of lib/clock.h. */
 	uint64_t (*now_ms)(void *arg);
 	void *arg;
 };

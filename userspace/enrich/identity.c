@@ -9,9 +9,10 @@
 #include <unistd.h>
 
 #include "enrich/identity.h"
-#include "log.h"
 #include "enrich/proctab.h"
 #include "enrich/userdb.h"
+#include "lib/clock.h"
+#include "log.h"
 
 /*
  * One followed mount namespace: the userdb key (its inode number as text)
@@ -56,15 +57,6 @@ struct identity_ctx {
 	struct ns_ent *opening;		/* whose root open_root() is asked for */
 	struct memo last;
 };
-
-static uint64_t mono_ms(void *arg)
-{
-	struct timespec ts;
-
-	(void)arg;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 static void report(void *arg, const char *key, const char *file, int err)
 {

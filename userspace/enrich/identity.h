@@ -32,7 +32,7 @@ struct identity_config {
 	unsigned int idle_ms;		/* 0: IDENTITY_IDLE_MS */
 	unsigned int sweep_ms;		/* 0: IDENTITY_SWEEP_MS */
 	unsigned int revalidate_ms;	/* 0: the userdb default (USERDB_REVALIDATE_MS) */
-	/* Milliseconds of a monotonic clock, for us and the userdb cache; NULL: CLOCK_MONOTONIC. */
+	/* Milliseconds of a monotonic clock, for us and the userdb cache; NULL: mono_ms() of lib/clock.h. */
 	uint64_t (*now_ms)(void *arg);
 	void *arg;
 	int quiet;			/* do not log unreadable passwd/group files */

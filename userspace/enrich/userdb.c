@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "enrich/userdb.h"
+#include "lib/clock.h"
+#include "lib/lru.h"
 
 #define LINE_MAX_LEN	(64u << 10)	/* longer lines are skipped, not split */
 #define NAME_MAX_LEN	255		/* LOGIN_NAME_MAX - 1 */
@@ -293,7 +295,7 @@ struct stamp {
 
 struct entry {
 	struct entry *hnext;		/* hash chain */
-	struct entry *prev, *next;	/* LRU list, most recent first */
+	struct lru_node lru;	/* LRU list, most recent first */
 	uint64_t checked_ms;
 	size_t bytes;
 	int root_err;
@@ -307,18 +309,9 @@ struct userdb_cache {
 	struct userdb_config cfg;
 	struct entry **buckets;
 	size_t nbuckets;		/* a power of two */
-	struct entry *head, *tail;
+	struct lru lru;			/* the entries, most recently used first */
 	size_t count, bytes;
 };
-
-static uint64_t mono_ms(void *arg)
-{
-	struct timespec ts;
-
-	(void)arg;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 /* FNV-1a: keys come from the daemon (inode numbers, container names). */
 static uint32_t key_hash(const char *key)
@@ -359,21 +352,6 @@ struct userdb_cache *userdb_cache_new(const struct userdb_config *cfg)
 	return c;
 }
 
-static void lru_unlink(struct userdb_cache *c, struct entry *e)
-{
-	*(e->prev ? &e->prev->next : &c->head) = e->next;
-	*(e->next ? &e->next->prev : &c->tail) = e->prev;
-	e->prev = e->next = NULL;
-}
-
-static void lru_push_front(struct userdb_cache *c, struct entry *e)
-{
-	e->prev = NULL;
-	e->next = c->head;
-	*(c->head ? &c->head->prev : &c->tail) = e;
-	c->head = e;
-}
-
 static struct entry **bucket_of(struct userdb_cache *c, uint32_t hash)
 {
 	return &c->buckets[hash & (c->nbuckets - 1)];
@@ -396,7 +374,7 @@ static void entry_remove(struct userdb_cache *c, struct entry *e)
 	while (*pp != e)
 		pp = &(*pp)->hnext;
 	*pp = e->hnext;
-	lru_unlink(c, e);
+	lru_unlink(&c->lru, &e->lru);
 	c->count--;
 	c->bytes -= e->bytes;
 	table_clear(&e->db.pw, 0);
@@ -408,8 +386,8 @@ void userdb_cache_free(struct userdb_cache *c)
 {
 	if (!c)
 		return;
-	while (c->head)
-		entry_remove(c, c->head);
+	while (c->lru.head)
+		entry_remove(c, LRU_ENTRY(c->lru.head, struct entry, lru));
 	free(c->buckets);
 	free(c);
 }
@@ -525,7 +503,7 @@ static struct entry *entry_new(struct userdb_cache *c, const char *key, uint32_t
 	e->hash = hash;
 	e->hnext = *bucket_of(c, hash);
 	*bucket_of(c, hash) = e;
-	lru_push_front(c, e);
+	lru_push_front(&c->lru, &e->lru);
 	c->count++;
 	return e;
 }
@@ -543,8 +521,8 @@ const struct userdb *userdb_get(struct userdb_cache *c, const char *key,
 	now = c->cfg.now_ms(c->cfg.arg);
 	e = find(c, key, hash);
 	if (e) {
-		lru_unlink(c, e);
-		lru_push_front(c, e);
+		lru_unlink(&c->lru, &e->lru);
+		lru_push_front(&c->lru, &e->lru);
 		/*
 		 * Unsigned: a clock that went back also revalidates. A root that
 		 * could not be opened is tried again at once: the tables kept are
@@ -554,15 +532,15 @@ const struct userdb *userdb_get(struct userdb_cache *c, const char *key,
 			return &e->db;
 	} else {
 		if (c->count >= c->cfg.max_entries)
-			entry_remove(c, c->tail);
+			entry_remove(c, LRU_ENTRY(c->lru.tail, struct entry, lru));
 		e = entry_new(c, key, hash);
 		if (!e)
 			return NULL;
 	}
 	e->checked_ms = now;
 	refresh(c, e, open_root, arg);
-	while (c->bytes > c->cfg.max_bytes && c->tail != e)
-		entry_remove(c, c->tail);
+	while (c->bytes > c->cfg.max_bytes && c->lru.tail != &e->lru)
+		entry_remove(c, LRU_ENTRY(c->lru.tail, struct entry, lru));
 	return &e->db;
 }
 

@@ -102,7 +102,7 @@ struct userdb_config {
 	unsigned int max_entries;	/* 0: default; least recently used evicted beyond */
 	size_t max_bytes;		/* 0: default; parsed bytes of all entries */
 	size_t file_cap;		/* 0: default; see userdb_read_in_root() */
-	/* Milliseconds of a monotonic clock; NULL: CLOCK_MONOTONIC. */
+	/* Milliseconds of a monotonic clock; NULL: mono_ms() of lib/clock.h. */
 	uint64_t (*now_ms)(void *arg);
 	/*
 	 * Told once per change, not per event, when a file of a key cannot be

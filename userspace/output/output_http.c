@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 #include <curl/curl.h>
+#include "lib/clock.h"
 #include "log.h"
 #include "output/output_http.h"
 
@@ -50,14 +51,6 @@ static struct http_sender *current;
 static struct http_sender *retired_list;
 static int curl_ready;
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* Milliseconds left before the deadline (at least 1), or -1 when past it. */
 static long ms_left(struct http_sender *s, long cap)
 {
@@ -68,7 +61,7 @@ static long ms_left(struct http_sender *s, long cap)
 	pthread_mutex_unlock(&s->lock);
 	if (!deadline)
 		return cap;
-	now = now_ns();
+	now = mono_ns();
 	if (now >= deadline)
 		return -1;
 	if ((deadline - now) / 1000000 < (uint64_t)cap)
@@ -79,7 +72,7 @@ static long ms_left(struct http_sender *s, long cap)
 /* Sleep ms, or until the deadline if one comes sooner; -1 if the deadline is past. */
 static int backoff(struct http_sender *s, uint64_t ms)
 {
-	uint64_t until = now_ns() + ms * 1000000ull;
+	uint64_t until = mono_ns() + ms * 1000000ull;
 	int ret = 0;
 
 	pthread_mutex_lock(&s->lock);
@@ -88,12 +81,12 @@ static int backoff(struct http_sender *s, uint64_t ms)
 		struct timespec ts = { .tv_sec = (time_t)(end / 1000000000ull),
 				       .tv_nsec = (long)(end % 1000000000ull) };
 
-		if (now_ns() >= end)
+		if (mono_ns() >= end)
 			break;
 		/* woken early: a deadline was set, look again */
 		pthread_cond_timedwait(&s->wake, &s->lock, &ts);
 	}
-	if (s->deadline_ns && now_ns() >= s->deadline_ns)
+	if (s->deadline_ns && mono_ns() >= s->deadline_ns)
 		ret = -1;
 	pthread_mutex_unlock(&s->lock);
 	return ret;
@@ -364,7 +357,7 @@ int http_sender_post(struct http_sender *s, const char *json)
 
 void http_senders_shutdown(double seconds)
 {
-	uint64_t deadline = now_ns() + (uint64_t)(seconds * 1e9) + 1;
+	uint64_t deadline = mono_ns() + (uint64_t)(seconds * 1e9) + 1;
 	struct http_sender *s;
 
 	if (current) {
