@@ -9,81 +9,9 @@
 
 /* ---- fields ---- */
 
-static int all_digits(const char *s)
-{
-	size_t i;
-
-	for (i = 0; s[i]; i++)
-		if (!isdigit((unsigned char)s[i]))
-			return 0;
-	return i > 0 && i < 10;
-}
-
-static int try_resolve(struct rule_engine *e, const char *name, const char *arg, struct rslot *s)
-{
-	memset(&s->ref, 0, sizeof(s->ref));
-	free(s->key);
-	s->key = NULL;
-	s->ref.id = -1;
-	s->ref.index = -1;
-	if (arg && all_digits(arg)) {
-		s->ref.index = atoi(arg);
-	} else if (arg) {
-		s->key = rx_strdup(arg);
-		s->ref.key = s->key;
-	}
-	if (!e->ops.resolve)
-		return -1;
-	return e->ops.resolve(e->ops.ctx, name, arg, &s->ref);
-}
-
-int slot_resolve(struct rule_engine *e, const struct rfield *f, struct rerr *err)
-{
-	struct rslot s = { 0 };
-	size_t i;
-	int r;
-
-	for (i = 0; i < e->nslots; i++) {
-		struct rslot *o = &e->slots[i];
-
-		if (!strcmp(o->name, f->name) && ((!o->arg && !f->arg) ||
-						  (o->arg && f->arg && !strcmp(o->arg, f->arg))))
-			return (int)i;
-	}
-	r = try_resolve(e, f->name, f->arg, &s);
-	if (r == -1 && !f->arg) {
-		/* "evt.arg.flags" -> ("evt.arg", "flags"), then shorter names */
-		char *name = rx_strdup(f->name), *dot;
-
-		while (r == -1 && (dot = strrchr(name, '.')) && strchr(name, '.') != dot) {
-			*dot = '\0';
-			r = try_resolve(e, name, f->name + (dot - name) + 1, &s);
-		}
-		free(name);
-		if (r == -2)
-			r = -1;
-	}
-	if (r == -2) {
-		rerr_set(err, f->pos, "invalid argument '%s' for field '%s'", f->arg, f->name);
-		free(s.key);
-		return -2;
-	}
-	if (r != 0) {
-		free(s.key);
-		return -1;
-	}
-	s.name = rx_strdup(f->name);
-	s.arg = f->arg ? rx_strdup(f->arg) : NULL;
-	s.text = rfield_text(f);
-	s.ref.key = s.key;
-	RX_GROW(e->slots, e->nslots, e->cslots);
-	e->slots[e->nslots] = s;
-	return (int)e->nslots++;
-}
-
 static int efield_init(struct cctx *c, struct efield *ef, const struct rfield *f)
 {
-	int slot = slot_resolve(c->e, f, &c->err);
+	int slot = rl_slot_resolve(c->e, f, &c->err);
 	unsigned i;
 
 	if (slot == -1) {
@@ -101,7 +29,7 @@ static int efield_init(struct cctx *c, struct efield *ef, const struct rfield *f
 
 		if (ef->type != RF_STR) {
 			rerr_set(&c->err, f->pos, "transformer '%s' needs a string, field '%s' is %s",
-				 xn[f->xf[i]], f->name, type_name(ef->type));
+				 xn[f->xf[i]], f->name, rl_type_name(ef->type));
 			return -1;
 		}
 		ef->xf[i] = f->xf[i];
@@ -256,7 +184,7 @@ static int compile_rhs_field(struct cctx *c, struct ecmp *cmp, const struct rnod
 		cmp->op = ROP_EQ;
 	switch (cmp->op) {
 	case ROP_EQ: case ROP_NE: case ROP_LT: case ROP_LE: case ROP_GT: case ROP_GE:
-		ok = (lt == rt) || ((is_signed(lt) || is_unsigned(lt)) && (is_signed(rt) || is_unsigned(rt)));
+		ok = (lt == rt) || ((rl_is_signed(lt) || rl_is_unsigned(lt)) && (rl_is_signed(rt) || rl_is_unsigned(rt)));
 		break;
 	case ROP_CONTAINS: case ROP_ICONTAINS: case ROP_STARTSWITH: case ROP_ENDSWITH:
 	case ROP_BCONTAINS: case ROP_BSTARTSWITH:
@@ -269,7 +197,7 @@ static int compile_rhs_field(struct cctx *c, struct ecmp *cmp, const struct rnod
 	}
 	if (!ok) {
 		rerr_set(&c->err, n->rfield.pos, "cannot compare field '%s' (%s) with '%s' (%s)",
-			 n->lhs.name, type_name(lt), n->rfield.name, type_name(rt));
+			 n->lhs.name, rl_type_name(lt), n->rfield.name, rl_type_name(rt));
 		return -1;
 	}
 	return 0;
@@ -338,9 +266,9 @@ static struct enode *compile_check(struct cctx *c, const struct rnode *n)
 		return NULL;
 	}
 	ftext = rfield_text(&n->lhs);
-	if (!op_allowed(n->op, cmp->lhs.type)) {
+	if (!rl_op_allowed(n->op, cmp->lhs.type)) {
 		rerr_set(&c->err, n->pos, "operator '%s' cannot be used with field '%s' (%s)",
-			 rop_name(n->op), ftext, type_name(cmp->lhs.type));
+			 rop_name(n->op), ftext, rl_type_name(cmp->lhs.type));
 		r = -1;
 	} else if (n->rhs == RHS_FIELD) {
 		r = compile_rhs_field(c, cmp, n);
@@ -354,7 +282,7 @@ static struct enode *compile_check(struct cctx *c, const struct rnode *n)
 			return enode_new(EO_FALSE);
 		}
 		if (!r)
-			r = build_operand(c, cmp, &cv, ftext, n->pos);
+			r = rl_build_operand(c, cmp, &cv, ftext, n->pos);
 	}
 	free(ftext);
 	if (r) {
@@ -506,7 +434,7 @@ static void check_macro_refs(struct rule_engine *e, struct rl_macro *m, const st
 		check_macro_refs(e, m, n->kids[i], err);
 }
 
-int compile_macros(struct rule_engine *e, struct rule_diag *diag)
+int rl_compile_macros(struct rule_engine *e, struct rule_diag *diag)
 {
 	size_t i;
 	int ret = 0;
@@ -520,7 +448,7 @@ int compile_macros(struct rule_engine *e, struct rule_diag *diag)
 		if (m->ast)
 			check_macro_refs(e, m, m->ast, &err);
 		if (err.msg) {
-			diag_add(e, diag, 1, err.pos, "%s", err.msg);
+			rl_diag_add(e, diag, 1, err.pos, "%s", err.msg);
 			free(err.msg);
 			ret = -1;
 		}
@@ -528,7 +456,7 @@ int compile_macros(struct rule_engine *e, struct rule_diag *diag)
 	return ret;
 }
 
-int compile_rule(struct rule_engine *e, struct rule *r, struct rule_diag *diag)
+int rl_compile_rule(struct rule_engine *e, struct rule *r, struct rule_diag *diag)
 {
 	struct cctx c = { e, { { 0, 0, 0 }, NULL }, NULL, UINT32_MAX, 0 };
 	struct rnode *ast;
@@ -542,14 +470,14 @@ int compile_rule(struct rule_engine *e, struct rule *r, struct rule_diag *diag)
 	}
 	ast = rule_parse(&r->cond, &c.err);
 	if (ast)
-		ast = exc_build(e, r, ast, &c.err);
+		ast = rl_exc_build(e, r, ast, &c.err);
 	if (ast)
 		r->root = compile_node(&c, ast);
 	rnode_free(ast);
-	if (!c.err.msg && !c.unknown && output_compile(e, r, &c.err, &unknown) && unknown)
+	if (!c.err.msg && !c.unknown && rl_output_compile(e, r, &c.err, &unknown) && unknown)
 		c.unknown = unknown;
 	if (c.err.msg) {
-		diag_add(e, diag, 1, c.err.pos, "%s", c.err.msg);
+		rl_diag_add(e, diag, 1, c.err.pos, "%s", c.err.msg);
 		free(c.err.msg);
 		free(c.unknown);
 		enode_free(r->root);
@@ -558,11 +486,11 @@ int compile_rule(struct rule_engine *e, struct rule *r, struct rule_diag *diag)
 		return -1;
 	}
 	if (c.unknown) {
-		diag_add(e, diag, 0, r->pos, "rule '%s' skipped: unknown field '%s'", r->name, c.unknown);
+		rl_diag_add(e, diag, 0, r->pos, "rule '%s' skipped: unknown field '%s'", r->name, c.unknown);
 		free(c.unknown);
 		enode_free(r->root);
 		r->root = NULL;
-		output_free(r);
+		rl_output_free(r);
 		r->skip_reason = "unknown field";
 		return 0;
 	}
@@ -580,10 +508,10 @@ int compile_rule(struct rule_engine *e, struct rule *r, struct rule_diag *diag)
 		}
 		/* a condition folded to false is a template waiting for list items: no warning */
 		if (e->ops.evt_type_id && none && r->root->op != EO_FALSE)
-			diag_add(e, diag, 0, r->pos, "rule '%s' can never match: it accepts no known event type",
+			rl_diag_add(e, diag, 0, r->pos, "rule '%s' can never match: it accepts no known event type",
 				 r->name);
 		else if (e->ops.evt_type_id && r->all_types && r->warn_evttypes)
-			diag_add(e, diag, 0, r->pos,
+			rl_diag_add(e, diag, 0, r->pos,
 				 "rule '%s' matches every event type, which has a significant performance penalty",
 				 r->name);
 	}
@@ -592,7 +520,7 @@ int compile_rule(struct rule_engine *e, struct rule *r, struct rule_diag *diag)
 	return 0;
 }
 
-void compile_reset(struct rule_engine *e)
+void rl_compile_reset(struct rule_engine *e)
 {
 	size_t i, k;
 
@@ -600,7 +528,7 @@ void compile_reset(struct rule_engine *e)
 		enode_free(e->rules[i]->root);
 		e->rules[i]->root = NULL;
 		e->rules[i]->compiled = 0;
-		output_free(e->rules[i]);
+		rl_output_free(e->rules[i]);
 	}
 	for (i = 0; i < e->nlists; i++) {
 		struct rl_list *l = e->lists[i];
@@ -626,7 +554,7 @@ void compile_reset(struct rule_engine *e)
 	free(e->slots);
 	e->slots = NULL;
 	e->nslots = e->cslots = 0;
-	index_free(e);
+	rl_index_free(e);
 	ecmp_intern_reset(e);
 	e->compiled = 0;
 }

@@ -36,7 +36,7 @@ void rule_engine_free(struct rule_engine *e)
 
 	if (!e)
 		return;
-	compile_reset(e);
+	rl_compile_reset(e);
 	for (i = 0; i < e->nrules; i++)
 		rule_free(e->rules[i]);
 	free(e->rules);
@@ -72,10 +72,10 @@ int rule_engine_compile(struct rule_engine *e, struct rule_diag *diag)
 	size_t i;
 	int ret;
 
-	compile_reset(e);
-	ret = compile_macros(e, diag);
+	rl_compile_reset(e);
+	ret = rl_compile_macros(e, diag);
 	for (i = 0; i < e->nrules; i++)
-		if (compile_rule(e, e->rules[i], diag))
+		if (rl_compile_rule(e, e->rules[i], diag))
 			ret = -1;
 	if (ret) {
 		for (i = 0; i < e->nrules; i++) {
@@ -85,7 +85,7 @@ int rule_engine_compile(struct rule_engine *e, struct rule_diag *diag)
 		}
 		return -1;
 	}
-	index_build(e);
+	rl_index_build(e);
 	e->compiled = 1;
 	return 0;
 }
@@ -151,7 +151,7 @@ const char *rule_engine_required_version(const struct rule_engine *e)
 static void reindex(struct rule_engine *e)
 {
 	if (e->compiled)
-		index_build(e);
+		rl_index_build(e);
 }
 
 void rule_engine_set_min_priority(struct rule_engine *e, enum rule_priority p)

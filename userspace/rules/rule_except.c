@@ -166,7 +166,7 @@ fail:
 	return NULL;
 }
 
-struct rnode *exc_build(struct rule_engine *e, const struct rule *r, struct rnode *cond, struct rerr *err)
+struct rnode *rl_exc_build(struct rule_engine *e, const struct rule *r, struct rnode *cond, struct rerr *err)
 {
 	struct rnode *and = NULL, *ex, *not;
 	size_t i;

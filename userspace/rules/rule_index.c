@@ -73,7 +73,7 @@ static int32_t prog_gen(struct rule_engine *e, const struct enode *n, int32_t t,
 	return (int32_t)e->nsteps++;
 }
 
-void index_free(struct rule_engine *e)
+void rl_index_free(struct rule_engine *e)
 {
 	uint32_t i;
 
@@ -100,13 +100,13 @@ void index_free(struct rule_engine *e)
  * (open_write or evt.type in (mkdir, ...)) checks no evt.type at all on an
  * open, only what is left of its condition there.
  */
-void index_build(struct rule_engine *e)
+void rl_index_build(struct rule_engine *e)
 {
 	size_t i, total = 0, nb = RULE_MAX_EVT_TYPES + 1;
 	uint64_t one[TYPE_WORDS];
 	uint32_t b;
 
-	index_free(e);
+	rl_index_free(e);
 	e->bucket_off = rx_calloc(nb + 1, sizeof(*e->bucket_off));
 	for (b = 0; b < nb; b++) {
 		e->bucket_off[b] = (uint32_t)total;

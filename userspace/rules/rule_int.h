@@ -388,16 +388,18 @@ struct rule_engine {
 
 /* rule_util.c */
 uint32_t eng_file(struct rule_engine *e, const char *name);
-void diag_add(struct rule_engine *e, struct rule_diag *d, int is_error, struct rpos pos,
+void rl_diag_add(struct rule_engine *e, struct rule_diag *d, int is_error, struct rpos pos,
 	      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* Compare "x.y.z" versions; -2 if either is not valid semver. */
-int semver_cmp(const char *a, const char *b);
-int semver_valid(const char *s);
+int rl_semver_cmp(const char *a, const char *b);
+int rl_semver_valid(const char *s);
 
-/* rule_load.c helpers used by rule_engine.c */
+/* rule_util.c: the engine's lists, macros and rules by name, NULL if none */
 struct rl_list *eng_find_list(const struct rule_engine *e, const char *name);
 struct rl_macro *eng_find_macro(const struct rule_engine *e, const char *name);
 struct rule *eng_find_rule(const struct rule_engine *e, const char *name);
+
+/* rule_load.c */
 void rl_exc_free(struct rl_exc *x);
 void rule_free(struct rule *r);
 void rl_entry_free(struct rl_entry *en);
@@ -405,17 +407,18 @@ int rule_load_buffer(struct rule_engine *e, const char *name, const char *text, 
 		     struct rule_diag *diag);
 
 /* rule_compile.c */
-int compile_rule(struct rule_engine *e, struct rule *r, struct rule_diag *diag);
-int compile_macros(struct rule_engine *e, struct rule_diag *diag);
-void compile_reset(struct rule_engine *e);
-/* Resolve a field to a slot: slot index, -1 unknown, -2 invalid argument (*err set). */
-int slot_resolve(struct rule_engine *e, const struct rfield *f, struct rerr *err);
+int rl_compile_rule(struct rule_engine *e, struct rule *r, struct rule_diag *diag);
+int rl_compile_macros(struct rule_engine *e, struct rule_diag *diag);
+void rl_compile_reset(struct rule_engine *e);
+
+/* rule_slot.c: resolve a field to a slot: slot index, -1 unknown, -2 invalid argument (*err set). */
+int rl_slot_resolve(struct rule_engine *e, const struct rfield *f, struct rerr *err);
 
 /* rule_except.c: cond and not (exception 1) and not (exception 2) ...; frees cond on error */
-struct rnode *exc_build(struct rule_engine *e, const struct rule *r, struct rnode *cond, struct rerr *err);
+struct rnode *rl_exc_build(struct rule_engine *e, const struct rule *r, struct rnode *cond, struct rerr *err);
 
 /* rule_eval.c */
-void index_build(struct rule_engine *e);
+void rl_index_build(struct rule_engine *e);
 /*
  * Ask the daemon for ref's value. A string without a pointer cannot be known;
  * a number given for a field resolved as text is its decimal text, written to
@@ -423,10 +426,10 @@ void index_build(struct rule_engine *e);
  */
 void rule_extract(struct rule_engine *e, const void *event, const struct rf_ref *ref,
 		  struct rf_value *out, char *num);
-void index_free(struct rule_engine *e);
+void rl_index_free(struct rule_engine *e);
 
 /* rule_output.c */
-int output_compile(struct rule_engine *e, struct rule *r, struct rerr *err, char **unknown);
-void output_free(struct rule *r);
+int rl_output_compile(struct rule_engine *e, struct rule *r, struct rerr *err, char **unknown);
+void rl_output_free(struct rule *r);
 
 #endif /* SHRIKE_RULE_INT_H */

@@ -76,15 +76,6 @@ struct ecmp *ecmp_intern(struct rule_engine *e, struct ecmp *cmp, enum rop op, c
 	return cmp;
 }
 
-void ecmp_release(struct ecmp *cmp)
-{
-	if (cmp && cmp->refs > 1) {
-		cmp->refs--;
-		return;
-	}
-	ecmp_free(cmp);
-}
-
 void ecmp_intern_reset(struct rule_engine *e)
 {
 	size_t i;

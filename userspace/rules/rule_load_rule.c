@@ -87,7 +87,7 @@ void rule_free(struct rule *r)
 	free_tags(r->tags, r->ntags);
 	free_excs(r->exc, r->nexc);
 	enode_free(r->root);
-	output_free(r);
+	rl_output_free(r);
 	free(r);
 }
 
@@ -101,12 +101,12 @@ static int read_entry(struct ld *ld, const yaml_node_t *n, int depth, struct rl_
 	out->pos = ypos(ld->y, n);
 	if (n->type == YAML_SCALAR_NODE) {
 		if (!*yscalar(n))
-			return lerr(ld, n, "%s: exception values must be non-empty", what);
+			return rl_err(ld, n, "%s: exception values must be non-empty", what);
 		out->item = rx_strdup(yscalar(n));
 		return 0;
 	}
 	if (n->type != YAML_SEQUENCE_NODE || depth <= 0)
-		return lerr(ld, n, "%s: exception entries must be strings or lists of strings", what);
+		return rl_err(ld, n, "%s: exception entries must be strings or lists of strings", what);
 	out->is_list = 1;
 	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
 		out->items = rx_realloc(out->items, (out->n + 1) * sizeof(*out->items));
@@ -126,19 +126,19 @@ static int read_one_exception(struct ld *ld, const yaml_node_t *ex, const char *
 	yaml_node_item_t *it;
 
 	if (ex->type != YAML_MAPPING_NODE)
-		return lerr(ld, ex, "%s: rule exception must be a mapping", what);
+		return rl_err(ld, ex, "%s: rule exception must be a mapping", what);
 	x->pos = ypos(ld->y, ex);
-	if (get_str(ld, ex, what, "name", 1, &nn) < 0)
+	if (rl_get_str(ld, ex, what, "name", 1, &nn) < 0)
 		return -1;
 	x->name = rx_strdup(yscalar(nn));
-	check_keys(ld, ex, what, keys);
+	rl_check_keys(ld, ex, what, keys);
 	v = ymap_get(ld->y, ex, "fields");
 	if (v && !yis_null(v)) {
 		x->has_fields = 1;
 		if (read_entry(ld, v, 1, &x->fields, what))
 			return -1;
 	} else if (!append) {
-		return lerr(ld, ex, "%s: exception '%s' must have a fields property with a list of fields",
+		return rl_err(ld, ex, "%s: exception '%s' must have a fields property with a list of fields",
 			    what, x->name);
 	}
 	v = ymap_get(ld->y, ex, "comps");
@@ -150,11 +150,11 @@ static int read_one_exception(struct ld *ld, const yaml_node_t *ex, const char *
 	v = ymap_get(ld->y, ex, "values");
 	if (!v || yis_null(v)) {
 		if (append)
-			lwarn(ld, ex, "%s: overriding/appending exception '%s' with no values", what, x->name);
+			rl_warn(ld, ex, "%s: overriding/appending exception '%s' with no values", what, x->name);
 		return 0;
 	}
 	if (v->type != YAML_SEQUENCE_NODE)
-		return lerr(ld, v, "%s: exception values must be a sequence", what);
+		return rl_err(ld, v, "%s: exception values must be a sequence", what);
 	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
 		x->values = rx_realloc(x->values, (x->nvalues + 1) * sizeof(*x->values));
 		memset(&x->values[x->nvalues], 0, sizeof(x->values[0]));
@@ -175,7 +175,7 @@ static int read_exceptions(struct ld *ld, const yaml_node_t *item, const char *w
 	if (!v || yis_null(v))
 		return 0;
 	if (v->type != YAML_SEQUENCE_NODE)
-		return lerr(ld, v, "%s: rule exceptions must be a sequence", what);
+		return rl_err(ld, v, "%s: rule exceptions must be a sequence", what);
 	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
 		struct rl_exc *x;
 
@@ -186,7 +186,7 @@ static int read_exceptions(struct ld *ld, const yaml_node_t *item, const char *w
 			return -1;
 		for (i = 0; i + 1 < u->nexc; i++)
 			if (!strcmp(u->exc[i].name, x->name))
-				return lerr(ld, ynode(ld->y, *it),
+				return rl_err(ld, ynode(ld->y, *it),
 					    "%s: exception names in the same object must be unique ('%s')", what,
 					    x->name);
 	}
@@ -253,7 +253,7 @@ static int read_keys(struct ld *ld, const yaml_node_t *item, const char *what, u
 		case K_OUTPUT:
 		case K_DESC:
 		case K_PRIO:
-			if ((r = get_str(ld, item, what, upd_keys[k], 1, &v)) < 0)
+			if ((r = rl_get_str(ld, item, what, upd_keys[k], 1, &v)) < 0)
 				break;
 			if (k == K_COND)
 				ytext(ld->y, v, &u->cond);
@@ -264,7 +264,7 @@ static int read_keys(struct ld *ld, const yaml_node_t *item, const char *what, u
 			if (k == K_DESC)
 				u->desc = rx_strdup(yscalar(v));
 			if (k == K_PRIO && rule_priority_parse(yscalar(v), &u->prio))
-				r = lerr(ld, v, "%s: invalid priority '%s'", what, yscalar(v));
+				r = rl_err(ld, v, "%s: invalid priority '%s'", what, yscalar(v));
 			break;
 		case K_TAGS: {
 			yaml_node_item_t *it;
@@ -273,14 +273,14 @@ static int read_keys(struct ld *ld, const yaml_node_t *item, const char *what, u
 			if (yis_null(v))
 				break;
 			if (v->type != YAML_SEQUENCE_NODE) {
-				r = lerr(ld, v, "%s: value of 'tags' is not a sequence", what);
+				r = rl_err(ld, v, "%s: value of 'tags' is not a sequence", what);
 				break;
 			}
 			for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
 				char *t = (char *)yscalar(ynode(ld->y, *it));
 
 				if (!t) {
-					r = lerr(ld, ynode(ld->y, *it), "%s: tags must be strings", what);
+					r = rl_err(ld, ynode(ld->y, *it), "%s: tags must be strings", what);
 					break;
 				}
 				add_tags(&u->tags, &u->ntags, &t, 1);
@@ -291,7 +291,7 @@ static int read_keys(struct ld *ld, const yaml_node_t *item, const char *what, u
 			r = read_exceptions(ld, item, what, exc_append, u);
 			break;
 		default:
-			r = get_bool(ld, item, what, upd_keys[k],
+			r = rl_get_bool(ld, item, what, upd_keys[k],
 				     k == K_ENABLED ? &u->enabled : k == K_WARN ? &u->warn : &u->skip);
 		}
 	}
@@ -313,16 +313,16 @@ static int append_exceptions(struct ld *ld, const yaml_node_t *item, const char 
 				p = &r->exc[k];
 		if (!p) {
 			if (!x->has_fields)
-				return lerr(ld, item, "%s: new exception '%s' must have a fields property", what, x->name);
+				return rl_err(ld, item, "%s: new exception '%s' must have a fields property", what, x->name);
 			if (!x->nvalues)
-				return lerr(ld, item, "%s: new exception '%s' must have a values property", what, x->name);
+				return rl_err(ld, item, "%s: new exception '%s' must have a values property", what, x->name);
 			r->exc = rx_realloc(r->exc, (r->nexc + 1) * sizeof(*r->exc));
 			r->exc[r->nexc++] = *x;
 			memset(x, 0, sizeof(*x));
 			continue;
 		}
 		if (x->has_fields || x->has_comps)
-			return lerr(ld, item, "%s: can not append fields or comps to existing exception '%s', only values",
+			return rl_err(ld, item, "%s: can not append fields or comps to existing exception '%s', only values",
 				    what, x->name);
 		p->values = rx_realloc(p->values, (p->nvalues + x->nvalues + 1) * sizeof(*p->values));
 		if (x->nvalues)
@@ -406,9 +406,9 @@ static int define_rule(struct ld *ld, const yaml_node_t *item, const char *what,
 
 	for (k = 0; k < K_PRIO + 1; k++)
 		if (!ymap_get(ld->y, item, upd_keys[k]))
-			return lerr(ld, item, "%s: missing required key '%s'", what, upd_keys[k]);
+			return rl_err(ld, item, "%s: missing required key '%s'", what, upd_keys[k]);
 	if (read_keys(ld, item, what, REPLACEABLE, 0, &u) ||
-	    get_str(ld, item, what, "source", 0, &v) < 0) {
+	    rl_get_str(ld, item, what, "source", 0, &v) < 0) {
 		upd_free(&u);
 		return -1;
 	}
@@ -423,13 +423,13 @@ static int define_rule(struct ld *ld, const yaml_node_t *item, const char *what,
 	upd_free(&u);
 	if (strcmp(r->source, "syscall")) {
 		r->unknown_source = 1;
-		lwarn(ld, item, "%s: source '%s' is not evaluated (only 'syscall' is), rule loaded and ignored",
+		rl_warn(ld, item, "%s: source '%s' is not evaluated (only 'syscall' is), rule loaded and ignored",
 		      what, r->source);
 	}
 	prev = eng_find_rule(e, name);
 	if (prev && strcmp(prev->source, r->source)) {
 		rule_free(r);
-		return lerr(ld, item, "%s: rule has been re-defined with a different source", what);
+		return rl_err(ld, item, "%s: rule has been re-defined with a different source", what);
 	}
 	if (prev) {
 		size_t i;
@@ -460,10 +460,10 @@ static int override_rule(struct ld *ld, const yaml_node_t *item, const char *wha
 		int defined = ymap_get(ld->y, item, upd_keys[k]) != NULL;
 
 		if (ops[k] && !defined)
-			return lerr(ld, item, "%s: an %s override for '%s' was specified but '%s' is not defined",
+			return rl_err(ld, item, "%s: an %s override for '%s' was specified but '%s' is not defined",
 				    what, ops[k] == OV_APPEND ? "append" : "replace", upd_keys[k], upd_keys[k]);
 		if (!ops[k] && defined)
-			return lerr(ld, ymap_get(ld->y, item, upd_keys[k]),
+			return rl_err(ld, ymap_get(ld->y, item, upd_keys[k]),
 				    "%s: unexpected key '%s': no corresponding entry under 'override' is defined",
 				    what, upd_keys[k]);
 		if (ops[k] == OV_APPEND)
@@ -472,7 +472,7 @@ static int override_rule(struct ld *ld, const yaml_node_t *item, const char *wha
 			rmask |= 1u << k;
 	}
 	if (!r)
-		return lerr(ld, item, "%s: override of a rule that is not defined", what);
+		return rl_err(ld, item, "%s: override of a rule that is not defined", what);
 	if (read_keys(ld, item, what, amask, 1, &ua) || read_keys(ld, item, what, rmask, 1, &ur))
 		goto out;
 	if (apply_append(ld, item, what, r, &ua))
@@ -494,30 +494,30 @@ int rule_read_rule(struct ld *ld, const yaml_node_t *item)
 	yaml_node_t *nn;
 	char *what;
 
-	if (get_str(ld, item, "rule", "rule", 1, &nn) < 0)
+	if (rl_get_str(ld, item, "rule", "rule", 1, &nn) < 0)
 		return -1;
 	what = rx_printf("rule '%s'", yscalar(nn));
-	check_keys(ld, item, what, all_keys);
+	rl_check_keys(ld, item, what, all_keys);
 	r = eng_find_rule(ld->e, yscalar(nn));
-	if (get_bool(ld, item, what, "append", &append) < 0 ||
-	    (has_ov = read_override(ld, item, what, upd_keys, APPENDABLE, REPLACEABLE, ops)) < 0)
+	if (rl_get_bool(ld, item, what, "append", &append) < 0 ||
+	    (has_ov = rl_read_override(ld, item, what, upd_keys, APPENDABLE, REPLACEABLE, ops)) < 0)
 		goto out;
 	if (append && has_ov) {
-		lerr(ld, item, "%s: keys 'append' and 'override' cannot be used together", what);
+		rl_err(ld, item, "%s: keys 'append' and 'override' cannot be used together", what);
 		goto out;
 	}
 	if (has_ov) {
 		ret = override_rule(ld, item, what, r, ops);
 	} else if (append) {
-		lwarn(ld, item, "%s: 'append' is deprecated, use 'override' instead", what);
+		rl_warn(ld, item, "%s: 'append' is deprecated, use 'override' instead", what);
 		if (!r) {
-			lerr(ld, item, "%s: appending to a rule that is not defined", what);
+			rl_err(ld, item, "%s: appending to a rule that is not defined", what);
 			goto out;
 		}
 		if (read_keys(ld, item, what, (1u << K_COND) | (1u << K_EXC), 1, &u))
 			goto out;
 		if (!u.has) {
-			lerr(ld, item, "%s: appended rule must have exceptions or condition property", what);
+			rl_err(ld, item, "%s: appended rule must have exceptions or condition property", what);
 			goto out;
 		}
 		ret = apply_append(ld, item, what, r, &u);
@@ -526,14 +526,14 @@ int rule_read_rule(struct ld *ld, const yaml_node_t *item)
 		   !ymap_get(ld->y, item, "desc") && !ymap_get(ld->y, item, "priority")) {
 		/* only "enabled": switch an existing rule on or off */
 		if (!ymap_get(ld->y, item, "enabled")) {
-			lerr(ld, item, "%s: missing required key 'condition'", what);
+			rl_err(ld, item, "%s: missing required key 'condition'", what);
 			goto out;
 		}
 		if (!r) {
-			lerr(ld, item, "%s: rule has 'enabled' key but no rule by that name already exists", what);
+			rl_err(ld, item, "%s: rule has 'enabled' key but no rule by that name already exists", what);
 			goto out;
 		}
-		if (get_bool(ld, item, what, "enabled", &r->enabled) < 0)
+		if (rl_get_bool(ld, item, what, "enabled", &r->enabled) < 0)
 			goto out;
 		ret = 0;
 	} else {

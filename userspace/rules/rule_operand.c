@@ -6,7 +6,7 @@
 #include <strings.h>
 #include "rules/rule_compile.h"
 
-const char *type_name(enum rf_type t)
+const char *rl_type_name(enum rf_type t)
 {
 	static const char *const names[] = { "string", "int", "uint", "bool", "ipaddr", "port",
 					     "abstime", "reltime" };
@@ -14,12 +14,12 @@ const char *type_name(enum rf_type t)
 	return (unsigned)t < sizeof(names) / sizeof(names[0]) ? names[t] : "?";
 }
 
-int is_signed(enum rf_type t)
+int rl_is_signed(enum rf_type t)
 {
 	return t == RF_INT || t == RF_RELTIME;
 }
 
-int is_unsigned(enum rf_type t)
+int rl_is_unsigned(enum rf_type t)
 {
 	return t == RF_UINT || t == RF_PORT || t == RF_ABSTIME;
 }
@@ -79,10 +79,10 @@ static int const_scalar(struct cctx *c, const struct cval *v, enum rf_type t, co
 			 (int)v->len, v->s, field);
 		return -1;
 	}
-	if (parse_num(v, is_signed(t), i, u) == 0)
+	if (parse_num(v, rl_is_signed(t), i, u) == 0)
 		return 0;
 	rerr_set(&c->err, v->pos, "'%.*s' is not a valid %s number for field '%s'", (int)v->len, v->s,
-		 is_signed(t) ? "signed" : "unsigned", field);
+		 rl_is_signed(t) ? "signed" : "unsigned", field);
 	return -1;
 }
 
@@ -109,7 +109,7 @@ static int hex_decode(const struct cval *v, char **out, size_t *len)
 	return 0;
 }
 
-int op_allowed(enum rop op, enum rf_type t)
+int rl_op_allowed(enum rop op, enum rf_type t)
 {
 	switch (op) {
 	case ROP_EXISTS: case ROP_EQ: case ROP_NE: case ROP_IN: case ROP_INTERSECTS:
@@ -168,7 +168,7 @@ static int build_string_op(struct cctx *c, struct ecmp *cmp, const struct cval *
 	}
 }
 
-int build_operand(struct cctx *c, struct ecmp *cmp, const struct cvals *cv, const char *field,
+int rl_build_operand(struct cctx *c, struct ecmp *cmp, const struct cvals *cv, const char *field,
 			 struct rpos pos)
 {
 	enum rf_type t = cmp->lhs.type;
@@ -239,6 +239,16 @@ void ecmp_free(struct ecmp *cmp)
 		regfree(&cmp->re);
 	free(cmp->nets);
 	free(cmp);
+}
+
+/* Drop one reference (ecmp_intern shares a check between trees); free at the last. */
+void ecmp_release(struct ecmp *cmp)
+{
+	if (cmp && cmp->refs > 1) {
+		cmp->refs--;
+		return;
+	}
+	ecmp_free(cmp);
 }
 
 void enode_free(struct enode *n)

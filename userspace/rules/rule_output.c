@@ -7,7 +7,7 @@
 #include <time.h>
 #include "rules/rule_int.h"
 
-void output_free(struct rule *r)
+void rl_output_free(struct rule *r)
 {
 	free(r->out);
 	free(r->out_fields);
@@ -54,12 +54,12 @@ static size_t field_token(const char *s, size_t len)
  * "%%" is a percent sign and a '%' before anything else stays as it is. A
  * leading '*' (Falco's "print every field") is dropped.
  */
-int output_compile(struct rule_engine *e, struct rule *r, struct rerr *err, char **unknown)
+int rl_output_compile(struct rule_engine *e, struct rule *r, struct rerr *err, char **unknown)
 {
 	const char *s = r->output.s;
 	size_t len = r->output.len, i = 0, lit = 0, cap = 0, fcap = 0, k, tok;
 
-	output_free(r);
+	rl_output_free(r);
 	if (len && s[0] == '*')
 		i = lit = 1;
 	while (i < len) {
@@ -99,7 +99,7 @@ int output_compile(struct rule_engine *e, struct rule *r, struct rerr *err, char
 		}
 		if (rule_parse_field(fs, flen, rtext_pos(&r->output, i + 1), &f, err))
 			return -1;
-		slot = slot_resolve(e, &f, err);
+		slot = rl_slot_resolve(e, &f, err);
 		if (slot == -1)
 			*unknown = rfield_text(&f);
 		rfield_free(&f);

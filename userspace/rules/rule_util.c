@@ -1,4 +1,4 @@
-/* rule_util.c: small helpers of the rules engine: memory, string buffers, positions, diagnostics, versions. */
+/* rule_util.c: small helpers of the rules engine: memory, string buffers, positions, diagnostics, versions, the engine's definitions by name. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -309,7 +309,7 @@ void rule_diag_print(const struct rule_diag *d, FILE *f)
 		fprintf(f, "%s\n", d->msgs[i].text);
 }
 
-void diag_add(struct rule_engine *e, struct rule_diag *d, int is_error, struct rpos pos,
+void rl_diag_add(struct rule_engine *e, struct rule_diag *d, int is_error, struct rpos pos,
 	      const char *fmt, ...)
 {
 	struct rule_diag_msg *m;
@@ -386,14 +386,14 @@ static int semver_parse(const char *s, unsigned long v[3])
 	return (*s == '\0' || *s == '-' || *s == '+') ? 0 : -1;
 }
 
-int semver_valid(const char *s)
+int rl_semver_valid(const char *s)
 {
 	unsigned long v[3];
 
 	return semver_parse(s, v) == 0;
 }
 
-int semver_cmp(const char *a, const char *b)
+int rl_semver_cmp(const char *a, const char *b)
 {
 	unsigned long va[3], vb[3];
 	int i;
@@ -405,4 +405,36 @@ int semver_cmp(const char *a, const char *b)
 			return va[i] < vb[i] ? -1 : 1;
 	}
 	return 0;
+}
+
+/* ---- the engine's definitions by name ---- */
+
+struct rl_list *eng_find_list(const struct rule_engine *e, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < e->nlists; i++)
+		if (!strcmp(e->lists[i]->name, name))
+			return e->lists[i];
+	return NULL;
+}
+
+struct rl_macro *eng_find_macro(const struct rule_engine *e, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < e->nmacros; i++)
+		if (!strcmp(e->macros[i]->name, name))
+			return e->macros[i];
+	return NULL;
+}
+
+struct rule *eng_find_rule(const struct rule_engine *e, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < e->nrules; i++)
+		if (!strcmp(e->rules[i]->name, name))
+			return e->rules[i];
+	return NULL;
 }

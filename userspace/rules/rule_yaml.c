@@ -1,4 +1,4 @@
-/* rule_yaml.c: libyaml document helpers for the rules loader: node access and file positions of scalar bytes. */
+/* rule_yaml.c: libyaml document helpers for the rules loader: node access, file positions of scalar bytes, diagnostics at a node, reading keys and "override:". */
 #include <string.h>
 #include "rules/rule_yaml.h"
 
@@ -180,4 +180,135 @@ void ytext(const struct ydoc *y, const yaml_node_t *n, struct rtext *out)
 		}
 	}
 	out->pos[vlen] = w.cur;
+}
+
+/* ---- the loader's diagnostics and key readers (struct ld) ---- */
+
+int rl_err(struct ld *ld, const yaml_node_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	msg = rx_vprintf(fmt, ap);
+	va_end(ap);
+	rl_diag_add(ld->e, ld->y->diag, 1, ypos(ld->y, n), "%s", msg);
+	free(msg);
+	ld->failed = 1;
+	return -1;
+}
+
+void rl_warn(struct ld *ld, const yaml_node_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	msg = rx_vprintf(fmt, ap);
+	va_end(ap);
+	rl_diag_add(ld->e, ld->y->diag, 0, ypos(ld->y, n), "%s", msg);
+	free(msg);
+}
+
+/*
+ * A scalar value: 1 found, 0 absent (and not required), -1 error. Falco
+ * refuses empty values for the keys it decodes as scalars.
+ */
+int rl_get_str(struct ld *ld, const yaml_node_t *item, const char *what, const char *key,
+		   int required, yaml_node_t **out)
+{
+	yaml_node_t *v = ymap_get(ld->y, item, key);
+
+	*out = v;
+	if (!v) {
+		if (required)
+			return rl_err(ld, item, "%s: missing required key '%s'", what, key);
+		return 0;
+	}
+	if (yis_null(v))
+		return rl_err(ld, v, "%s: key '%s' is empty", what, key);
+	if (v->type != YAML_SCALAR_NODE)
+		return rl_err(ld, v, "%s: value of '%s' is not a scalar", what, key);
+	return 1;
+}
+
+int rl_get_bool(struct ld *ld, const yaml_node_t *item, const char *what, const char *key,
+		    int *out)
+{
+	yaml_node_t *v;
+	int r = rl_get_str(ld, item, what, key, 0, &v), b;
+
+	if (r <= 0)
+		return r;
+	b = ybool(yscalar(v));
+	if (b < 0)
+		return rl_err(ld, v, "%s: value of '%s' is not a boolean: '%s'", what, key, yscalar(v));
+	*out = b;
+	return 1;
+}
+
+/* Warn about keys an item does not use (typos like "condtion"). */
+void rl_check_keys(struct ld *ld, const yaml_node_t *item, const char *what, const char *const *keys)
+{
+	yaml_node_pair_t *p;
+	size_t i;
+
+	for (p = item->data.mapping.pairs.start; p < item->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = ynode(ld->y, p->key);
+		const char *ks = yscalar(k);
+
+		if (!ks)
+			continue;
+		for (i = 0; keys[i] && strcmp(keys[i], ks); i++)
+			;
+		if (!keys[i])
+			rl_warn(ld, k, "%s: unknown key '%s'", what, ks);
+	}
+}
+
+/* ---- override: key -> append or replace ---- */
+
+static int key_id(const char *const *keys, const char *k)
+{
+	int i;
+
+	for (i = 0; keys[i]; i++)
+		if (!strcmp(keys[i], k))
+			return i;
+	return -1;
+}
+
+/* Parse "override:" into per-key operations (ops[i] for keys[i]); 1 if present. */
+int rl_read_override(struct ld *ld, const yaml_node_t *item, const char *what,
+			 const char *const *keys, unsigned appendable, unsigned replaceable, int *ops)
+{
+	yaml_node_t *ov = ymap_get(ld->y, item, "override");
+	yaml_node_pair_t *p;
+
+	if (!ov)
+		return 0;
+	if (ov->type != YAML_MAPPING_NODE)
+		return rl_err(ld, ov, "%s: 'override' must be a mapping of keys to append or replace", what);
+	for (p = ov->data.mapping.pairs.start; p < ov->data.mapping.pairs.top; p++) {
+		const char *k = yscalar(ynode(ld->y, p->key)), *op = yscalar(ynode(ld->y, p->value));
+		int id = k ? key_id(keys, k) : -1;
+		unsigned bit = id >= 0 ? 1u << id : 0;
+
+		if (!k || !op)
+			return rl_err(ld, ynode(ld->y, p->key), "%s: override entries must be 'key: append' or 'key: replace'", what);
+		if (!strcmp(op, "append")) {
+			if (!(appendable & bit))
+				return rl_err(ld, ynode(ld->y, p->key), "%s: key '%s' cannot be appended to, use 'replace' instead", what, k);
+			ops[id] = OV_APPEND;
+		} else if (!strcmp(op, "replace")) {
+			if (!(replaceable & bit))
+				return rl_err(ld, ynode(ld->y, p->key), "%s: key '%s' cannot be replaced", what, k);
+			ops[id] = OV_REPLACE;
+		} else {
+			return rl_err(ld, ynode(ld->y, p->value),
+				    "%s: invalid override operation for key '%s': '%s', allowed values are: %s%s", what, k, op,
+				    (appendable & bit) ? "append " : "", (replaceable & bit) ? "replace" : "");
+		}
+	}
+	return 1;
 }

@@ -30,7 +30,7 @@ void ytext(const struct ydoc *y, const yaml_node_t *n, struct rtext *out);
 /* yaml-cpp's booleans: true/yes/on/y and false/no/off/n in their usual cases; -1 if neither. */
 int ybool(const char *s);
 
-/* ---- the loader's state and helpers (rule_load.c), shared with rule_load_rule.c ---- */
+/* ---- the loader's state and its diagnostics and key readers (here), for rule_load.c and rule_load_rule.c ---- */
 
 struct ld {
 	struct ydoc *y;
@@ -38,19 +38,19 @@ struct ld {
 	int failed;
 };
 
-/* An error / a warning at node n; lerr returns -1. */
-int lerr(struct ld *ld, const yaml_node_t *n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-void lwarn(struct ld *ld, const yaml_node_t *n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* An error / a warning at node n; rl_err returns -1. */
+int rl_err(struct ld *ld, const yaml_node_t *n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void rl_warn(struct ld *ld, const yaml_node_t *n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* A non-empty scalar value of key: 1 found, 0 absent (and not required), -1 error. */
-int get_str(struct ld *ld, const yaml_node_t *item, const char *what, const char *key, int required,
+int rl_get_str(struct ld *ld, const yaml_node_t *item, const char *what, const char *key, int required,
 	    yaml_node_t **out);
-int get_bool(struct ld *ld, const yaml_node_t *item, const char *what, const char *key, int *out);
+int rl_get_bool(struct ld *ld, const yaml_node_t *item, const char *what, const char *key, int *out);
 /* Warn about keys not in the NULL-terminated list. */
-void check_keys(struct ld *ld, const yaml_node_t *item, const char *what, const char *const *keys);
+void rl_check_keys(struct ld *ld, const yaml_node_t *item, const char *what, const char *const *keys);
 
 enum { OV_APPEND = 1, OV_REPLACE = 2 };
 /* Parse "override:" into ops[i] for keys[i] (bit i of appendable/replaceable says what is allowed): 1 present, 0 absent, -1 error. */
-int read_override(struct ld *ld, const yaml_node_t *item, const char *what, const char *const *keys,
+int rl_read_override(struct ld *ld, const yaml_node_t *item, const char *what, const char *const *keys,
 		  unsigned appendable, unsigned replaceable, int *ops);
 
 /* rule_load_rule.c */
