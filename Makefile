@@ -24,7 +24,9 @@ CFLAGS     += -std=gnu11 -Wall -Wextra -Werror=implicit-function-declaration \
 LDLIBS     := -lyaml -lcjson -lm -lcurl -lpthread
 SAN        ?=
 
-LIB_SRCS   := $(filter-out userspace/main.c,$(wildcard userspace/*.c))
+# The daemon's sources: the wiring at the top of userspace/, the rest in one
+# folder per role (docs/DESIGN.md); objects mirror the folders in $(BUILD)/obj.
+LIB_SRCS   := $(filter-out userspace/main.c,$(wildcard userspace/*.c userspace/*/*.c))
 LIB_OBJS   := $(LIB_SRCS:userspace/%.c=$(BUILD)/obj/%.o)
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -43,9 +45,12 @@ module:
 
 daemon: $(BUILD)/shrike
 
-$(BUILD)/obj/%.o: userspace/%.c $(wildcard userspace/*.h) $(wildcard kmod/uapi/*.h)
+# Each object depends on the headers it includes (-MMD -MP: $(BUILD)/obj/**/*.d).
+$(BUILD)/obj/%.o: userspace/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SAN) -c -o $@ $<
+	$(CC) $(CFLAGS) $(SAN) -MMD -MP -c -o $@ $<
+
+-include $(LIB_OBJS:.o=.d) $(BUILD)/obj/main.d
 
 $(BUILD)/libshrike.a: $(LIB_OBJS)
 	@rm -f $@

@@ -8,13 +8,13 @@
 #include <unistd.h>
 #include <cjson/cJSON.h>
 #include "daemon.h"
-#include "evt_json.h"
-#include "fields.h"
+#include "output/evt_json.h"
+#include "fields/fields.h"
 #include "log.h"
-#include "output.h"
-#include "rule_engine.h"
+#include "output/output.h"
+#include "rules/rule_engine.h"
 #include "shrike_events.h"
-#include "side.h"
+#include "fields/side.h"
 
 /* The shipped rules: installed, or next to the binary in a build tree. */
 static char *default_rules(void)

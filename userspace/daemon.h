@@ -3,7 +3,7 @@
 #define SHRIKE_DAEMON_H
 
 #include <stdint.h>
-#include "capture.h"
+#include "capture/capture.h"
 #include "config.h"
 #include "pipeline.h"
 #include "shrike.h"

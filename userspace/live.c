@@ -8,8 +8,8 @@
 #include "daemon.h"
 #include "live.h"
 #include "log.h"
-#include "output.h"
-#include "proctab.h"
+#include "output/output.h"
+#include "enrich/proctab.h"
 
 /* Events younger than this wait, so that a slower CPU's older events can
  * still be merged before them: output stays in timestamp order.

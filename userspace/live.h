@@ -3,7 +3,7 @@
 #define SHRIKE_LIVE_H
 
 #include <signal.h>
-#include "ring.h"
+#include "input/ring.h"
 
 struct daemon;
 

@@ -7,17 +7,17 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include "container.h"
+#include "enrich/container.h"
 #include "daemon.h"
-#include "fields.h"
-#include "identity.h"
+#include "fields/fields.h"
+#include "enrich/identity.h"
 #include "live.h"
 #include "log.h"
-#include "output.h"
+#include "output/output.h"
 #include "replay.h"
-#include "ring.h"
-#include "rule_engine.h"
-#include "schema.h"
+#include "input/ring.h"
+#include "rules/rule_engine.h"
+#include "input/schema.h"
 
 struct env {
 	const char *device;

@@ -1,7 +1,7 @@
 /* pipeline.c - joins enter and exit records per thread and drives enrichment. */
 #include <string.h>
-#include "fields_impl.h"
-#include "identity.h"
+#include "fields/fields_impl.h"
+#include "enrich/identity.h"
 #include "log.h"
 #include "pipeline.h"
 

@@ -4,10 +4,10 @@
 
 #include <stdint.h>
 #include <stdio.h>
-#include "event.h"
-#include "held.h"
-#include "pending.h"
-#include "proctab.h"
+#include "input/event.h"
+#include "input/held.h"
+#include "input/pending.h"
+#include "enrich/proctab.h"
 
 struct pipeline_stats {
 	uint64_t records;	/* records fed in */

@@ -2,14 +2,14 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
-#include "capture.h"
+#include "capture/capture.h"
 #include "daemon.h"
-#include "fields.h"
+#include "fields/fields.h"
+#include "lib/clock.h"
 #include "log.h"
-#include "proctab.h"
+#include "enrich/proctab.h"
 #include "replay.h"
-#include "side.h"
+#include "fields/side.h"
 
 static void on_record(void *ctx, const struct shrike_evt_hdr *rec, size_t len, uint32_t cpu)
 {
@@ -33,7 +33,7 @@ int replay_run(struct daemon *d, const char *path)
 {
 	struct capture_sink sink = { on_record, on_proc, on_side, d };
 	struct capture_reader r;
-	struct timespec t0, t1;
+	uint64_t t0, t1;
 	char err[512];
 	int ret;
 
@@ -47,15 +47,15 @@ int replay_run(struct daemon *d, const char *path)
 		snprintf(d->hostname, sizeof(d->hostname), "%s", r.hdr.hostname);
 	side_replaying = 1;
 	d->pl.procs.no_procfs = 1;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	t0 = mono_ns();
 	ret = capture_replay(&r, &sink, err, sizeof(err));
 	pipeline_flush(&d->pl);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
+	t1 = mono_ns();
 	fflush(stdout);
 	if (ret < 0)
 		log_error("%s", err);
 	{
-		double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+		double s = (double)(t1 - t0) / 1e9;
 		const struct pipeline_stats *st = &d->pl.st;
 
 		fprintf(stderr, "shrike: replay: records=%" PRIu64 " events=%" PRIu64 " alerts=%" PRIu64

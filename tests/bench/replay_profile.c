@@ -30,14 +30,14 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include "capture.h"
+#include "capture/capture.h"
 #include "daemon.h"
-#include "fields.h"
-#include "output.h"
+#include "fields/fields.h"
+#include "output/output.h"
 #include "pipeline.h"
-#include "proctab.h"
-#include "rule_engine.h"
-#include "side.h"
+#include "enrich/proctab.h"
+#include "rules/rule_engine.h"
+#include "fields/side.h"
 
 enum stage { ST_DECODE, ST_PROCTAB, ST_ENRICH, ST_RULES, ST_OUTPUT, ST_N };
 

@@ -7,11 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "capture.h"
-#include "evt_json.h"
+#include "capture/capture.h"
+#include "output/evt_json.h"
 #include "pipeline.h"
-#include "proctab.h"
-#include "side.h"
+#include "enrich/proctab.h"
+#include "fields/side.h"
 
 static FILE *devnull;
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cgroup_path.h"
+#include "enrich/cgroup_path.h"
 
 /* Whatever the input, the identity must be well formed and point inside it. */
 static void check(const struct cgroup_path_id *id, const char *in, size_t len, int lines)

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include "evt_json.h"
+#include "output/evt_json.h"
 #include "pipeline.h"
 
 static FILE *devnull;

@@ -2,13 +2,13 @@
 /*
  * Build and run (from the repository root):
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Iuserspace \
- *     tests/fuzz/fuzz_rule_condition.c userspace/rule_*.c -lyaml -lcjson -o build/fuzz_rule_condition
+ *     tests/fuzz/fuzz_rule_condition.c userspace/rules/rule_*.c -lyaml -lcjson -o build/fuzz_rule_condition
  *   build/fuzz_rule_condition -max_total_time=120 CORPUS_DIR
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "rule_int.h"
+#include "rules/rule_int.h"
 #include "../rules/fake_fields.h"
 
 /* Lists and macros the fuzzed condition can name. */

@@ -2,13 +2,13 @@
 /*
  * Build and run (from the repository root):
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Iuserspace \
- *     tests/fuzz/fuzz_rule_yaml.c userspace/rule_*.c -lyaml -lcjson -o build/fuzz_rule_yaml
+ *     tests/fuzz/fuzz_rule_yaml.c userspace/rules/rule_*.c -lyaml -lcjson -o build/fuzz_rule_yaml
  *   build/fuzz_rule_yaml -max_total_time=120 CORPUS_DIR
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "rule_engine.h"
+#include "rules/rule_engine.h"
 #include "../rules/fake_fields.h"
 
 static const char *const events[] = {

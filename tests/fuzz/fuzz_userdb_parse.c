@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "userdb.h"
+#include "enrich/userdb.h"
 
 /* A name that came out of a lookup: never empty, never a field or line separator. */
 static void check_name(const char *s)

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "rule_engine.h"
+#include "rules/rule_engine.h"
 
 enum { FF_INDEX = 1, FF_KEY = 2, FF_MULTI = 4, FF_VOLATILE = 8 };
 

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "cgroup_path.h"
+#include "enrich/cgroup_path.h"
 
 /* One case: a path, and the name expected (NULL: a host process). */
 struct pcase {

@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "cgroupfs.h"
+#include "enrich/cgroupfs.h"
 
 /* ---- a fake host: directory trees standing in for cgroup mounts -------- */
 

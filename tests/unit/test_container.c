@@ -13,10 +13,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "cgroupfs.h"
-#include "container.h"
-#include "fields.h"
-#include "proctab.h"
+#include "enrich/cgroupfs.h"
+#include "enrich/container.h"
+#include "fields/fields.h"
+#include "enrich/proctab.h"
 
 #define HIER_PIDS	8u
 

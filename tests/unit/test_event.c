@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include "event.h"
+#include "input/event.h"
 
 /* A record builder the way the kernel lays records out. */
 struct rec {

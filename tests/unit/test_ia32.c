@@ -12,10 +12,10 @@
 #include <sys/socket.h>
 #include <cmocka.h>
 
-#include "capture.h"
-#include "event.h"
-#include "evt_json.h"
-#include "fields.h"
+#include "capture/capture.h"
+#include "input/event.h"
+#include "output/evt_json.h"
+#include "fields/fields.h"
 #include "pipeline.h"
 #include "rec.h"
 

@@ -13,8 +13,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "fields.h"
-#include "identity.h"
+#include "fields/fields.h"
+#include "enrich/identity.h"
 
 #define NONE	SHRIKE_ID_NONE
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "proctab.h"
+#include "enrich/proctab.h"
 
 /* Build a decoded event by hand, as the pipeline would after event_decode. */
 struct fake {

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include "ring.h"
+#include "input/ring.h"
 
 #define SIZE 256
 

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include "rule_engine.h"
+#include "rules/rule_engine.h"
 
 #include "../rules/fake_fields.h"
 

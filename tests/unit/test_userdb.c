@@ -17,7 +17,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "userdb.h"
+#include "enrich/userdb.h"
 
 /* ---- fake container roots ---------------------------------------------- */
 

@@ -2,7 +2,7 @@
  * stress_reader.c - the smallest complete reader of /dev/shrike, for the
  * stress tests: opens the device, selects every syscall, maps every ring,
  * and drains them (poll, walk, CONSUME) until SIGTERM or SIGINT, checking
- * each record the way the daemon does (userspace/ring.c). Starts in a few
+ * each record the way the daemon does (userspace/input/ring.c). Starts in a few
  * milliseconds, where the daemon scans /proc and loads rules first.
  *
  *   stress_reader [-r READYFILE] [-m MARKER] [-s SNAPLEN]

@@ -1,0 +1,84 @@
+/* container.h: the container a process runs in, from its cgroup ids (or /proc, for older ones) */
+#ifndef SHRIKE_CONTAINER_H
+#define SHRIKE_CONTAINER_H
+
+#include <stdint.h>
+#include "enrich/cgroup_path.h"
+
+#define CONTAINER_MAX_NAMES	1024u	/* default: distinct container names held at once */
+#define CONTAINER_RETRY_MS	2000u	/* default: retry an unplaced process this often */
+#define CONTAINER_CGROUP_CAP	(64u << 10)	/* a bigger /proc/<pid>/cgroup is refused */
+
+struct proc;
+struct proctab;
+struct cgroupfs;
+
+/* What container.type, container.id and container.name show. */
+struct container {
+	enum cgroup_path_type type;
+	const char *type_name;	/* "host", "lxc" */
+	/*
+	 * container.id and container.name: "host" for the host, the LXC name
+	 * for a container. NULL when the process is in a container whose name
+	 * cannot be trusted (see container_of()).
+	 */
+	const char *name;
+};
+
+struct container_config {
+	/* NULL: "/proc". "": never read /proc (events replayed from another host). */
+	const char *procdir;
+	/* Resolves cgroup ids; NULL: ids are not used (only /proc). Not owned. */
+	struct cgroupfs *cgroupfs;
+	unsigned int max_names;		/* 0: CONTAINER_MAX_NAMES */
+	unsigned int retry_ms;		/* 0: CONTAINER_RETRY_MS */
+	/* Milliseconds of a monotonic clock; NULL: mono_ms() of lib/clock.h. */
+	uint64_t (*now_ms)(void *arg);
+	void *arg;
+};
+
+struct container_ctx;
+
+/* @cfg may be NULL. NULL only when out of memory. */
+struct container_ctx *container_new(const struct container_config *cfg);
+void container_free(struct container_ctx *cc);
+
+/*
+ * The container of @p, or NULL when it cannot be told (no identity, cgroup
+ * gone before we looked, /proc unreadable): tried again after retry_ms.
+ *
+ * From the cgroup ids of @p's identity: the v2 cgroup's path; if that is the
+ * host's (or unknown) and the pids controller is on a v1 hierarchy, that
+ * hierarchy's path. Processes found by the /proc scan have no ids: their
+ * /proc/<pid>/cgroup is read instead, through a directory fd of the pid and
+ * only if its start time is @p's, so a reused pid is never read for it. A
+ * container may forge lines of that file (a cgroup name with a newline); a
+ * file whose hierarchies repeat places the process in an LXC container of
+ * unknown name (name NULL) rather than trust a guess.
+ *
+ * The answer is remembered in @p (for its cgroup ids: an exec into another
+ * cgroup recomputes it); with a warm cache this is a few compares, no
+ * allocation and no system call. The result is valid until the next
+ * container_of(), container_scan() or container_free().
+ */
+const struct container *container_of(struct container_ctx *cc, struct proc *p);
+
+/*
+ * Place every process of @pt now, while those found by the /proc scan are
+ * still alive to be read. Returns how many were placed.
+ */
+int container_scan(struct container_ctx *cc, struct proctab *pt);
+
+/* ---- the daemon's instance, used by the field extractors --------------- */
+
+/*
+ * Create the instance the container.* fields use. @cfg NULL: the real /proc,
+ * and a cgroupfs of the real mount table owned by the instance (cgroupfs_new()
+ * with defaults). Returns 0 or -ENOMEM.
+ */
+int container_init(const struct container_config *cfg);
+void container_exit(void);
+/* The instance, or NULL before container_init(). */
+struct container_ctx *container_global(void);
+
+#endif /* SHRIKE_CONTAINER_H */

@@ -1,0 +1,95 @@
+/* identity.h: user and group names of a process, from the passwd/group of its own root */
+#ifndef SHRIKE_IDENTITY_H
+#define SHRIKE_IDENTITY_H
+
+#include <stdint.h>
+#include "shrike.h"
+
+#define IDENTITY_MAX_NS		1024u	/* default: mount namespaces followed at once */
+#define IDENTITY_PIDS		4	/* live processes remembered per mount namespace */
+#define IDENTITY_IDLE_MS	30000u	/* default: a namespace this quiet is checked */
+#define IDENTITY_SWEEP_MS	10000u	/* default: look for quiet namespaces this often */
+#define IDENTITY_SWEEP_PROBES	64u	/* namespaces checked per sweep at most */
+
+struct proctab;
+
+/*
+ * The names of one identity; any of them NULL when unknown: the id is
+ * unmapped (0xffffffff), absent from the file, or the file unreadable.
+ */
+struct identity_names {
+	const char *user;	/* user.name: ctx->uid in passwd */
+	const char *home;	/* user.homedir */
+	const char *shell;	/* user.shell */
+	const char *group;	/* group.name: ctx->gid in group */
+	const char *login;	/* user.loginname: ctx->loginuid in passwd */
+};
+
+struct identity_config {
+	/* NULL: "/proc". "": never open a root (events replayed from elsewhere). */
+	const char *procdir;
+	unsigned int max_ns;		/* 0: IDENTITY_MAX_NS */
+	unsigned int idle_ms;		/* 0: IDENTITY_IDLE_MS */
+	unsigned int sweep_ms;		/* 0: IDENTITY_SWEEP_MS */
+	unsigned int revalidate_ms;	/* 0: the userdb default (USERDB_REVALIDATE_MS) */
+	/* Milliseconds of a monotonic clock, for us and the userdb cache; NULL: mono_ms() of lib/clock.h. */
+	uint64_t (*now_ms)(void *arg);
+	void *arg;
+	int quiet;			/* do not log unreadable passwd/group files */
+};
+
+struct identity_ctx;
+
+/* @cfg may be NULL. NULL only when out of memory. */
+struct identity_ctx *identity_new(const struct identity_config *cfg);
+void identity_free(struct identity_ctx *ic);
+
+/*
+ * The names of @c's uid, gid and loginuid. Every process of a container
+ * shares its mount namespace (lxc-attach enters it too), so the files are
+ * cached per mount namespace (ctx->mntns). They are read through
+ * "<procdir>/<pid>/root" of @pid (0: none) if it is alive and still in that
+ * mount namespace, else of another live process recently seen in it; if none
+ * is left, the names read before stay, unless identity_exited() said every
+ * remembered process of the namespace is gone. The userdb cache checks the files for
+ * changes at most once per revalidate_ms (a renamed user shows then).
+ *
+ * @tag names the event being enriched (its evt.num): a call with the same
+ * @tag, @pid and ids as the previous call returns the same strings without
+ * asking the cache again, so all fields of one event see one version of the
+ * files. 0: no such reuse.
+ *
+ * Fills *out (NULL members when unknown) and returns 0, or -ENOENT when
+ * nothing is known (no mount namespace). The strings are valid until the
+ * next identity_lookup() with another tag, or identity_free(). With warm
+ * caches: hash lookups and binary searches, no allocation, no system call.
+ */
+int identity_lookup(struct identity_ctx *ic, const struct shrike_proc_ctx *c, uint32_t pid,
+		    uint64_t tag, struct identity_names *out);
+
+/* Tell that @pid is a live process of mount namespace @mntns (e.g. from the /proc scan). */
+void identity_note(struct identity_ctx *ic, uint64_t mntns, uint32_t pid);
+
+/*
+ * Tell that process @pid of mount namespace @mntns exited (its whole thread
+ * group). Once every process remembered for the namespace has, the
+ * namespace may be freed and its inode number reused by a new one, so the
+ * next lookup in it reads the files again instead of trusting the cache.
+ */
+void identity_exited(struct identity_ctx *ic, uint64_t mntns, uint32_t pid);
+
+/* identity_note() every process of @pt that has an identity. Returns how many. */
+int identity_scan(struct identity_ctx *ic, struct proctab *pt);
+
+/* Mount namespaces followed now (their files may or may not be cached). */
+unsigned int identity_ns_count(const struct identity_ctx *ic);
+
+/* ---- the daemon's instance, used by the field extractors --------------- */
+
+/* Create the instance the user.* and group.* names come from; @cfg may be NULL. 0 or -ENOMEM. */
+int identity_init(const struct identity_config *cfg);
+void identity_exit(void);
+/* The instance, or NULL before identity_init(). */
+struct identity_ctx *identity_global(void);
+
+#endif /* SHRIKE_IDENTITY_H */

@@ -1,0 +1,54 @@
+/* proctab.h - the daemon's table of live processes, keyed by pid. */
+#ifndef SHRIKE_PROCTAB_H
+#define SHRIKE_PROCTAB_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "shrike.h"
+#include "input/event.h"
+
+struct proc {
+	uint32_t pid;
+	uint64_t start_ns;	/* with pid, tells a reused pid apart */
+	char comm[16];
+	char *exepath;		/* NULL if unknown */
+	char *cwd;		/* NULL if unknown */
+	char *args;		/* argv as NUL-separated strings, argv[0] included */
+	size_t args_len;
+	struct shrike_proc_ctx ctx;	/* identity as of the last exec/fork/scan */
+	uint64_t side_hash;	/* side.c: the side values last written to a capture */
+	int has_ctx;
+	/* container.c's memo: the container found for these cgroup ids (cont_gen 0: none yet) */
+	uint64_t cont_cgroup_id, cont_cgroup1_id;
+	uint32_t cont_cgroup1_hier;
+	uint32_t cont_slot, cont_gen;
+	struct proc *hnext;
+};
+
+struct proctab {
+	struct proc **buckets;
+	size_t nbuckets;
+	size_t count;
+	size_t max;		/* bound: oldest insertions are refused past it */
+	int no_procfs;		/* replaying: never ask this machine's /proc */
+	/* told about every entry built from /proc after the start-up scan
+	 * (a capture must carry what replay cannot read) */
+	void (*from_procfs)(void *arg, struct proc *p);
+	void *from_procfs_arg;
+};
+
+int proctab_init(struct proctab *pt, size_t max);
+void proctab_free(struct proctab *pt);
+struct proc *proctab_get(struct proctab *pt, uint32_t pid);
+/* Look up ev's process, creating or replacing entries from exec/fork info. */
+void proctab_enrich(struct proctab *pt, struct sevent *ev);
+/* After the event was reported: drop processes that exited. */
+void proctab_after(struct proctab *pt, const struct sevent *ev);
+/* Add a complete entry (from a capture's snapshot), replacing its pid; takes p. */
+void proctab_insert(struct proctab *pt, struct proc *p);
+/* Call fn for every entry. */
+void proctab_foreach(struct proctab *pt, void (*fn)(void *arg, struct proc *p), void *arg);
+/* Build entries for processes already running, from a /proc directory. */
+int proctab_scan(struct proctab *pt, const char *procdir);
+
+#endif /* SHRIKE_PROCTAB_H */

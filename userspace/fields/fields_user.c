@@ -1,0 +1,128 @@
+/* fields_user.c - container.* and the user/group name fields: who and where a process is. */
+#include "enrich/container.h"
+#include "fields/fields_impl.h"
+#include "enrich/identity.h"
+#include "enrich/proctab.h"
+#include "fields/side.h"
+
+/*
+ * One lookup per event (the identity module reuses it for the same evt.num),
+ * so user.name and group.name always come from the same version of the files.
+ */
+static void names_of(const struct sevent *ev, struct identity_names *n)
+{
+	/* the identity user.uid shows, so that name and id always agree */
+	const struct shrike_proc_ctx *c = fields_ctx_of(ev);
+	uint32_t pid;
+
+	if (!c) {
+		memset(n, 0, sizeof(*n));
+		return;
+	}
+	/* an exiting process has no root left to open: use another of its namespace */
+	pid = ev->type == SHRIKE_EVT_PROCEXIT ? 0 : c->pid;
+	identity_lookup(identity_global(), c, pid, ev->num, n);
+}
+
+void f_user_name(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
+{
+	struct identity_names n;
+
+	(void)r;
+	if (side_replaying) {
+		set_str(o, side_replay_get(ev, SIDE_USER_NAME));
+		return;
+	}
+	names_of(ev, &n);
+	set_str(o, n.user);
+}
+
+void f_user_homedir(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
+{
+	struct identity_names n;
+
+	(void)r;
+	if (side_replaying) {
+		set_str(o, side_replay_get(ev, SIDE_USER_HOMEDIR));
+		return;
+	}
+	names_of(ev, &n);
+	set_str(o, n.home);
+}
+
+void f_user_shell(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
+{
+	struct identity_names n;
+
+	(void)r;
+	if (side_replaying) {
+		set_str(o, side_replay_get(ev, SIDE_USER_SHELL));
+		return;
+	}
+	names_of(ev, &n);
+	set_str(o, n.shell);
+}
+
+void f_user_loginname(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
+{
+	struct identity_names n;
+
+	(void)r;
+	if (side_replaying) {
+		set_str(o, side_replay_get(ev, SIDE_USER_LOGINNAME));
+		return;
+	}
+	names_of(ev, &n);
+	set_str(o, n.login);
+}
+
+void f_group_name(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
+{
+	struct identity_names n;
+
+	(void)r;
+	if (side_replaying) {
+		set_str(o, side_replay_get(ev, SIDE_GROUP_NAME));
+		return;
+	}
+	names_of(ev, &n);
+	set_str(o, n.group);
+}
+
+static const struct container *container_ev(const struct sevent *ev)
+{
+	return container_of(container_global(), ev->proc);
+}
+
+/* container.id is the name too: LXC has no other id, and "host" for the host */
+void f_container_id(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
+{
+	const struct container *c;
+
+	(void)r;
+	if (side_replaying) {
+		/* id and name are the same for LXC and the host */
+		set_str(o, side_replay_get(ev, SIDE_CONTAINER_NAME));
+		return;
+	}
+	c = container_ev(ev);
+	set_str(o, c ? c->name : NULL);
+}
+
+void f_container_name(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
+{
+	f_container_id(ev, r, o);
+}
+
+void f_container_type(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
+{
+	const struct container *c;
+
+	(void)r;
+	if (side_replaying) {
+		set_str(o, side_replay_get(ev, SIDE_CONTAINER_TYPE));
+		return;
+	}
+	c = container_ev(ev);
+	set_str(o, c ? c->type_name : NULL);
+}

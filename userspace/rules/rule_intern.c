@@ -1,0 +1,90 @@
+/*
+ * rule_intern.c: a check written in several rules (evt.res >= 0, or one
+ * inside a macro they share) is compiled once and shared by their trees, so
+ * that it is evaluated once per event: cmp_eval() keeps its result for the
+ * event (ecmp.memo).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "rules/rule_compile.h"
+
+struct cmp_seen {
+	uint64_t h;
+	char *key;
+	size_t klen;
+	struct ecmp *cmp;
+};
+
+static void ckey_field(struct strbuf *k, const struct efield *f)
+{
+	sb_add(k, &f->slot, sizeof(f->slot));
+	sb_add(k, &f->multi, sizeof(f->multi));
+	sb_add(k, &f->nxf, sizeof(f->nxf));
+	sb_add(k, f->xf, f->nxf);
+}
+
+/*
+ * What a check tests, as bytes: its field (a slot is one distinct field),
+ * transformers, the operator as written and the operand's values after list
+ * expansion, or the field on the right. Everything the compiled operand is
+ * built from, so equal keys compile to equal checks.
+ */
+static void ckey_build(struct strbuf *k, const struct ecmp *cmp, enum rop op, const struct cvals *cv)
+{
+	size_t i;
+
+	ckey_field(k, &cmp->lhs);
+	sb_add(k, &op, sizeof(op));
+	if (cmp->rhs) {
+		sb_add(k, "F", 1);
+		ckey_field(k, cmp->rhs);
+		return;
+	}
+	for (i = 0; i < cv->n; i++) {
+		sb_add(k, &cv->v[i].len, sizeof(cv->v[i].len));
+		sb_add(k, cv->v[i].s, cv->v[i].len);
+	}
+}
+
+struct ecmp *ecmp_intern(struct rule_engine *e, struct ecmp *cmp, enum rop op, const struct cvals *cv)
+{
+	struct strbuf k = { 0 };
+	struct cmp_seen *s;
+	uint64_t h;
+	size_t i;
+
+	ckey_build(&k, cmp, op, cv);
+	h = rx_hash(k.s, k.len);
+	for (i = 0; i < e->nseen; i++) {
+		s = &e->seen[i];
+		if (s->h == h && s->klen == k.len && !memcmp(s->key, k.s, k.len)) {
+			sb_free(&k);
+			ecmp_free(cmp);
+			s->cmp->refs++;
+			return s->cmp;
+		}
+	}
+	RX_GROW(e->seen, e->nseen, e->cseen);
+	s = &e->seen[e->nseen++];
+	s->h = h;
+	s->key = sb_detach(&k, &s->klen);
+	s->cmp = cmp;
+	/* one reference for the tree, one for this table: a rule whose copy is
+	 * folded away (enode_prune_types) must not free it under the next rule
+	 */
+	cmp->refs = 2;
+	return cmp;
+}
+
+void ecmp_intern_reset(struct rule_engine *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->nseen; i++) {
+		ecmp_release(e->seen[i].cmp);
+		free(e->seen[i].key);
+	}
+	free(e->seen);
+	e->seen = NULL;
+	e->nseen = e->cseen = 0;
+}
