@@ -35,6 +35,7 @@
 #include <linux/task_work.h>
 #include <linux/rcupdate.h>
 #include <linux/bitops.h>
+#include <linux/delay.h>
 #include "event.h"
 #include "fill.h"
 
@@ -45,21 +46,14 @@ MODULE_PARM_DESC(defer_paths,
 
 #define DEFER_SLOTS	4096
 
-struct defer_item {
-	struct callback_head work;
-	struct file *file;	/* held; NULL: the working directory */
-	u64 gen;		/* the session it was made for */
-	u16 of;			/* the record's type, with its flags */
-	u16 param;		/* the parameter's index in that record */
-};
-
-static struct defer_item items[DEFER_SLOTS];
+static struct shrike_defer_item items[DEFER_SLOTS];
 static unsigned long busy[BITS_TO_LONGS(DEFER_SLOTS)];
 static atomic_t hint = ATOMIC_INIT(0);
+static atomic_t queued = ATOMIC_INIT(0);	/* task works not yet run */
 
 struct shrike_session __rcu *shrike_live;
 
-static struct defer_item *item_get(void)
+static struct shrike_defer_item *item_get(void)
 {
 	unsigned int start = (unsigned int)atomic_inc_return(&hint) % DEFER_SLOTS;
 	unsigned int i, n;
@@ -72,13 +66,26 @@ static struct defer_item *item_get(void)
 	return NULL;
 }
 
-static void item_put(struct defer_item *d)
+static void item_put(struct shrike_defer_item *d)
 {
 	clear_bit_unlock(d - items, busy);
 }
 
+/* Items never queued: their references go (legal in a probe: fput defers). */
+void shrike_defer_release(struct shrike_defer_item *chain)
+{
+	while (chain) {
+		struct shrike_defer_item *next = chain->next;
+
+		if (chain->file)
+			fput(chain->file);
+		item_put(chain);
+		chain = next;
+	}
+}
+
 /* Write the SHRIKE_EVT_PATH record, if d's session still runs. Process context. */
-static void write_path(const struct defer_item *d, const char *path)
+static void write_path(const struct shrike_defer_item *d, const char *path)
 {
 	struct shrike_session *s;
 	struct shrike_cpu *c;
@@ -107,7 +114,7 @@ static void write_path(const struct defer_item *d, const char *path)
 
 static void defer_run(struct callback_head *work)
 {
-	struct defer_item *d = container_of(work, struct defer_item, work);
+	struct shrike_defer_item *d = container_of(work, struct shrike_defer_item, work);
 	char *buf = kmalloc(PATH_MAX, GFP_KERNEL);
 	const char *p = NULL;
 	struct path pwd;
@@ -124,7 +131,55 @@ static void defer_run(struct callback_head *work)
 	if (d->file)
 		fput(d->file);
 	item_put(d);
+	atomic_dec(&queued);
 	module_put(THIS_MODULE);
+}
+
+/* Resolve d when the current thread returns to user space; false if it cannot. */
+static bool queue(struct shrike_defer_item *d)
+{
+	init_task_work(&d->work, defer_run);
+	__module_get(THIS_MODULE);
+	atomic_inc(&queued);
+	if (task_work_add(current, &d->work, TWA_RESUME)) {
+		/* the task is past running its works: exiting */
+		atomic_dec(&queued);
+		module_put(THIS_MODULE);
+		return false;
+	}
+	return true;
+}
+
+/* A selected syscall enters: what an earlier one parked and never took is stale. */
+void shrike_defer_syscall_enter(void)
+{
+	shrike_defer_release(shrike_inflight_unpark());
+}
+
+/* A selected syscall exits: its entry's paths are resolved on the way out. */
+void shrike_defer_syscall_exit(void)
+{
+	struct shrike_defer_item *d = shrike_inflight_unpark(), *next;
+
+	for (; d; d = next) {
+		next = d->next;
+		d->next = NULL;
+		if (!queue(d))
+			shrike_defer_release(d);	/* its PATH record never comes */
+	}
+}
+
+/*
+ * The session ends (no probe runs any more): wait a little for the works
+ * queued on threads about to return to user space, so that rmmod right
+ * after is not refused for them. A thread a tracer stopped may keep one.
+ */
+void shrike_defer_drain(void)
+{
+	int i;
+
+	for (i = 0; i < 100 && atomic_read(&queued); i++)
+		msleep(1);
 }
 
 /*
@@ -133,7 +188,7 @@ static void defer_run(struct callback_head *work)
  */
 void shrike_defer_path(struct evb *b, struct file *file)
 {
-	struct defer_item *d = item_get();
+	struct shrike_defer_item *d = item_get();
 
 	if (!d)
 		goto fault;
@@ -141,11 +196,12 @@ void shrike_defer_path(struct evb *b, struct file *file)
 	d->gen = b->s->gen;
 	d->of = evb_hdr(b)->type;
 	d->param = b->idx;
-	init_task_work(&d->work, defer_run);
-	__module_get(THIS_MODULE);
-	if (task_work_add(current, &d->work, TWA_RESUME)) {
-		/* the task is past running its works: exiting */
-		module_put(THIS_MODULE);
+	d->next = NULL;
+	/*
+	 * An entry's path waits, parked, for the syscall's exit: a syscall that
+	 * blocks must not keep a task work (and a module reference) pending.
+	 */
+	if (!((d->of & SHRIKE_EVT_ENTER) ? shrike_inflight_park(d) : queue(d))) {
 		item_put(d);
 		goto fault;
 	}

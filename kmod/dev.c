@@ -94,6 +94,7 @@ static int shrike_release(struct inode *inode, struct file *file)
 	/* deferred paths that run from now on write nothing; those running finish first */
 	RCU_INIT_POINTER(shrike_live, NULL);
 	synchronize_rcu();
+	shrike_defer_drain();
 	irq_work_sync(&s->wake_work);
 	shrike_rings_free(s);
 	put_pid(s->reader);

@@ -8,7 +8,10 @@
  * in either ABI, and clears or sets the 32-bit status for the new image) and
  * the arguments of a 32-bit socketcall (they are in user memory, where
  * another thread may rewrite them once the kernel has its copy). They are
- * kept here, per thread, from entry to exit.
+ * kept here, per thread, from entry to exit. So are, where paths are
+ * deferred (defer.c), the references an entry took for its path parameters:
+ * parked here, they are queued for resolution at the syscall's exit, so that
+ * a syscall that blocks (an open of a FIFO) keeps no task work pending.
  *
  * A small open-addressed table with no lock: a slot belongs to the thread
  * whose tid it holds, and only that thread reads, writes or frees it (the
@@ -49,14 +52,14 @@ static struct shrike_inflight *find(u32 tid)
 	return NULL;
 }
 
-/* Only between sessions: no probe is registered. */
-void shrike_inflight_reset(void)
+static void slot_free(struct shrike_inflight *slot)
 {
-	memset(table, 0, sizeof(table));
+	/* our reads of the slot are done before another thread can claim it */
+	smp_store_release(&slot->tid, 0);
 }
 
-/* Records e for the current thread, replacing what it had. */
-void shrike_inflight_put(const struct shrike_inflight *e)
+/* The current thread's slot, claimed (empty) if it has none; NULL when full. */
+static struct shrike_inflight *find_or_claim(void)
 {
 	u32 tid = current->pid;
 	struct shrike_inflight *slot = find(tid);
@@ -65,9 +68,34 @@ void shrike_inflight_put(const struct shrike_inflight *e)
 	for (i = 0; !slot && i < INFLIGHT_PROBE; i++) {
 		struct shrike_inflight *free = slot_at(tid, i);
 
-		if (!READ_ONCE(free->tid) && cmpxchg(&free->tid, 0, tid) == 0)
+		if (!READ_ONCE(free->tid) && cmpxchg(&free->tid, 0, tid) == 0) {
 			slot = free;
+			slot->kind = 0;
+			slot->parked = NULL;
+		}
 	}
+	return slot;
+}
+
+/*
+ * Only between sessions: no probe is registered, so no thread touches its
+ * slot. References parked by syscalls that never reached their exit go.
+ */
+void shrike_inflight_reset(void)
+{
+	size_t i;
+
+	for (i = 0; i < INFLIGHT_SLOTS; i++)
+		if (table[i].tid && table[i].parked)
+			shrike_defer_release(table[i].parked);
+	memset(table, 0, sizeof(table));
+}
+
+/* Records e for the current thread, replacing what it had. */
+void shrike_inflight_put(const struct shrike_inflight *e)
+{
+	struct shrike_inflight *slot = find_or_claim();
+
 	if (!slot)
 		return;
 	slot->kind = e->kind;
@@ -90,8 +118,10 @@ bool shrike_inflight_take(u32 tid, u8 kind, struct shrike_inflight *out)
 	found = slot->kind == kind;
 	if (found)
 		*out = *slot;
-	/* our reads of the slot are done before another thread can claim it */
-	smp_store_release(&slot->tid, 0);
+	if (slot->parked)
+		slot->kind = 0;		/* the parked paths wait for the exit */
+	else
+		slot_free(slot);
 	return found;
 }
 
@@ -102,6 +132,34 @@ void shrike_inflight_forget(u32 tid)
 
 	if (!slot)
 		return;
-	/* as in take: our last access to the slot comes before it is free */
-	smp_store_release(&slot->tid, 0);
+	if (slot->parked)
+		shrike_defer_release(slot->parked);
+	slot_free(slot);
+}
+
+/* Keep d with the current thread's syscall until its exit; false when the table is full. */
+bool shrike_inflight_park(struct shrike_defer_item *d)
+{
+	struct shrike_inflight *slot = find_or_claim();
+
+	if (!slot)
+		return false;
+	d->next = slot->parked;
+	slot->parked = d;
+	return true;
+}
+
+/* What the current thread's syscall parked, now its own to queue or release. */
+struct shrike_defer_item *shrike_inflight_unpark(void)
+{
+	struct shrike_inflight *slot = find(current->pid);
+	struct shrike_defer_item *chain;
+
+	if (!slot || !slot->parked)
+		return NULL;
+	chain = slot->parked;
+	slot->parked = NULL;
+	if (!slot->kind)
+		slot_free(slot);
+	return chain;
 }

@@ -124,18 +124,41 @@ enum {
 	SHRIKE_INFLIGHT_SOCKETCALL,	/* a 32-bit socketcall and its arguments */
 };
 
+/*
+ * A path a probe did not resolve (defer.c): what names it, and the record
+ * and parameter its SHRIKE_EVT_PATH record completes.
+ */
+struct shrike_defer_item {
+	struct callback_head work;
+	struct shrike_defer_item *next;	/* parked with the same syscall's entry */
+	struct file *file;		/* held; NULL: the working directory */
+	u64 gen;			/* the session it was made for */
+	u16 of;				/* the record's type, with its flags */
+	u16 param;			/* the parameter's index in that record */
+};
+
 struct shrike_inflight {
 	u32 tid;		/* the thread it belongs to; 0: a free slot */
-	u8 kind;		/* SHRIKE_INFLIGHT_* */
+	u8 kind;		/* SHRIKE_INFLIGHT_*, 0: none (parked paths only) */
 	u8 compat;		/* the syscall came through the 32-bit ABI */
 	s16 nr;			/* the native syscall number it stands for */
 	u32 args[6];		/* socketcall: the arguments as read at entry */
+	/* the entry's deferred paths, queued at exit (defer.c); kept by put and take */
+	struct shrike_defer_item *parked;
 };
 
 void shrike_inflight_reset(void);
 void shrike_inflight_put(const struct shrike_inflight *e);
 bool shrike_inflight_take(u32 tid, u8 kind, struct shrike_inflight *out);
 void shrike_inflight_forget(u32 tid);
+bool shrike_inflight_park(struct shrike_defer_item *d);
+struct shrike_defer_item *shrike_inflight_unpark(void);
+
+/* defer.c: paths resolved on the way back to user space (PREEMPT_RT) */
+void shrike_defer_release(struct shrike_defer_item *chain);
+void shrike_defer_syscall_enter(void);
+void shrike_defer_syscall_exit(void);
+void shrike_defer_drain(void);
 
 /*
  * Claim this CPU's scratch buffer for one event. Probes run with preemption

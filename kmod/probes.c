@@ -189,4 +189,6 @@ void shrike_probes_unregister(struct shrike_session *s)
 	}
 	/* No probe may still be running with s once we return. */
 	tracepoint_synchronize_unregister();
+	/* what syscalls still running kept for their exit (parked paths) goes now */
+	shrike_inflight_reset();
 }

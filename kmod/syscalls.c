@@ -169,6 +169,8 @@ void shrike_fill_syscall_enter(struct shrike_session *s, long nr, const struct s
 {
 	const struct syscall_entry *e = &by_nr[nr];
 
+	if (shrike_defer_paths)
+		shrike_defer_syscall_enter();
 	/* which exec, through which ABI: sched_process_exec can no longer tell */
 	if (nr == __NR_execve || nr == __NR_execveat) {
 		struct shrike_inflight x = {
@@ -187,6 +189,8 @@ void shrike_fill_syscall_exit(struct shrike_session *s, long nr, const struct sh
 {
 	const struct syscall_entry *e = &by_nr[nr];
 
+	if (shrike_defer_paths)
+		shrike_defer_syscall_exit();
 	/*
 	 * A successful exec is reported by sched_process_exec, with the new
 	 * image; only failures are left for syscall exit.

@@ -182,7 +182,7 @@ echo "# flood: $spawned processes spawned, $got of their execs reported"
 
 # ---- evasion: flooding the rings -----------------------------------------------------
 shrike_unload
-insmod "$SHRIKE_REPO/shrike.ko" bufsize=262144 &&
+shrike_load bufsize=262144 &&
 	tap_ok "insmod shrike.ko bufsize=262144" || tap_fail "insmod shrike.ko bufsize=262144"
 ev2=$tmp/ev2.json
 shrike_start "$ev2" || tap_fail "the daemon starts on small rings" "$(cat "$SHRIKE_ERR")"

@@ -56,7 +56,7 @@ areas_seen=
 for i in $(seq 1 "$cycles"); do
 	# every third cycle with the smallest buffer, so that rings fill and wrap
 	if [ $((i % 3)) = 0 ]; then p=bufsize=262144; else p=; fi
-	if ! insmod "$SHRIKE_REPO/shrike.ko" $p 2>"$tmp/err"; then
+	if ! shrike_load $p 2>"$tmp/err"; then
 		why="cycle $i: insmod $p: $(cat "$tmp/err")"; break
 	fi
 	if ! reader_start -m "cycle-$i"; then

@@ -222,7 +222,7 @@ shrike_load
 phase_daemon 8 p8 fd 0
 phase_daemon 9 p9 all 3
 shrike_unload
-if insmod "$SHRIKE_REPO/shrike.ko" bufsize=262144; then
+if shrike_load bufsize=262144; then
 	phase_reader 10 p10 fd
 else
 	tap_fail "insmod shrike.ko bufsize=262144"

@@ -5,9 +5,12 @@ SHRIKE_REPO=${SHRIKE_REPO:-$(pwd)}
 EVENTS_PY="$SHRIKE_REPO/tests/e2e/lib/events.py"
 
 # shrike_load [PARAM=VALUE...]: insmod unless already loaded
+# shrike_load [PARAM=VALUE...]: insmod, with $SHRIKE_KMOD_PARAMS first (e.g.
+# defer_paths=1 to run a suite the PREEMPT_RT way on any kernel)
 shrike_load() {
 	grep -q '^shrike ' /proc/modules 2>/dev/null && return 0
-	insmod "$SHRIKE_REPO/shrike.ko" "$@"
+	# shellcheck disable=SC2086 # a list of parameters
+	insmod "$SHRIKE_REPO/shrike.ko" ${SHRIKE_KMOD_PARAMS:-} "$@"
 }
 
 shrike_unload() {
