@@ -179,7 +179,7 @@ void shrike_defer_drain(void)
 	int i;
 
 	for (i = 0; i < 100 && atomic_read(&queued); i++)
-		msleep(1);
+		usleep_range(1000, 2000);
 }
 
 /*

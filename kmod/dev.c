@@ -52,6 +52,7 @@ static int shrike_open(struct inode *inode, struct file *file)
 		goto out_unlock;
 	}
 	s->snaplen = SHRIKE_SNAPLEN_DEFAULT;
+	s->gen = ++sessions;	/* before any probe can stamp a deferred path with it */
 	/* Reporting the reader's own reads of /proc and of its files would feed
 	 * back into the rings it drains.
 	 */
@@ -63,18 +64,21 @@ static int shrike_open(struct inode *inode, struct file *file)
 	err = shrike_rings_alloc(s);
 	if (err)
 		goto out_free_session;
+	/* before the probes: a path they defer is written into these rings */
+	rcu_assign_pointer(shrike_live, s);
 	err = shrike_probes_register(s);
 	if (err)
-		goto out_free_rings;
+		goto out_unpublish;
 
 	active = s;
-	s->gen = ++sessions;
-	rcu_assign_pointer(shrike_live, s);
 	file->private_data = s;
 	mutex_unlock(&session_lock);
 	return nonseekable_open(inode, file);
 
-out_free_rings:
+out_unpublish:
+	RCU_INIT_POINTER(shrike_live, NULL);
+	synchronize_rcu();
+	shrike_defer_drain();
 	shrike_rings_free(s);
 out_free_session:
 	put_pid(s->reader);

@@ -29,6 +29,13 @@ families() {
 	insmod "$(plain_module dummy "$tmp")" && rmmod dummy
 	build/helpers/sysfam initmod "$(plain_module crc7 "$tmp")" >>"$tmp/expect" 2>>"$tmp/helper.err" &&
 		rmmod crc7
+	# a relative open that blocks (a FIFO nobody writes): its deferred dirpath
+	# must not keep the module busy once the reader is gone
+	if [ "$defer" = Y ]; then
+		mkfifo "$tmp/fifo"
+		(cd "$tmp" && exec cat fifo >/dev/null) &
+		fifo_reader=$!
+	fi
 	sleep 0.5
 	shrike_stop
 	f=$tmp/ev.json
@@ -49,6 +56,12 @@ families() {
 			"${label}every deferred path came"
 	else
 		tap_is "$defer/$deferred" "N/paths_deferred=0" "${label}paths are resolved in the probe (not deferred)"
+	fi
+	if [ "$defer" = Y ]; then
+		shrike_unload && tap_ok "${label}rmmod while a relative open of a FIFO blocks" ||
+			tap_fail "${label}rmmod while a relative open of a FIFO blocks"
+		echo >"$tmp/fifo"
+		wait "$fifo_reader"
 	fi
 	shrike_unload
 	rm -rf "$tmp"
