@@ -26,8 +26,13 @@ SAN        ?=
 
 # The daemon's sources: the wiring at the top of userspace/, the rest in one
 # folder per role (docs/DESIGN.md); objects mirror the folders in $(BUILD)/obj.
-LIB_SRCS   := $(filter-out userspace/main.c,$(wildcard userspace/*.c userspace/*/*.c))
+# The rules engine is a library of its own (librules.a): its unit tests link
+# it alone, with fake fields, so nothing of it can lean on the daemon.
+RULES_SRCS := $(wildcard userspace/rules/*.c)
+RULES_OBJS := $(RULES_SRCS:userspace/%.c=$(BUILD)/obj/%.o)
+LIB_SRCS   := $(filter-out userspace/main.c $(RULES_SRCS),$(wildcard userspace/*.c userspace/*/*.c))
 LIB_OBJS   := $(LIB_SRCS:userspace/%.c=$(BUILD)/obj/%.o)
+RULES_TESTS := $(BUILD)/tests/test_rule_engine $(BUILD)/tests/test_rule_loader
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 HELPER_SRCS := $(wildcard tests/e2e/helpers/*.c)
@@ -50,16 +55,25 @@ $(BUILD)/obj/%.o: userspace/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SAN) -MMD -MP -c -o $@ $<
 
--include $(LIB_OBJS:.o=.d) $(BUILD)/obj/main.d
+-include $(LIB_OBJS:.o=.d) $(RULES_OBJS:.o=.d) $(BUILD)/obj/main.d
+
+$(BUILD)/librules.a: $(RULES_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
 
 $(BUILD)/libshrike.a: $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/shrike: $(BUILD)/obj/main.o $(BUILD)/libshrike.a
+$(BUILD)/shrike: $(BUILD)/obj/main.o $(BUILD)/libshrike.a $(BUILD)/librules.a
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libshrike.a
+$(RULES_TESTS): $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/librules.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SAN) -o $@ $^ -lyaml -lcjson -lm -lcmocka
+
+$(filter-out $(RULES_TESTS),$(UNIT_BINS)): $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libshrike.a \
+		$(BUILD)/librules.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS) -lcmocka
 
@@ -198,7 +212,7 @@ $(BENCH_VM_BINS): $(BUILD)/bench/%: tests/bench/%.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g -std=gnu11 -Wall -Wextra -static -o $@ $<
 
-$(BUILD)/bench/replay_profile: tests/bench/replay_profile.c $(BUILD)/libshrike.a
+$(BUILD)/bench/replay_profile: tests/bench/replay_profile.c $(BUILD)/libshrike.a $(BUILD)/librules.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
