@@ -141,7 +141,8 @@ void pipeline_feed(struct pipeline *pl, const struct shrike_evt_hdr *rec, size_t
 	}
 	if (ev.type == SHRIKE_EVT_INIT_MODULE || ev.type == SHRIKE_EVT_FINIT_MODULE)
 		join_module_name(pl, &ev);
-	if (held_waiting(&ev)) {
+	/* counted while decoding: no parameter walk for the common event */
+	if (ev.deferred && held_waiting(&ev)) {
 		if (pl->held.n == HELD_MAX)
 			release_held(pl, 0);
 		if (held_put(&pl->held, &ev, cpu) == 0)

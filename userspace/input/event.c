@@ -102,6 +102,8 @@ static int decode_params(const char *base, const struct shrike_evt_hdr *h, uint8
 		p->flags = raw & (SHRIKE_PARAM_TRUNC | SHRIKE_PARAM_FAULT);
 		if (check_param(p, kind, why))
 			return -1;
+		if ((p->flags & SHRIKE_PARAM_DEFER) == SHRIKE_PARAM_DEFER)
+			ev->deferred++;
 		if (kind == SHRIKE_K_CTX && p->len) {
 			memcpy(&ev->ctx, p->p, sizeof(ev->ctx));
 			ev->ctx.comm[sizeof(ev->ctx.comm) - 1] = '\0';
@@ -153,6 +155,7 @@ int event_decode(const void *rec, size_t avail, struct sevent *ev, const char **
 	ev->is_enter = phase == SHRIKE_AT_ENTER;
 	ev->nparams = ev->schema->nparams;
 	ev->has_ctx = 0;
+	ev->deferred = 0;
 	ev->proc = NULL;
 	/* the other phase's record may never join this one */
 	params_missing(ev, !phase);

@@ -32,6 +32,7 @@ struct sevent {
 	const struct event_schema *schema;
 	struct sparam params[SCHEMA_MAX_PARAMS];
 	int has_ctx;
+	int deferred;		/* parameters marked SHRIKE_PARAM_DEFER (a path to come) */
 	struct shrike_proc_ctx ctx;	/* aligned copy of the ctx parameter */
 	struct proc *proc;		/* filled by enrichment */
 };
