@@ -7,7 +7,7 @@
 #include <time.h>
 #include "daemon.h"
 #include "live.h"
-#include "log.h"
+#include "lib/log.h"
 #include "output/output.h"
 #include "enrich/proctab.h"
 

@@ -6,7 +6,7 @@
 #include "daemon.h"
 #include "fields/fields.h"
 #include "lib/clock.h"
-#include "log.h"
+#include "lib/log.h"
 #include "enrich/proctab.h"
 #include "replay.h"
 #include "fields/side.h"

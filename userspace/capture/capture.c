@@ -8,7 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "capture/capture.h"
-#include "log.h"
+#include "lib/log.h"
 #include "enrich/proctab.h"
 
 #define NO_STRING 0xffffffffu

@@ -12,7 +12,7 @@
 #include "enrich/proctab.h"
 #include "enrich/userdb.h"
 #include "lib/clock.h"
-#include "log.h"
+#include "lib/log.h"
 
 /*
  * One followed mount namespace: the userdb key (its inode number as text)

@@ -8,7 +8,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include "input/ring.h"
-#include "log.h"
+#include "lib/log.h"
 
 enum ring_status ring_view_refresh(struct ring_view *v, const char **why)
 {

@@ -8,7 +8,7 @@
 #include <time.h>
 #include <curl/curl.h>
 #include "lib/clock.h"
-#include "log.h"
+#include "lib/log.h"
 #include "output/output_http.h"
 
 /*

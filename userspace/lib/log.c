@@ -1,7 +1,7 @@
 /* log.c - diagnostics on stderr; stdout belongs to events and alerts. */
 #include <stdarg.h>
 #include <stdio.h>
-#include "log.h"
+#include "lib/log.h"
 
 int log_quiet;
 
