@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # shrike: top-level build. `make` builds the module and the daemon,
 # `make test` runs every test (unit, rules, replay, then the VM suite).
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* config.c - typed configuration keys, loaded from YAML with line and column in errors. */
 #include <errno.h>
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* config.h - the daemon's configuration: YAML file, built-in defaults, -o overrides. */
 #ifndef SHRIKE_CONFIG_H
 #define SHRIKE_CONFIG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* daemon.c - per event: rules, alerts, the -A stream and the capture file. */
 #include <libgen.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* live.c - the live loop: drain the rings in time order, watch drops, handle signals. */
 #include <errno.h>
 #include <inttypes.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* main.c - the shrike daemon: options, then configure → load rules → open → scan → loop → report. */
 #include <errno.h>
 #include <getopt.h>

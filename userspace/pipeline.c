@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* pipeline.c - joins enter and exit records per thread and drives enrichment. */
 #include <string.h>
 #include "fields/fields.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* replay.c - a capture file through the same pipeline, with no module and no /proc. */
 #include <inttypes.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * replay_profile.c - where replay time goes: a capture file replayed several
  * times through build/libshrike.a, each pass doing more of the daemon's

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Inside the -icount VM (one vCPU, one guest nanosecond per instruction):
 # guest instructions per operation for each workload under each
 # configuration, then one capture of a common workload by each tool for the

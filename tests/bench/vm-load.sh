@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Inside the VM without -icount (real time, two vCPUs): drops and the
 # consumer's CPU share at the highest syscall rate the VM generates, then the
 # daemon's memory with many live processes and many mount namespaces.

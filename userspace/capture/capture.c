@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* capture.c - writing and replaying capture files; every length is checked on read. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,4 +1,5 @@
-/* identity.c: user and group names from each mount namespace's own passwd/group, via userdb */
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* identity.c - user and group names from each mount namespace's own passwd/group, via userdb */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

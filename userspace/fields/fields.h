@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* fields.h - every field shrike knows: name, type, description, extractor. */
 #ifndef SHRIKE_FIELDS_H
 #define SHRIKE_FIELDS_H

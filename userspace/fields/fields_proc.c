@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* fields_proc.c - the process an event belongs to: identity, image, ancestry. */
 #include <stdio.h>
 #include "fields/fields_impl.h"

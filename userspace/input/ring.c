@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* ring.c - reader side of the per-CPU rings (see uapi/shrike.h for layout). */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* log.c - diagnostics on stderr; stdout belongs to events and alerts. */
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* output.c - delivering alerts to stdout, a file, syslog and an HTTP endpoint. */
 #include <errno.h>
 #include <inttypes.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* output.h - where alerts go: stdout, a file, syslog, HTTP (configurable together). */
 #ifndef SHRIKE_OUTPUT_H
 #define SHRIKE_OUTPUT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* output_http.c - alerts POSTed as JSON by a delivery thread, behind a bounded queue. */
 #include <pthread.h>
 #include <signal.h>
