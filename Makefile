@@ -204,7 +204,7 @@ $(BUILD)/bench/replay_profile: tests/bench/replay_profile.c $(BUILD)/libshrike.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 bench: deps
-	@scripts/bench
+	@tests/bench/bench
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
