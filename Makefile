@@ -106,14 +106,15 @@ fuzz: deps
 	@tests/fuzz/run
 
 # The libFuzzer targets (tests/fuzz/fuzz_*.c; FUZZ_TARGETS=... for some):
-# clang, AddressSanitizer and UBSan, against the daemon's code built again
-# for fuzzing in $(BUILD)/fuzz/obj. tests/fuzz/run builds them with
+# clang, AddressSanitizer and UBSan, against all of the daemon's code but
+# main.c, built again for fuzzing in $(BUILD)/fuzz/obj. tests/fuzz/run builds them with
 # `make fuzz-bins`, then runs them.
 FUZZ_CC     ?= clang
 FUZZ_CFLAGS := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
                -D_GNU_SOURCE -Ikmod/uapi -Iuserspace -DSHRIKE_VERSION='"fuzz"'
 FUZZ_TARGETS ?= $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
-FUZZ_OBJS   := $(LIB_SRCS:userspace/%.c=$(BUILD)/fuzz/obj/%.o)
+FUZZ_SRCS   := $(filter-out userspace/main.c,$(wildcard userspace/*.c userspace/*/*.c))
+FUZZ_OBJS   := $(FUZZ_SRCS:userspace/%.c=$(BUILD)/fuzz/obj/%.o)
 FUZZ_BINS   := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 
 $(BUILD)/fuzz/obj/%.o: userspace/%.c
