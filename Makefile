@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # shrike: top-level build. `make` builds the module and the daemon,
 # `make test` runs every test (unit, rules, replay, then the VM suite).
 
@@ -38,7 +39,7 @@ UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 HELPER_SRCS := $(wildcard tests/e2e/helpers/*.c)
 HELPER_BINS := $(HELPER_SRCS:tests/e2e/helpers/%.c=$(BUILD)/helpers/%)
 
-.PHONY: all module daemon helpers unit unit-bins test vmtest run demo clean deps check fuzz \
+.PHONY: all module daemon helpers unit unit-bins test vmtest run demo clean deps check fuzz fuzz-bins \
 	asan vmtest-rt vmtest-cloud vmtest-debug vmtest-matrix \
 	install dkms-install dkms-remove deb docs
 
@@ -117,6 +118,29 @@ demo: deps
 
 fuzz: deps
 	@tests/fuzz/run
+
+# The libFuzzer targets (tests/fuzz/fuzz_*.c; FUZZ_TARGETS=... for some):
+# clang, AddressSanitizer and UBSan, against all of the daemon's code but
+# main.c, built again for fuzzing in $(BUILD)/fuzz/obj. tests/fuzz/run builds them with
+# `make fuzz-bins`, then runs them.
+FUZZ_CC     ?= clang
+FUZZ_CFLAGS := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+               -D_GNU_SOURCE -Ikmod/uapi -Iuserspace -DSHRIKE_VERSION='"fuzz"'
+FUZZ_TARGETS ?= $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SRCS   := $(filter-out userspace/main.c,$(wildcard userspace/*.c userspace/*/*.c))
+FUZZ_OBJS   := $(FUZZ_SRCS:userspace/%.c=$(BUILD)/fuzz/obj/%.o)
+FUZZ_BINS   := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
+
+$(BUILD)/fuzz/obj/%.o: userspace/%.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+$(FUZZ_BINS): $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -MMD -MP -MF $@.d $< $(FUZZ_OBJS) $(LDLIBS) -o $@
+
+-include $(FUZZ_OBJS:.o=.d) $(FUZZ_BINS:=.d)
+
+fuzz-bins: $(FUZZ_BINS)
 
 # The daemon and the unit tests again with AddressSanitizer and UBSan, in
 # their own build directory; scripts/test-all runs the host tests with them.
@@ -217,7 +241,7 @@ $(BUILD)/bench/replay_profile: tests/bench/replay_profile.c $(BUILD)/libshrike.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 bench: deps
-	@scripts/bench
+	@tests/bench/bench
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true

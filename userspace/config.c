@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* config.c - typed configuration keys, loaded from YAML with line and column in errors. */
 #include <errno.h>
 #include <math.h>
@@ -328,6 +329,22 @@ int config_set(struct config *c, const char *keyval, char *err, size_t errlen)
 		return -1;
 	}
 	return 0;
+}
+
+struct output_config config_outputs(const struct config *c)
+{
+	return (struct output_config){
+		.json_output = c->json_output,
+		.stdout_enabled = c->stdout_enabled,
+		.file_enabled = c->file_enabled,
+		.file_name = c->file_name,
+		.file_keep_alive = c->file_keep_alive,
+		.syslog_enabled = c->syslog_enabled,
+		.http_enabled = c->http_enabled,
+		.http_url = c->http_url,
+		.http_queue = (size_t)c->http_queue,
+		.http_retries = (unsigned)c->http_retries,
+	};
 }
 
 void config_describe(FILE *out)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* config.h - the daemon's configuration: YAML file, built-in defaults, -o overrides. */
 #ifndef SHRIKE_CONFIG_H
 #define SHRIKE_CONFIG_H
@@ -5,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "output/output.h"
 
 #define CONFIG_DEFAULT_FILE "/etc/shrike/shrike.yaml"
 #define CONFIG_MAX_RULES_FILES 64
@@ -42,6 +44,8 @@ void config_free(struct config *c);
 int config_load_file(struct config *c, const char *path, char *err, size_t errlen);
 /* Apply one -o key=value (dotted keys, e.g. syscall_event_drops.threshold=0.2). */
 int config_set(struct config *c, const char *keyval, char *err, size_t errlen);
+/* The outputs' part of c (its strings still c's). */
+struct output_config config_outputs(const struct config *c);
 /* Print every key with its current value (for --help / docs). */
 void config_describe(FILE *out);
 

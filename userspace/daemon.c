@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* daemon.c - per event: rules, alerts, the -A stream and the capture file. */
 #include <libgen.h>
 #include <stdio.h>
@@ -10,7 +11,7 @@
 #include "daemon.h"
 #include "output/evt_json.h"
 #include "fields/fields.h"
-#include "log.h"
+#include "lib/log.h"
 #include "output/output.h"
 #include "rules/rule_engine.h"
 #include "shrike_events.h"
@@ -266,6 +267,7 @@ void daemon_reload(struct daemon *d)
 {
 	struct config old = d->cfg;
 	struct rule_engine *eng;
+	struct output_config oc;
 	struct outputs *out;
 
 	outputs_reopen(d->out);	/* logrotate's SIGHUP, even if the reload fails */
@@ -276,7 +278,8 @@ void daemon_reload(struct daemon *d)
 		d->cfg = old;
 		return;
 	}
-	out = outputs_open(&d->cfg);
+	oc = config_outputs(&d->cfg);
+	out = outputs_open(&oc);
 	if (!out) {
 		log_error("reload failed: cannot open the outputs; keeping the previous ones");
 		rule_engine_free(eng);

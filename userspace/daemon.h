@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* daemon.h - what the daemon does with each complete event: rules, alerts, the -A stream, capture. */
 #ifndef SHRIKE_DAEMON_H
 #define SHRIKE_DAEMON_H

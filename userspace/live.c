@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* live.c - the live loop: drain the rings in time order, watch drops, handle signals. */
 #include <errno.h>
 #include <inttypes.h>
@@ -7,7 +8,7 @@
 #include <time.h>
 #include "daemon.h"
 #include "live.h"
-#include "log.h"
+#include "lib/log.h"
 #include "output/output.h"
 #include "enrich/proctab.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* live.h - reading the kernel module until stopped. */
 #ifndef SHRIKE_LIVE_H
 #define SHRIKE_LIVE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* main.c - the shrike daemon: options, then configure → load rules → open → scan → loop → report. */
 #include <errno.h>
 #include <getopt.h>
@@ -12,7 +13,7 @@
 #include "fields/fields.h"
 #include "enrich/identity.h"
 #include "live.h"
-#include "log.h"
+#include "lib/log.h"
 #include "output/output.h"
 #include "replay.h"
 #include "input/ring.h"
@@ -328,6 +329,7 @@ int main(int argc, char **argv)
 	struct daemon d = { 0 };
 	struct env env = { 0 };
 	struct sigaction stop = { .sa_handler = on_stop }, hup = { .sa_handler = on_hup };
+	struct output_config oc;
 	struct timespec rt, bt;
 	int ret, have_pipeline = 0;
 
@@ -362,7 +364,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	ret = 1;
-	d.out = outputs_open(&d.cfg);
+	oc = config_outputs(&d.cfg);
+	d.out = outputs_open(&oc);
 	if (!d.out || pipeline_init(&d.pl, daemon_on_event, &d) < 0)
 		goto out;
 	have_pipeline = 1;

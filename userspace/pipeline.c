@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* pipeline.c - joins enter and exit records per thread and drives enrichment. */
 #include <string.h>
-#include "fields/fields_impl.h"
+#include "fields/fields.h"
 #include "enrich/identity.h"
-#include "log.h"
+#include "lib/log.h"
 #include "pipeline.h"
 
 #define PROCTAB_MAX	(1u << 20)
@@ -21,7 +22,7 @@ int pipeline_init(struct pipeline *pl, pipeline_sink sink, void *sink_ctx)
 	pl->sink_ctx = sink_ctx;
 	if (proctab_init(&pl->procs, PROCTAB_MAX) < 0)
 		return -1;
-	fields_procs = &pl->procs;
+	fields_set_procs(&pl->procs);
 	if (pending_init(&pl->pending, PENDING_MAX) < 0) {
 		proctab_free(&pl->procs);
 		return -1;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* pipeline.h - from a raw record to a reported event: decode, join, enrich, output. */
 #ifndef SHRIKE_PIPELINE_H
 #define SHRIKE_PIPELINE_H

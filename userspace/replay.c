@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* replay.c - a capture file through the same pipeline, with no module and no /proc. */
 #include <inttypes.h>
 #include <stdio.h>
@@ -6,7 +7,7 @@
 #include "daemon.h"
 #include "fields/fields.h"
 #include "lib/clock.h"
-#include "log.h"
+#include "lib/log.h"
 #include "enrich/proctab.h"
 #include "replay.h"
 #include "fields/side.h"

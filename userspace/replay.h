@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* replay.h - running the pipeline over a capture file instead of the module. */
 #ifndef SHRIKE_REPLAY_H
 #define SHRIKE_REPLAY_H

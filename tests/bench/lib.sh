@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # lib.sh - sourced by the benchmark's VM scripts: start, watch and stop the
 # event consumers (the shrike daemon, sysdig), read their CPU time.
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * loadgen.c - as many captured syscalls per second as the machine allows:
  * worker processes in tight loops of openat+close of a file or TCP connect

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * opbench.c - times N repetitions of one operation and prints nanoseconds per
  * operation. Run with QEMU's -icount shift=0 (one guest nanosecond per guest

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * replay_profile.c - where replay time goes: a capture file replayed several
  * times through build/libshrike.a, each pass doing more of the daemon's
@@ -160,6 +161,7 @@ int main(int argc, char **argv)
 	static const char *const no_rules[] = { "/dev/null" };
 	struct daemon d = { 0 };
 	struct profile pf = { .d = &d };
+	struct output_config oc;
 	double best[ST_N];
 	int repeat = 3, opt, s, k;
 	size_t i;
@@ -181,7 +183,8 @@ int main(int argc, char **argv)
 		return 2;
 	if (d.cfg.n_rules_files && !(d.rules = daemon_load_rules(&d, 0)))
 		return 2;
-	d.out = outputs_open(&d.cfg);
+	oc = config_outputs(&d.cfg);
+	d.out = outputs_open(&oc);
 	if (!d.out)
 		return 1;
 	for (i = 0; i < N_ENRICH; i++) {

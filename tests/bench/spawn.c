@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * spawn.c - many live processes for the daemon's memory benchmark.
  *

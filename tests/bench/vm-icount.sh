@@ -1,8 +1,9 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Inside the -icount VM (one vCPU, one guest nanosecond per instruction):
 # guest instructions per operation for each workload under each
 # configuration, then one capture of a common workload by each tool for the
-# replay comparison on the host. Started by scripts/bench; results in /out.
+# replay comparison on the host. Started by tests/bench/bench; results in /out.
 #
 # usage: vm-icount.sh SCAP_KO SCALE SYSDIG_FILTER [DAEMON ARGS...]
 set -u

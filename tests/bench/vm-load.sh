@@ -1,8 +1,9 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Inside the VM without -icount (real time, two vCPUs): drops and the
 # consumer's CPU share at the highest syscall rate the VM generates, then the
 # daemon's memory with many live processes and many mount namespaces.
-# Started by scripts/bench; results in /out (load.tsv, mem.tsv).
+# Started by tests/bench/bench; results in /out (load.tsv, mem.tsv).
 #
 # usage: vm-load.sh SCAP_KO SECONDS NPROCS NNS SYSDIG_FILTER [DAEMON ARGS...]
 set -u

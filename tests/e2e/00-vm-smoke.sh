@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The VM itself, before any shrike code: the right kernel with its modules,
 # the cgroup layout asked for, and real LXC containers, privileged and
 # id-mapped, whose processes carry the uids and cgroups the daemon will see.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The foundation, end to end on a real kernel: the module loads and refuses
 # bad requests, the daemon streams exec events with the right identity, events
 # from both CPUs arrive merged in time order, and LXC processes show their

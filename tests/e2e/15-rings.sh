@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Rings sized to reality: one per CPU that exists (a CPU offline when the
 # device is opened has none; it gets one when it comes online, and the
 # daemon maps it and reads its events), all of them within the maxmem cap

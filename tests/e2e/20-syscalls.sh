@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Every syscall family, Falco driver-test style: a helper performs real
 # syscalls with known arguments (failing ones too) and prints what the event
 # must say, with ground truth taken from the kernel (fstat, getpeername);

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # 32-bit syscalls, end to end. A 64-bit program (tests/e2e/helpers/ia32.c)
 # makes every syscall shrike reports through int $0x80: socketcall and the
 # socket calls' own numbers, the 16-bit uid/gid calls, the one-argument

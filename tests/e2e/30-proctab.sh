@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The process table against /proc ground truth: processes that started
 # before the daemon, parent and ancestor fields, cwd tracking through chdir,
 # a live process's fields compared with /proc/<pid>, and PID reuse.

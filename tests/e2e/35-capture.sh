@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Capture files: the daemon writes one while printing the live stream; the
 # capture replays here (no module needed) to the same JSON, and is handed to
 # the host (scripts/vmtest) to replay there too.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Signals: SIGHUP reloads rules without losing events (a broken rules file
 # keeps the old ones), SIGTERM stops cleanly with final statistics.
 . tests/e2e/lib/tap.sh

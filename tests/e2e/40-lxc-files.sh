@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # A container's /etc/passwd and /etc/group are the container's to write, so
 # an attacker's: the daemon must resolve them inside the container's root
 # (a symlink to an absolute host path means the container's file of that

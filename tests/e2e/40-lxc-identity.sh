@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Who and where, for LXC (issue 5): container.name and the container-local
 # user of every kind of process, against ground truth read in the VM.
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The cgroup layouts LXC has used, each with a real container: the old
 # /lxc/<name> (LXC < 4.0), /lxc.payload/<name>, and a container nested in
 # another (/lxc.payload.outer/lxc.payload.inner: the innermost name). Their

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # LXC on a cgroup v1 host (each controller its own hierarchy, plus
 # name=systemd): the container is found from the pids hierarchy, for the
 # payload layout (/lxc.payload.<name>) and the old one (/lxc/<name>), in a

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The shipped rules (rules/shrike_rules.yaml), end to end: every rule is
 # triggered for real, in a privileged container (t50-web, user alice, uid
 # 1000 like the host's cloudsdk) and an id-mapped one (t50-db, user bob, uid

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Shipping, end to end in the VM: the Debian packages install (dpkg -i is
 # real here: the VM's root is a throwaway overlay of the host's), DKMS
 # installs the module and `modprobe shrike` loads it, the packaged daemon runs

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Hostile containers: what a container controls (its files, its argv and
 # paths, its process and syscall rate) must not crash, hang or blind the
 # daemon, nor make it report wrong identities for anyone else.

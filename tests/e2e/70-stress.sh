@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The module under stress, while 4 workers loop open/close, connect and
 # fork/exec: load/unload cycles with a reader attached in between, rmmod
 # refused while a reader is attached, readers killed with SIGKILL and

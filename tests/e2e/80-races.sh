@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Races: the module's probes, on every syscall (a reader selects them all),
 # while other threads change what the syscalls' fds, paths and mounts stand
 # for (build/helpers/races, see tests/e2e/helpers/races.c), and while the

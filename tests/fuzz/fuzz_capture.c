@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * fuzz_capture.c - arbitrary bytes as a capture file: header checks, every
  * block kind, process snapshots and side values, then the records through

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* fuzz_cgroup_path.c: libFuzzer target for cgroup path and /proc/<pid>/cgroup parsing */
 #include <assert.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * fuzz_event_decode.c - arbitrary bytes as a stream of records from the
  * kernel: every record goes through the decoder, the enter/exit join, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* fuzz_rule_condition.c: libFuzzer target: any bytes as a rule condition: parse, compile, evaluate, render. */
 /*
  * Build and run (from the repository root):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* fuzz_rule_yaml.c: libFuzzer target: any bytes as a rules file: load, compile, match, render alerts. */
 /*
  * Build and run (from the repository root):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* fuzz_userdb_parse.c: libFuzzer target for the passwd and group parsers and lookups */
 #include <assert.h>
 #include <stdint.h>

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Outputs, configured together, fed by replaying a capture (no module):
 # stdout, the file and an HTTP collector (tests/host/http_sink.py on
 # 127.0.0.1) get the same alerts; the collector gets each as a JSON POST; a

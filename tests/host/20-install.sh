@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # `make install DESTDIR=...`: the layout, modes, the configuration kept on a
 # second install; the packaged configuration loads; the unit passes
 # systemd-analyze verify; the man pages render without warnings and document

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # DKMS on this machine, for the installed Debian kernel headers (scripts/kver):
 # `make dkms-install` registers /usr/src/shrike-<ver>, builds and installs
 # shrike.ko into /lib/modules/<kver>/updates/dkms; a second run is a no-op;

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # `make deb`: what the two packages hold, then installing them with apt-get on
 # a clean Debian 12 root (debootstrap, see tests/host/debroot) and purging
 # them, on an overlay: the overlay's upper layer is exactly what the packages

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The docs stay true: docs/FIELDS.md is what `make docs` generates now; every
 # file README's layout names exists; relative links in README.md and docs/
 # resolve; README's alert example is a Falco alert.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
 """alerts.py - the alerts one output received, in a form that compares with cmp.
 
   alerts.py norm FILE       each line of FILE parsed as a JSON object, printed

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
 """A stand-in for falcosidekick: records what shrike's HTTP output POSTs.
 
 usage: http_sink.py PORTFILE LOGFILE [--delay SECONDS] [--status CODE]

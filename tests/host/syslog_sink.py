@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
 """A stand-in for the syslog daemon: usage: syslog_sink.py SOCKET LOGFILE
 
 Binds a Unix datagram socket at SOCKET (normally /dev/log, where syslog(3)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* fake_fields.h: the fake daemon of the rule engine tests: fields over an event that is a table of field=value strings. */
 #ifndef SHRIKE_TEST_FAKE_FIELDS_H
 #define SHRIKE_TEST_FAKE_FIELDS_H

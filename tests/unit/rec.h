@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* rec.h - records laid out the way the kernel lays them out, for the unit tests. */
 #ifndef SHRIKE_TEST_REC_H
 #define SHRIKE_TEST_REC_H

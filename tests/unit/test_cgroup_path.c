@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* test_cgroup_path.c: cgroup path → container identity, for every LXC layout and garbage */
 #include <errno.h>
 #include <setjmp.h>

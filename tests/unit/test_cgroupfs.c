@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* test_cgroupfs.c: cgroup id → path, on fake mount tables over real directories, and cgroupfs */
 #include <dirent.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* test_container.c: a process's container, from cgroup ids (v2, v1) or /proc, remembered */
 #include <errno.h>
 #include <fcntl.h>

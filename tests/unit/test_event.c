@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* test_event.c - the decoder accepts well-formed records and rejects every malformed one. */
 #include <stdarg.h>
 #include <stddef.h>

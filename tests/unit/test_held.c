@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* test_held.c - events with deferred paths wait for their SHRIKE_EVT_PATH records. */
 #include <setjmp.h>
 #include <stdarg.h>

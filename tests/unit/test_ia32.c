@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* test_ia32.c - records of 32-bit syscalls: decoded like native ones, marked, captured and replayed. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* test_identity.c: user and group names from each process's own root, through a fake /proc */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* test_proctab.c - the process table under fork/exec/exit sequences, PID reuse and reordering. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* test_ring.c - the reader's ring validation and time merge, on hand-made rings. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* test_rule_engine.c: rule conditions from the .test files of tests/rules, and API checks of the rules engine. */
 #include <stdarg.h>
 #include <stddef.h>

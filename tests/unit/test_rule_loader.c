@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* test_rule_loader.c: the rules loader, outputs and alerts, from the .yaml files of tests/rules with #! expectations. */
 #include <stdarg.h>
 #include <stddef.h>

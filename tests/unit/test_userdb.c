@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* test_userdb.c: container passwd/group: confined reads, hostile files, parsing, the cache */
 #include <errno.h>
 #include <fcntl.h>

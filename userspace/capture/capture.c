@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* capture.c - writing and replaying capture files; every length is checked on read. */
 #include <errno.h>
 #include <fcntl.h>
@@ -8,7 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "capture/capture.h"
-#include "log.h"
+#include "lib/log.h"
 #include "enrich/proctab.h"
 
 #define NO_STRING 0xffffffffu

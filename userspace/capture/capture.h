@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* capture.h - capture files: the raw event stream plus what replay needs (docs/CAPTURE.md). */
 #ifndef SHRIKE_CAPTURE_H
 #define SHRIKE_CAPTURE_H

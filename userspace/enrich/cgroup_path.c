@@ -1,4 +1,5 @@
-/* cgroup_path.c: map a cgroup path to the LXC container (innermost when nested) or the host */
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* cgroup_path.c - map a cgroup path to the LXC container (innermost when nested) or the host */
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>

@@ -1,4 +1,5 @@
-/* cgroup_path.h: tell from a cgroup path whether a process runs in an LXC container, and which */
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* cgroup_path.h - tell from a cgroup path whether a process runs in an LXC container, and which */
 #ifndef SHRIKE_CGROUP_PATH_H
 #define SHRIKE_CGROUP_PATH_H
 

@@ -1,4 +1,5 @@
-/* cgroupfs.c: cgroup id → cgroup path, by file handle on the cgroup mount (or a scan), cached */
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* cgroupfs.c - cgroup id → cgroup path, by file handle on the cgroup mount (or a scan), cached */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

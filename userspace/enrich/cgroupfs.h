@@ -1,4 +1,5 @@
-/* cgroupfs.h: a cgroup id from the kernel → its path, as the initial cgroup namespace sees it */
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* cgroupfs.h - a cgroup id from the kernel → its path, as the initial cgroup namespace sees it */
 #ifndef SHRIKE_CGROUPFS_H
 #define SHRIKE_CGROUPFS_H
 

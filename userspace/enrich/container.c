@@ -1,4 +1,5 @@
-/* container.c: place each process in the host or an LXC container, remembered per process */
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* container.c - place each process in the host or an LXC container, remembered per process */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

@@ -1,4 +1,5 @@
-/* container.h: the container a process runs in, from its cgroup ids (or /proc, for older ones) */
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* container.h - the container a process runs in, from its cgroup ids (or /proc, for older ones) */
 #ifndef SHRIKE_CONTAINER_H
 #define SHRIKE_CONTAINER_H
 

@@ -1,4 +1,5 @@
-/* identity.c: user and group names from each mount namespace's own passwd/group, via userdb */
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* identity.c - user and group names from each mount namespace's own passwd/group, via userdb */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -12,7 +13,7 @@
 #include "enrich/proctab.h"
 #include "enrich/userdb.h"
 #include "lib/clock.h"
-#include "log.h"
+#include "lib/log.h"
 
 /*
  * One followed mount namespace: the userdb key (its inode number as text)

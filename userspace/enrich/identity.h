@@ -1,4 +1,5 @@
-/* identity.h: user and group names of a process, from the passwd/group of its own root */
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* identity.h - user and group names of a process, from the passwd/group of its own root */
 #ifndef SHRIKE_IDENTITY_H
 #define SHRIKE_IDENTITY_H
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* procfs.c - seeding process identities from /proc, as the kernel would send them. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* procfs.h - what /proc says about a process that started before us. */
 #ifndef SHRIKE_PROCFS_H
 #define SHRIKE_PROCFS_H

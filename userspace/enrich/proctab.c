@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* proctab.c - live processes: updated by fork/exec/exit, seeded from /proc. */
 #include <dirent.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* proctab.h - the daemon's table of live processes, keyed by pid. */
 #ifndef SHRIKE_PROCTAB_H
 #define SHRIKE_PROCTAB_H

@@ -1,4 +1,5 @@
-/* userdb.c: container-local passwd/group, parsed in place and cached per key (files: userdb_root.c) */
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* userdb.c - container-local passwd/group, parsed in place and cached per key (files: userdb_root.c) */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>

@@ -1,4 +1,5 @@
-/* userdb.h: container-local passwd/group lookups, read safely from the container's root */
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* userdb.h - container-local passwd/group lookups, read safely from the container's root */
 #ifndef SHRIKE_USERDB_H
 #define SHRIKE_USERDB_H
 

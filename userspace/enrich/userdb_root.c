@@ -1,4 +1,5 @@
-/* userdb_root.c: opening and reading a file inside a container's root without leaving it */
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* userdb_root.c - opening and reading a file inside a container's root without leaving it */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* fields.c - extracting field values from an enriched event. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,9 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* fields.h - every field shrike knows: name, type, description, extractor. */
 #ifndef SHRIKE_FIELDS_H
 #define SHRIKE_FIELDS_H
 
 #include "rules/rule_fields.h"
 #include "input/event.h"
+
+struct proctab;
 
 #define FIELD_F_INDEX	0x1	/* takes [N] */
 #define FIELD_F_KEY	0x2	/* takes .KEY or [KEY] */
@@ -26,6 +29,8 @@ int fields_find(const char *name);
 void fields_extract(const struct sevent *ev, const struct rf_ref *ref, struct rf_value *out);
 /* The operations the rules engine uses to reach the fields. */
 extern const struct rule_field_ops fields_rule_ops;
+/* Set by the pipeline: the process table the ancestry fields walk. */
+void fields_set_procs(struct proctab *procs);
 /* CLOCK_REALTIME minus CLOCK_BOOTTIME, to turn event stamps into wall time. */
 extern int64_t fields_boot_offset_ns;
 

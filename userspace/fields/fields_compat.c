@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* fields_compat.c - the rest of the fields Falco's own rules use. */
 /*
- * fields_compat.c - the rest of the fields Falco's own rules use, so that a
- * Falco rules file loads unchanged. Fields about container images,
+ * So that a Falco rules file loads unchanged. Fields about container images,
  * Kubernetes or overlay layers have no meaning for LXC and are always
  * unknown (null): rules comparing them simply do not match.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* fields_fd.c - syscall arguments and the file or socket an event is about. */
 #include <arpa/inet.h>
 #include <inttypes.h>

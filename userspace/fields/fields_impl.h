@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* fields_impl.h - helpers shared by the field extractors (fields*.c). */
 #ifndef SHRIKE_FIELDS_IMPL_H
 #define SHRIKE_FIELDS_IMPL_H

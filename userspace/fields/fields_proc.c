@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* fields_proc.c - the process an event belongs to: identity, image, ancestry. */
 #include <stdio.h>
 #include "fields/fields_impl.h"
@@ -136,8 +137,13 @@ CTX_ID_FIELD(f_group_gid, gid)
 CTX_ID_FIELD(f_group_host_gid, host_gid)
 
 
-/* Set by the pipeline: ancestry fields walk the process table. */
+/* Ancestry fields walk the process table the pipeline gives (fields_set_procs). */
 struct proctab *fields_procs;
+
+void fields_set_procs(struct proctab *procs)
+{
+	fields_procs = procs;
+}
 
 static const struct proc *parent_of(const struct proc *p)
 {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* fields_user.c - container.* and the user/group name fields: who and where a process is. */
 #include "enrich/container.h"
 #include "fields/fields_impl.h"

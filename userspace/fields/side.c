@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* side.c - recording and replaying the fields that come from outside the events. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* side.h - values an event's fields take from outside the event stream, for replay. */
 #ifndef SHRIKE_SIDE_H
 #define SHRIKE_SIDE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* event.c - decoding records from the kernel or a capture file, trusting nothing. */
 #include <string.h>
 #include "input/event.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* event.h - a decoded event: header fields plus validated parameters. */
 #ifndef SHRIKE_EVENT_H
 #define SHRIKE_EVENT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* held.c - events waiting for the paths the kernel resolves after the probe. */
 #include <stdlib.h>
 #include <string.h>

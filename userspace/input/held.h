@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* held.h - events waiting for the paths the kernel resolves after the probe. */
 #ifndef SHRIKE_HELD_H
 #define SHRIKE_HELD_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* pending.c - per-thread copies of enter records until the matching exit. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* pending.h - records waiting for their syscall's exit, per thread. */
 #ifndef SHRIKE_PENDING_H
 #define SHRIKE_PENDING_H

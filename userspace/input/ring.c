@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* ring.c - reader side of the per-CPU rings (see uapi/shrike.h for layout). */
 #include <errno.h>
 #include <fcntl.h>
@@ -8,7 +9,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include "input/ring.h"
-#include "log.h"
+#include "lib/log.h"
 
 enum ring_status ring_view_refresh(struct ring_view *v, const char **why)
 {

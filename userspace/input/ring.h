@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* ring.h - reading the module's per-CPU rings: validation and time merge. */
 #ifndef SHRIKE_RING_H
 #define SHRIKE_RING_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* schema.c - event types and their parameters, from kmod/uapi/shrike_events.h. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* schema.h - what each event type carries, derived from the shared table. */
 #ifndef SHRIKE_SCHEMA_H
 #define SHRIKE_SCHEMA_H

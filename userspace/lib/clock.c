@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* clock.c - the one monotonic clock of the daemon. */
 #include <time.h>
 

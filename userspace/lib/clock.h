@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* clock.h - the one monotonic clock of the daemon, in milliseconds or nanoseconds. */
 #ifndef SHRIKE_CLOCK_H
 #define SHRIKE_CLOCK_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* lru.h - an intrusive doubly linked list kept most recently used first (the caches' LRU order). */
 #ifndef SHRIKE_LRU_H
 #define SHRIKE_LRU_H

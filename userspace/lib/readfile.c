@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* readfile.c - reading a file whole, bounded: container and user files alike. */
 #include <errno.h>
 #include <stdlib.h>

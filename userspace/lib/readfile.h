@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* readfile.h - reading a file whole, bounded. */
 #ifndef SHRIKE_READFILE_H
 #define SHRIKE_READFILE_H

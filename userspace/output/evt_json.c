@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* evt_json.c - the JSON event stream: Falco's dotted names, null for unknown. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* evt_json.h - one enriched event as one flat JSON object (the -A stream). */
 #ifndef SHRIKE_EVT_JSON_H
 #define SHRIKE_EVT_JSON_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* output.c - delivering alerts to stdout, a file, syslog and an HTTP endpoint. */
 #include <errno.h>
 #include <inttypes.h>
@@ -5,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
-#include "log.h"
+#include "lib/log.h"
 #include "output/output.h"
 #include "output/output_http.h"
 
@@ -38,7 +39,7 @@ static FILE *open_file(const char *name)
 	return f;
 }
 
-struct outputs *outputs_open(const struct config *cfg)
+struct outputs *outputs_open(const struct output_config *cfg)
 {
 	struct outputs *o = calloc(1, sizeof(*o));
 
@@ -53,7 +54,7 @@ struct outputs *outputs_open(const struct config *cfg)
 			goto out_free;
 	}
 	if (cfg->http_enabled) {
-		o->http = http_sender_get(cfg->http_url, (size_t)cfg->http_queue, (unsigned)cfg->http_retries);
+		o->http = http_sender_get(cfg->http_url, cfg->http_queue, cfg->http_retries);
 		if (!o->http)
 			goto out_free;
 		http_used = 1;

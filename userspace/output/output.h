@@ -1,14 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* output.h - where alerts go: stdout, a file, syslog, HTTP (configurable together). */
 #ifndef SHRIKE_OUTPUT_H
 #define SHRIKE_OUTPUT_H
 
 #include <stddef.h>
-#include "config.h"
 
 struct outputs;
 
+/* Which outputs to open and how: the daemon fills it from its configuration. */
+struct output_config {
+	int json_output;		/* 0: the readable text line */
+	int stdout_enabled;
+	int file_enabled;
+	const char *file_name;
+	int file_keep_alive;
+	int syslog_enabled;
+	int http_enabled;
+	const char *http_url;
+	size_t http_queue;		/* alerts waiting for delivery at most */
+	unsigned http_retries;
+};
+
 /* NULL with a message on stderr if a configured output cannot be opened. */
-struct outputs *outputs_open(const struct config *cfg);
+struct outputs *outputs_open(const struct output_config *cfg);
 /*
  * One alert: json is the Falco JSON object as text, text the readable line
  * ("HH:MM:SS.nnnnnnnnn: Priority output"); syslog_prio a LOG_* level.

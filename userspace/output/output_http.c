@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* output_http.c - alerts POSTed as JSON by a delivery thread, behind a bounded queue. */
 #include <pthread.h>
 #include <signal.h>
@@ -8,7 +9,7 @@
 #include <time.h>
 #include <curl/curl.h>
 #include "lib/clock.h"
-#include "log.h"
+#include "lib/log.h"
 #include "output/output_http.h"
 
 /*

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* output_http.h - POST each alert as JSON to an HTTP endpoint, from a delivery thread. */
 #ifndef SHRIKE_OUTPUT_HTTP_H
 #define SHRIKE_OUTPUT_HTTP_H

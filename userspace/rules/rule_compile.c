@@ -1,4 +1,5 @@
-/* rule_compile.c: turn a rule's AST into an evaluation tree: macros and lists expanded, fields resolved once, operands pre-built. */
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* rule_compile.c - turn a rule's AST into an evaluation tree: macros and lists expanded, fields resolved once, operands pre-built. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,5 @@
-/* rule_compile.h: state shared by the condition compiler's files (internal). */
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* rule_compile.h - state shared by the condition compiler's files (internal). */
 #ifndef SHRIKE_RULE_COMPILE_H
 #define SHRIKE_RULE_COMPILE_H
 

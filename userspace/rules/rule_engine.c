@@ -1,4 +1,5 @@
-/* rule_engine.c: the rules engine's life cycle, compile orchestration, rule listing and selection. */
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* rule_engine.c - the rules engine's life cycle, compile orchestration, rule listing and selection. */
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,5 @@
-/* rule_engine.h: Falco-compatible rules engine: load YAML rules, compile them, match events, render alerts. */
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* rule_engine.h - Falco-compatible rules engine: load YAML rules, compile them, match events, render alerts. */
 #ifndef SHRIKE_RULE_ENGINE_H
 #define SHRIKE_RULE_ENGINE_H
 

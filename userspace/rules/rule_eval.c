@@ -1,4 +1,5 @@
-/* rule_eval.c: evaluate compiled checks against an event, per-event value cache, the matcher. */
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* rule_eval.c - evaluate compiled checks against an event, per-event value cache, the matcher. */
 #include <ctype.h>
 #include <fnmatch.h>
 #include <stdlib.h>

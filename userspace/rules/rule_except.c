@@ -1,4 +1,5 @@
-/* rule_except.c: compile a rule's exceptions into its condition, as Falco does: (cond) and not (exc1) and not (exc2). */
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* rule_except.c - compile a rule's exceptions into its condition, as Falco does: (cond) and not (exc1) and not (exc2). */
 #include <stdlib.h>
 #include <string.h>
 #include "rules/rule_int.h"

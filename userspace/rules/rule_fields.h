@@ -1,4 +1,5 @@
-/* rule_fields.h: how the rules engine asks the daemon about fields. */
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* rule_fields.h - how the rules engine asks the daemon about fields. */
 #ifndef SHRIKE_RULE_FIELDS_H
 #define SHRIKE_RULE_FIELDS_H
 

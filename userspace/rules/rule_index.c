@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* rule_index.c - what runs per event type. */
 /*
- * rule_index.c: what runs per event type. Each type's bucket holds the live
- * rules that can match it, each with its condition folded for that type and
- * laid out as a branching program: every check has the step to take when it
- * holds and the one when it does not, so and/or/not cost no recursion (and no
- * node of their own) per event.
+ * Each type's bucket holds the live rules that can match it, each with its
+ * condition folded for that type and laid out as a branching program: every
+ * check has the step to take when it holds and the one when it does not, so
+ * and/or/not cost no recursion (and no node of their own) per event.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,5 @@
-/* rule_int.h: data structures shared by the rule_*.c files (internal to the rules engine). */
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* rule_int.h - data structures shared by the rule_*.c files (internal to the rules engine). */
 #ifndef SHRIKE_RULE_INT_H
 #define SHRIKE_RULE_INT_H
 

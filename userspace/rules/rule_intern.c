@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* rule_intern.c - a check written in several rules is compiled once. */
 /*
- * rule_intern.c: a check written in several rules (evt.res >= 0, or one
- * inside a macro they share) is compiled once and shared by their trees, so
- * that it is evaluated once per event: cmp_eval() keeps its result for the
- * event (ecmp.memo).
+ * A check written in several rules (evt.res >= 0, or one inside a macro they
+ * share) is compiled once and shared by their trees, so that it is evaluated
+ * once per event: cmp_eval() keeps its result for the event (ecmp.memo).
  */
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,5 @@
-/* rule_lex.c: the condition lexer: scanners for each token class at a cursor, as Falco's grammar is context-sensitive. */
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* rule_lex.c - the condition lexer: scanners for each token class at a cursor, as Falco's grammar is context-sensitive. */
 #include <string.h>
 #include "rules/rule_int.h"
 

@@ -1,4 +1,5 @@
-/* rule_load.c: read rules YAML (rule, macro, list, required_*_version) into the engine, with append/override as Falco >= 0.36. */
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* rule_load.c - read rules YAML (rule, macro, list, required_*_version) into the engine, with append/override as Falco >= 0.36. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,5 @@
-/* rule_load_rule.c: read one "rule" item: define, legacy append, override append/replace, enable-only, exceptions. */
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* rule_load_rule.c - read one "rule" item: define, legacy append, override append/replace, enable-only, exceptions. */
 #include <stdlib.h>
 #include <string.h>
 #include "rules/rule_yaml.h"

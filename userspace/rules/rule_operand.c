@@ -1,4 +1,5 @@
-/* rule_operand.c: the constant side of a check: numbers, booleans, strings, sets, prefixes, regexes, networks. */
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* rule_operand.c - the constant side of a check: numbers, booleans, strings, sets, prefixes, regexes, networks. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>

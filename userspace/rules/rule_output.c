@@ -1,4 +1,5 @@
-/* rule_output.c: rule outputs: pre-parse %field tokens at compile time, render text, build Falco's JSON alert. */
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* rule_output.c - rule outputs: pre-parse %field tokens at compile time, render text, build Falco's JSON alert. */
 #include <cjson/cJSON.h>
 #include <inttypes.h>
 #include <stdio.h>

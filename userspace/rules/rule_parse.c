@@ -1,4 +1,5 @@
-/* rule_parse.c: recursive-descent parser of rule conditions into an AST. */
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* rule_parse.c - recursive-descent parser of rule conditions into an AST. */
 #include <stdlib.h>
 #include <string.h>
 #include "rules/rule_int.h"

@@ -1,4 +1,5 @@
-/* rule_set.c: the lookup structures behind in/intersects (hash sets), pmatch (path prefix trie) and IP networks. */
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* rule_set.c - the lookup structures behind in/intersects (hash sets), pmatch (path prefix trie) and IP networks. */
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>

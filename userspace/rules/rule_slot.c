@@ -1,4 +1,5 @@
-/* rule_slot.c: the per-event value slots: each distinct field (and argument) a rule reads is resolved once, to one slot. */
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* rule_slot.c - the per-event value slots: each distinct field (and argument) a rule reads is resolved once, to one slot. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,5 @@
-/* rule_util.c: small helpers of the rules engine: memory, string buffers, positions, diagnostics, versions, the engine's definitions by name. */
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* rule_util.c - small helpers of the rules engine: memory, string buffers, positions, diagnostics, versions, the engine's definitions by name. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,5 @@
-/* rule_yaml.c: libyaml document helpers for the rules loader: node access, file positions of scalar bytes, diagnostics at a node, reading keys and "override:". */
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* rule_yaml.c - libyaml document helpers for the rules loader: node access, file positions of scalar bytes, diagnostics at a node, reading keys and "override:". */
 #include <string.h>
 #include "rules/rule_yaml.h"
 

@@ -1,4 +1,5 @@
-/* rule_yaml.h: libyaml document helpers for the rules loader, with file positions (internal). */
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* rule_yaml.h - libyaml document helpers for the rules loader, with file positions (internal). */
 #ifndef SHRIKE_RULE_YAML_H
 #define SHRIKE_RULE_YAML_H
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * devcheck.c - drives /dev/shrike with bad and good requests and prints one
  * TAP line per check. Runs inside the VM with the module loaded and no other

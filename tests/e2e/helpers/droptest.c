@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * droptest.c - a stalled reader: select openat, let a child flood the rings
  * without consuming, then drain everything and check the counters add up

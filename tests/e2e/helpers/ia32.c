@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * ia32.c - a 64-bit program that makes the syscalls shrike reports through
  * the 32-bit ABI (int $0x80), and prints what each event must say as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * ioctl_fuzz.c - random ioctl commands and arguments on /dev/shrike, from
  * two threads at once, while a third drains the rings.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * races.c - race workloads for tests/e2e/80-races.sh (make vmtest-debug):
  * threads that change what an fd number, a path or a mount point stands for,

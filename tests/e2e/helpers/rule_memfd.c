@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * rule_memfd.c - runs a program the way fileless malware does: copies it
  * into an anonymous memory file (memfd_create) and executes that, so no

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * rule_ptrace.c - ptrace the way an injector does and the way a debugged
  * program does. attach/seize: fork a child, attach to it with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * rule_suid.c - the last step of a privilege escalation: installed set-uid
  * root and run by an ordinary user, it makes its real uid root too

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * stress_mmap.c - mappings of /dev/shrike that devcheck does not try: huge
  * lengths, offsets past the end, PROT_EXEC, MAP_FIXED over other mappings,

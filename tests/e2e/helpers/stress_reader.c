@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * stress_reader.c - the smallest complete reader of /dev/shrike, for the
  * stress tests: opens the device, selects every syscall, maps every ring,

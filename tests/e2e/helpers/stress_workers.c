@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * stress_workers.c - load for the stress and hostile-container tests.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * sysfam.c - performs real syscalls with known arguments, one family at a
  * time, and prints what shrike must report for each as a line

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* tap.h - the VM helpers' TAP output: one line per check, numbered. */
 #ifndef SHRIKE_TAP_H
 #define SHRIKE_TAP_H

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
 """events.py - questions about a file of shrike JSON lines, for VM tests.
 
   events.py FILE count [FIELD=VALUE ...]      number of matching events

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # lxc.sh - sourced by VM tests (inside the VM, as root): real LXC 5.0
 # containers made with the busybox template.
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # lxc_cases.sh - sourced by the 40-lxc-* VM tests (after tap.sh, shrike.sh and
 # lxc.sh): containers with known users, marked commands run in every context a
 # process can have (host, lxc-attach, the container's own init), the ground

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
 """lxc_events.py - index the daemon's JSON for the 40-lxc-* VM tests.
 
   lxc_events.py EVENTS INDEX [PID ...]

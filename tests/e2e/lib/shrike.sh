@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # shrike.sh - sourced by VM tests: load the module, run the daemon in the
 # background with its JSON going to a file, stop it, ask about its events.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # tap.sh - sourced by VM tests: TAP lines, one per assertion.
 #
 #   tap_ok DESC              ok N - DESC

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * open32.c - an ordinary 32-bit (i386) program: opens the file its argument
  * names, closes it and exits 0 (1 when the open failed, 2 without an

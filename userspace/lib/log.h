@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* log.h - diagnostics on stderr, git-style: "shrike: message". */
 #ifndef SHRIKE_LOG_H
 #define SHRIKE_LOG_H

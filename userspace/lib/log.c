@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* log.c - diagnostics on stderr; stdout belongs to events and alerts. */
 #include <stdarg.h>
 #include <stdio.h>
-#include "log.h"
+#include "lib/log.h"
 
 int log_quiet;
 
