@@ -15,6 +15,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include "enrich/cgroupfs.h"
 
 /* ---- a fake host: directory trees standing in for cgroup mounts -------- */
@@ -29,37 +31,6 @@ struct fake {
 static uint64_t fake_now(void *arg)
 {
 	return ((struct fake *)arg)->now;
-}
-
-static char *at(const char *dir, const char *rel)
-{
-	char *p;
-
-	assert_true(asprintf(&p, "%s/%s", dir, rel) > 0);
-	return p;
-}
-
-static void mkdirs(const char *dir, const char *rel)
-{
-	char *p = at(dir, rel), *s;
-
-	for (s = p + strlen(dir) + 1; (s = strchr(s, '/')); s++) {
-		*s = '\0';
-		mkdir(p, 0755);
-		*s = '/';
-	}
-	assert_true(mkdir(p, 0755) == 0 || errno == EEXIST);
-	free(p);
-}
-
-static uint64_t ino_of(const char *dir, const char *rel)
-{
-	char *p = at(dir, rel);
-	struct stat st;
-
-	assert_int_equal(stat(p, &st), 0);
-	free(p);
-	return st.st_ino;
 }
 
 static void write_file(const char *path, const char *text)
@@ -100,15 +71,9 @@ static void fake_init(struct fake *f)
 			       "pids\t8\t1\t1\n");
 }
 
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st, (void)flag, (void)ftw;
-	return remove(p);
-}
-
 static void fake_fini(struct fake *f)
 {
-	nftw(f->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	rm_tree(f->dir);
 	free(f->dir);
 	free(f->mountinfo);
 	free(f->cgroups);

@@ -14,6 +14,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "field_check.h"
+#include "fixture.h"
+
 #include "enrich/cgroupfs.h"
 #include "enrich/container.h"
 #include "fields/fields.h"
@@ -34,48 +37,6 @@ struct fake {
 static uint64_t fake_now(void *arg)
 {
 	return ((struct fake *)arg)->now;
-}
-
-static char *at(const char *dir, const char *rel)
-{
-	char *p;
-
-	assert_true(asprintf(&p, "%s/%s", dir, rel) > 0);
-	return p;
-}
-
-static void mkdirs(const char *dir, const char *rel)
-{
-	char *p = at(dir, rel), *s;
-
-	for (s = p + strlen(dir) + 1; (s = strchr(s, '/')); s++) {
-		*s = '\0';
-		mkdir(p, 0755);
-		*s = '/';
-	}
-	assert_true(mkdir(p, 0755) == 0 || errno == EEXIST);
-	free(p);
-}
-
-static uint64_t ino_of(const struct fake *f, const char *rel)
-{
-	char *p = at(f->dir, rel);
-	struct stat st;
-
-	assert_int_equal(stat(p, &st), 0);
-	free(p);
-	return st.st_ino;
-}
-
-static void put(const char *dir, const char *rel, const char *text)
-{
-	char *p = at(dir, rel);
-	FILE *fp = fopen(p, "w");
-
-	assert_non_null(fp);
-	fputs(text, fp);
-	fclose(fp);
-	free(p);
 }
 
 static void move(const struct fake *f, const char *from, const char *to)
@@ -169,17 +130,11 @@ static struct fake *fake_new(unsigned int max_names, const char *procdir)
 	return f;
 }
 
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st, (void)flag, (void)ftw;
-	return remove(p);
-}
-
 static void fake_free(struct fake *f)
 {
 	container_free(f->cc);
 	cgroupfs_free(f->cg);
-	nftw(f->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	rm_tree(f->dir);
 	free(f->dir);
 	free(f->procdir);
 	free(f);
@@ -226,8 +181,8 @@ static void assert_in(const struct container *c, const char *type, const char *n
 static void test_host(void **state)
 {
 	struct fake *f = fake_new(0, NULL);
-	struct proc *p = kproc(10, ino_of(f, "u/init.scope"), 0, 0);
-	struct proc *root = kproc(2, ino_of(f, "u"), 0, 0);	/* kernel threads: the root */
+	struct proc *p = kproc(10, ino_of(f->dir, "u/init.scope"), 0, 0);
+	struct proc *root = kproc(2, ino_of(f->dir, "u"), 0, 0);	/* kernel threads: the root */
 
 	(void)state;
 	assert_in(container_of(f->cc, p), "host", "host");
@@ -240,10 +195,10 @@ static void test_host(void **state)
 static void test_lxc_v2(void **state)
 {
 	struct fake *f = fake_new(0, NULL);
-	struct proc *init = kproc(20, ino_of(f, "u/lxc.payload.web1"), 0, 0);
-	struct proc *att = kproc(21, ino_of(f, "u/lxc.payload.web1/.lxc"), 0, 0);
-	struct proc *dots = kproc(22, ino_of(f, "u/lxc.payload.my.app-1_b/system.slice"), 0, 0);
-	uint64_t inner = ino_of(f, "u/lxc.payload.outer/lxc.payload.inner/.lxc");
+	struct proc *init = kproc(20, ino_of(f->dir, "u/lxc.payload.web1"), 0, 0);
+	struct proc *att = kproc(21, ino_of(f->dir, "u/lxc.payload.web1/.lxc"), 0, 0);
+	struct proc *dots = kproc(22, ino_of(f->dir, "u/lxc.payload.my.app-1_b/system.slice"), 0, 0);
+	uint64_t inner = ino_of(f->dir, "u/lxc.payload.outer/lxc.payload.inner/.lxc");
 	struct proc *nest = kproc(23, inner, 0, 0);
 	const struct container *a, *b;
 
@@ -266,7 +221,7 @@ static void test_lxc_v2(void **state)
 static void test_monitor(void **state)
 {
 	struct fake *f = fake_new(0, NULL);
-	struct proc *p = kproc(30, ino_of(f, "u/lxc.monitor.web1"), 0, 0);
+	struct proc *p = kproc(30, ino_of(f->dir, "u/lxc.monitor.web1"), 0, 0);
 
 	(void)state;
 	assert_in(container_of(f->cc, p), "host", "host");
@@ -278,14 +233,14 @@ static void test_monitor(void **state)
 static void test_lxc_v1(void **state)
 {
 	struct fake *f = fake_new(0, NULL);
-	uint64_t old1 = ino_of(f, "p/lxc/old1/.lxc");
-	struct proc *hybrid = kproc(40, ino_of(f, "u"), old1, HIER_PIDS);
+	uint64_t old1 = ino_of(f->dir, "p/lxc/old1/.lxc");
+	struct proc *hybrid = kproc(40, ino_of(f->dir, "u"), old1, HIER_PIDS);
 	struct proc *v1only = kproc(41, 0, old1, HIER_PIDS);
-	struct proc *v1host = kproc(42, 0, ino_of(f, "p"), HIER_PIDS);
+	struct proc *v1host = kproc(42, 0, ino_of(f->dir, "p"), HIER_PIDS);
 	/* v2 cannot be resolved, v1 says host: host */
-	struct proc *v2gone = kproc(43, ino_of(f, "outside"), ino_of(f, "p"), HIER_PIDS);
+	struct proc *v2gone = kproc(43, ino_of(f->dir, "outside"), ino_of(f->dir, "p"), HIER_PIDS);
 	/* both say a container: v2 wins */
-	struct proc *both = kproc(44, ino_of(f, "u/lxc.payload.db1"), old1, HIER_PIDS);
+	struct proc *both = kproc(44, ino_of(f->dir, "u/lxc.payload.db1"), old1, HIER_PIDS);
 	/* the id of another hierarchy's cgroup does not resolve there */
 	struct proc *wrong = kproc(45, 0, old1, 3);
 
@@ -384,7 +339,7 @@ static void test_memo(void **state)
 {
 	struct fake *f = fake_new(0, NULL);
 	struct proc *s = sproc(140, 20);
-	struct proc *k = kproc(141, ino_of(f, "u/lxc.payload.web1/.lxc"), 0, 0);
+	struct proc *k = kproc(141, ino_of(f->dir, "u/lxc.payload.web1/.lxc"), 0, 0);
 	const struct container *c;
 
 	(void)state;
@@ -398,9 +353,9 @@ static void test_memo(void **state)
 	assert_in(container_of(f->cc, s), "lxc", "db1");
 	assert_in(container_of(f->cc, k), "lxc", "web1");
 	/* exec into another cgroup: new ids, looked up again */
-	s->ctx.cgroup_id = ino_of(f, "u/init.scope");
+	s->ctx.cgroup_id = ino_of(f->dir, "u/init.scope");
 	assert_in(container_of(f->cc, s), "host", "host");
-	k->ctx.cgroup_id = ino_of(f, "u/lxc.payload.web9");
+	k->ctx.cgroup_id = ino_of(f->dir, "u/lxc.payload.web9");
 	c = container_of(f->cc, k);
 	assert_in(c, "lxc", "web9");
 	assert_ptr_equal(container_of(f->cc, k), c);
@@ -413,7 +368,7 @@ static void test_memo(void **state)
 static void test_retry(void **state)
 {
 	struct fake *f = fake_new(0, NULL);
-	struct proc *p = kproc(150, ino_of(f, "outside"), 0, 0);
+	struct proc *p = kproc(150, ino_of(f->dir, "outside"), 0, 0);
 
 	(void)state;
 	assert_null(container_of(f->cc, p));
@@ -430,9 +385,9 @@ static void test_retry(void **state)
 static void test_name_eviction(void **state)
 {
 	struct fake *f = fake_new(1, NULL);
-	struct proc *a = kproc(160, ino_of(f, "u/lxc.payload.web1"), 0, 0);
-	struct proc *b = kproc(161, ino_of(f, "u/lxc.payload.db1"), 0, 0);
-	struct proc *h = kproc(162, ino_of(f, "u/init.scope"), 0, 0);
+	struct proc *a = kproc(160, ino_of(f->dir, "u/lxc.payload.web1"), 0, 0);
+	struct proc *b = kproc(161, ino_of(f->dir, "u/lxc.payload.db1"), 0, 0);
+	struct proc *h = kproc(162, ino_of(f->dir, "u/init.scope"), 0, 0);
 	int i;
 
 	(void)state;
@@ -477,30 +432,13 @@ static void test_container_scan(void **state)
 
 /* ---- the fields -------------------------------------------------------------- */
 
-static void field(const struct sevent *ev, const char *name, const char *want)
-{
-	struct rf_ref ref = { .id = fields_find(name), .index = -1 };
-	struct rf_value v;
-
-	assert_true(ref.id >= 0);
-	fields_extract(ev, &ref, &v);
-	if (!want) {
-		assert_int_equal(v.known, 0);
-		return;
-	}
-	assert_int_equal(v.known, 1);
-	assert_int_equal(v.type, RF_STR);
-	assert_string_equal(v.s, want);
-	assert_int_equal(v.slen, strlen(want));
-}
-
 static void test_fields(void **state)
 {
 	struct fake *f = fake_new(0, NULL);
 	struct container_config cfg = { .procdir = f->procdir, .cgroupfs = f->cg };
-	struct proc *web = kproc(300, ino_of(f, "u/lxc.payload.web1/.lxc"), 0, 0);
-	struct proc *host = kproc(301, ino_of(f, "u/init.scope"), 0, 0);
-	struct proc *gone = kproc(302, ino_of(f, "outside"), 0, 0);
+	struct proc *web = kproc(300, ino_of(f->dir, "u/lxc.payload.web1/.lxc"), 0, 0);
+	struct proc *host = kproc(301, ino_of(f->dir, "u/init.scope"), 0, 0);
+	struct proc *gone = kproc(302, ino_of(f->dir, "outside"), 0, 0);
 	struct sevent ev = { .num = 1, .pid = 300, .tid = 300, .proc = web };
 
 	(void)state;

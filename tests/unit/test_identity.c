@@ -14,6 +14,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "field_check.h"
+#include "fixture.h"
+
 #include "fields/fields.h"
 #include "enrich/identity.h"
 
@@ -38,53 +41,6 @@ static uint64_t fake_now(void *arg)
 	return ((struct fake *)arg)->now;
 }
 
-static char *at(const char *dir, const char *rel)
-{
-	char *p;
-
-	assert_true(asprintf(&p, "%s/%s", dir, rel) > 0);
-	return p;
-}
-
-static void mkdirs(const char *dir, const char *rel)
-{
-	char *p = at(dir, rel), *s;
-
-	for (s = p + strlen(dir) + 1; (s = strchr(s, '/')); s++) {
-		*s = '\0';
-		mkdir(p, 0755);
-		*s = '/';
-	}
-	assert_true(mkdir(p, 0755) == 0 || errno == EEXIST);
-	free(p);
-}
-
-/* Replace a file the way usermod does: a new inode renamed over the old. */
-static void put(const char *dir, const char *rel, const char *text)
-{
-	char *p = at(dir, rel), *tmp;
-	FILE *fp;
-
-	assert_true(asprintf(&tmp, "%s.new", p) > 0);
-	fp = fopen(tmp, "w");
-	assert_non_null(fp);
-	fputs(text, fp);
-	fclose(fp);
-	assert_int_equal(rename(tmp, p), 0);
-	free(tmp);
-	free(p);
-}
-
-static uint64_t ino_of(const char *dir, const char *rel)
-{
-	char *p = at(dir, rel);
-	struct stat st;
-
-	assert_int_equal(stat(p, &st), 0);
-	free(p);
-	return st.st_ino;
-}
-
 /* <procdir>/<pid>: root -> <dir>/<root>, ns/mnt shared with @like (0: a new namespace). */
 static uint64_t fake_pid(struct fake *f, uint32_t pid, const char *root, uint32_t like)
 {
@@ -106,19 +62,13 @@ static uint64_t fake_pid(struct fake *f, uint32_t pid, const char *root, uint32_
 		assert_int_equal(link(old, ns), 0);
 		free(old);
 	} else {
-		put(f->procdir, rel, "mnt");
+		put_replace(f->procdir, rel, "mnt");
 	}
 	free(lnk);
 	free(target);
 	free(ns);
 	snprintf(rel, sizeof(rel), "%u/ns/mnt", pid);
 	return ino_of(f->procdir, rel);
-}
-
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st, (void)flag, (void)ftw;
-	return remove(p);
 }
 
 /* The process died: its /proc directory is gone. */
@@ -128,7 +78,7 @@ static void fake_kill(struct fake *f, uint32_t pid)
 
 	snprintf(rel, sizeof(rel), "%u", pid);
 	p = at(f->procdir, rel);
-	assert_int_equal(nftw(p, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+	assert_int_equal(rm_tree(p), 0);
 	free(p);
 }
 
@@ -160,13 +110,13 @@ static struct fake *fake_new(const char *procdir, unsigned int max_ns)
 	mkdirs(f->dir, "host/etc");
 	mkdirs(f->dir, "web1/etc");
 	mkdirs(f->dir, "web2/etc");
-	put(f->dir, "host/etc/passwd", "root:x:0:0:root:/root:/bin/bash\n"
+	put_replace(f->dir, "host/etc/passwd", "root:x:0:0:root:/root:/bin/bash\n"
 				       "cloudsdk:x:1000:1000:Cloud SDK:/home/cloudsdk:/bin/bash\n");
-	put(f->dir, "host/etc/group", "root:x:0:\ncloudsdk:x:1000:\n");
-	put(f->dir, "web1/etc/passwd", "root:x:0:0:root:/root:/bin/ash\n"
+	put_replace(f->dir, "host/etc/group", "root:x:0:\ncloudsdk:x:1000:\n");
+	put_replace(f->dir, "web1/etc/passwd", "root:x:0:0:root:/root:/bin/ash\n"
 				       "alice:x:1000:1000:Alice:/home/alice:/bin/ash\n"
 				       "bob:x:1001:1001::/home/bob:/bin/sh\n");
-	put(f->dir, "web1/etc/group", "root:x:0:\nstaff:x:1000:alice\nbob:x:1001:\n");
+	put_replace(f->dir, "web1/etc/group", "root:x:0:\nstaff:x:1000:alice\nbob:x:1001:\n");
 	mkdirs(f->dir, "proc");
 	f->host_ns = fake_pid(f, 100, "host", 0);
 	f->web1_ns = fake_pid(f, 200, "web1", 0);
@@ -184,7 +134,7 @@ static struct fake *fake_new(const char *procdir, unsigned int max_ns)
 static void fake_free(struct fake *f)
 {
 	identity_free(f->ic);
-	nftw(f->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	rm_tree(f->dir);
 	free(f->dir);
 	free(f->procdir);
 	free(f);
@@ -294,9 +244,9 @@ static void test_rename(void **state)
 
 	(void)state;
 	expect(f, &web, "alice", "/home/alice", "/bin/ash", "staff", "alice");
-	put(f->dir, "web1/etc/passwd", "root:x:0:0:root:/root:/bin/ash\n"
+	put_replace(f->dir, "web1/etc/passwd", "root:x:0:0:root:/root:/bin/ash\n"
 				       "alicia:x:1000:1000:Alice:/home/alicia:/bin/ash\n");
-	put(f->dir, "web1/etc/group", "root:x:0:\nusers:x:1000:\n");
+	put_replace(f->dir, "web1/etc/group", "root:x:0:\nusers:x:1000:\n");
 	f->now += 999;
 	expect(f, &web, "alice", "/home/alice", "/bin/ash", "staff", "alice");
 	f->now += 1;
@@ -313,7 +263,7 @@ static void test_same_event(void **state)
 
 	(void)state;
 	assert_int_equal(identity_lookup(f->ic, &web, 200, 77, &a), 0);
-	put(f->dir, "web1/etc/passwd", "alicia:x:1000:1000::/:/bin/sh\n");
+	put_replace(f->dir, "web1/etc/passwd", "alicia:x:1000:1000::/:/bin/sh\n");
 	f->now += 5000;
 	assert_int_equal(identity_lookup(f->ic, &web, 200, 77, &b), 0);
 	assert_ptr_equal(a.user, b.user);
@@ -321,7 +271,7 @@ static void test_same_event(void **state)
 	assert_int_equal(identity_lookup(f->ic, &web, 200, 78, &b), 0);
 	assert_string_equal(b.user, "alicia");
 	/* tag 0: no reuse */
-	put(f->dir, "web1/etc/passwd", "alex:x:1000:1000::/:/bin/sh\n");
+	put_replace(f->dir, "web1/etc/passwd", "alex:x:1000:1000::/:/bin/sh\n");
 	f->now += 5000;
 	assert_int_equal(identity_lookup(f->ic, &web, 200, 0, &b), 0);
 	assert_string_equal(b.user, "alex");
@@ -372,7 +322,7 @@ static void test_ns_inode_reused(void **state)
 	struct shrike_proc_ctx reused = ctx(401, f->web1_ns, 1000, 1000, NONE);
 
 	(void)state;
-	put(f->dir, "web2/etc/passwd", "mallory:x:1000:1000::/home/mallory:/bin/sh\n");
+	put_replace(f->dir, "web2/etc/passwd", "mallory:x:1000:1000::/home/mallory:/bin/sh\n");
 	expect(f, &web, "alice", "/home/alice", "/bin/ash", "staff", NULL);
 	identity_note(f->ic, f->web1_ns, 201);
 	/* the new namespace shares the inode: a hard link of 200's ns/mnt */
@@ -406,7 +356,7 @@ static void test_failed_open_retried(void **state)
 	f->now += 1000;
 	/* nobody remembered is left: the names read before stay */
 	expect(f, &dead, "alice", "/home/alice", "/bin/ash", "staff", NULL);
-	put(f->dir, "web1/etc/passwd", "alicia:x:1000:1000::/home/alicia:/bin/ash\n");
+	put_replace(f->dir, "web1/etc/passwd", "alicia:x:1000:1000::/home/alicia:/bin/ash\n");
 	f->now += 10;
 	expect(f, &live, "alicia", "/home/alicia", "/bin/ash", "staff", NULL);
 	fake_free(f);
@@ -506,22 +456,6 @@ static void test_nothing_to_read(void **state)
 }
 
 /* ---- the fields -------------------------------------------------------------- */
-
-static void field(const struct sevent *ev, const char *name, const char *want)
-{
-	struct rf_ref ref = { .id = fields_find(name), .index = -1 };
-	struct rf_value v;
-
-	assert_true(ref.id >= 0);
-	fields_extract(ev, &ref, &v);
-	if (!want) {
-		assert_int_equal(v.known, 0);
-		return;
-	}
-	assert_int_equal(v.known, 1);
-	assert_int_equal(v.type, RF_STR);
-	assert_string_equal(v.s, want);
-}
 
 static void test_fields(void **state)
 {
