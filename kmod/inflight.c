@@ -79,16 +79,24 @@ static struct shrike_inflight *find_or_claim(void)
 
 /*
  * Only between sessions: no probe is registered, so no thread touches its
- * slot. References parked by syscalls that never reached their exit go.
+ * slot. Returns what syscalls that never reached their exit parked, in one
+ * chain, for the caller to release.
  */
-void shrike_inflight_reset(void)
+struct shrike_defer_item *shrike_inflight_reset(void)
 {
+	struct shrike_defer_item *all = NULL, *d;
 	size_t i;
 
-	for (i = 0; i < INFLIGHT_SLOTS; i++)
-		if (table[i].tid && table[i].parked)
-			shrike_defer_release(table[i].parked);
+	for (i = 0; i < INFLIGHT_SLOTS; i++) {
+		if (!table[i].tid || !table[i].parked)
+			continue;
+		for (d = table[i].parked; d->next; d = d->next)
+			;
+		d->next = all;
+		all = table[i].parked;
+	}
 	memset(table, 0, sizeof(table));
+	return all;
 }
 
 /* Records e for the current thread, replacing what it had. */
@@ -125,16 +133,21 @@ bool shrike_inflight_take(u32 tid, u8 kind, struct shrike_inflight *out)
 	return found;
 }
 
-/* The thread exits: whatever it left, e.g. inside a syscall it never finished. */
-void shrike_inflight_forget(u32 tid)
+/*
+ * The thread exits (or its syscall is not reported): whatever it left, e.g.
+ * inside a syscall it never finished, goes. Returns what it had parked, for
+ * the caller to release.
+ */
+struct shrike_defer_item *shrike_inflight_forget(u32 tid)
 {
 	struct shrike_inflight *slot = find(tid);
+	struct shrike_defer_item *parked;
 
 	if (!slot)
-		return;
-	if (slot->parked)
-		shrike_defer_release(slot->parked);
+		return NULL;
+	parked = slot->parked;
 	slot_free(slot);
+	return parked;
 }
 
 /* Keep d with the current thread's syscall until its exit; false when the table is full. */

@@ -147,10 +147,10 @@ struct shrike_inflight {
 	struct shrike_defer_item *parked;
 };
 
-void shrike_inflight_reset(void);
+struct shrike_defer_item *shrike_inflight_reset(void);
 void shrike_inflight_put(const struct shrike_inflight *e);
 bool shrike_inflight_take(u32 tid, u8 kind, struct shrike_inflight *out);
-void shrike_inflight_forget(u32 tid);
+struct shrike_defer_item *shrike_inflight_forget(u32 tid);
 bool shrike_inflight_park(struct shrike_defer_item *d);
 struct shrike_defer_item *shrike_inflight_unpark(void);
 

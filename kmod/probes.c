@@ -111,7 +111,7 @@ static void probe_sched_process_fork(void *data, struct task_struct *parent,
 static void probe_sched_process_exit(void *data, struct task_struct *p)
 {
 	/* p is current: what it kept for a syscall it never finished goes */
-	shrike_inflight_forget(p->pid);
+	shrike_defer_release(shrike_inflight_forget(p->pid));
 	preempt_disable_notrace();
 	shrike_fill_exit(data, p);
 	preempt_enable_notrace();
@@ -155,7 +155,7 @@ int shrike_probes_register(struct shrike_session *s)
 	int err;
 
 	/* nothing a thread of an earlier session kept may be taken for this one */
-	shrike_inflight_reset();
+	shrike_defer_release(shrike_inflight_reset());
 	for_each_kernel_tracepoint(find_tracepoint, NULL);
 	for (i = 0; i < ARRAY_SIZE(probes); i++) {
 		if (!probes[i].tp) {
@@ -190,5 +190,5 @@ void shrike_probes_unregister(struct shrike_session *s)
 	/* No probe may still be running with s once we return. */
 	tracepoint_synchronize_unregister();
 	/* what syscalls still running kept for their exit (parked paths) goes now */
-	shrike_inflight_reset();
+	shrike_defer_release(shrike_inflight_reset());
 }

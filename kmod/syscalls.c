@@ -197,7 +197,7 @@ void shrike_fill_syscall_exit(struct shrike_session *s, long nr, const struct sh
 	 */
 	if (nr == __NR_execve || nr == __NR_execveat) {
 		if (ret < 0) {
-			shrike_inflight_forget(current->pid);
+			shrike_defer_release(shrike_inflight_forget(current->pid));
 			shrike_fill_exec_failed(s, nr, a, ret);
 		}
 		return;

@@ -195,7 +195,7 @@ static void socketcall_enter(struct shrike_session *s, struct shrike_args *a)
 		return;
 	if (!shrike_wants(s, sc->nr) || !socketcall_read(sc, a->v[1], x.args)) {
 		/* nothing kept for an earlier call may pass for this one's */
-		shrike_inflight_forget(current->pid);
+		shrike_defer_release(shrike_inflight_forget(current->pid));
 		return;
 	}
 	x.nr = sc->nr;
