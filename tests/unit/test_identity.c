@@ -244,6 +244,8 @@ static void test_rename(void **state)
 
 	(void)state;
 	expect(f, &web, "alice", "/home/alice", "/bin/ash", "staff", "alice");
+	f->now += IDENTITY_YOUNG_MS;	/* settled: checked once per revalidate_ms from now on */
+	expect(f, &web, "alice", "/home/alice", "/bin/ash", "staff", "alice");
 	put_replace(f->dir, "web1/etc/passwd", "root:x:0:0:root:/root:/bin/ash\n"
 				       "alicia:x:1000:1000:Alice:/home/alicia:/bin/ash\n");
 	put_replace(f->dir, "web1/etc/group", "root:x:0:\nusers:x:1000:\n");
@@ -251,6 +253,31 @@ static void test_rename(void **state)
 	expect(f, &web, "alice", "/home/alice", "/bin/ash", "staff", "alice");
 	f->now += 1;
 	expect(f, &web, "alicia", "/home/alicia", "/bin/ash", "users", "alicia");
+	fake_free(f);
+}
+
+/*
+ * A container's namespace is made before its root: LXC pivots into the
+ * rootfs after its setup ran in the new namespace with the host's root. A
+ * young namespace is read again at every lookup, so the names follow.
+ */
+static void test_young_namespace(void **state)
+{
+	struct fake *f = fake_new(NULL, 0);
+	struct shrike_proc_ctx web = ctx(200, f->web1_ns, 1000, 1000, NONE);
+	char *lnk = at(f->procdir, "200/root"), *host = at(f->dir, "host"), *web1 = at(f->dir, "web1");
+
+	(void)state;
+	assert_int_equal(unlink(lnk), 0);
+	assert_int_equal(symlink(host, lnk), 0);	/* before the pivot */
+	expect(f, &web, "cloudsdk", "/home/cloudsdk", "/bin/bash", "cloudsdk", NULL);
+	assert_int_equal(unlink(lnk), 0);
+	assert_int_equal(symlink(web1, lnk), 0);	/* pivoted */
+	f->now += 10;
+	expect(f, &web, "alice", "/home/alice", "/bin/ash", "staff", NULL);
+	free(lnk);
+	free(host);
+	free(web1);
 	fake_free(f);
 }
 
@@ -508,6 +535,7 @@ int main(void)
 		cmocka_unit_test(test_loginname),
 		cmocka_unit_test(test_rename),
 		cmocka_unit_test(test_same_event),
+		cmocka_unit_test(test_young_namespace),
 		cmocka_unit_test(test_other_live_pid),
 		cmocka_unit_test(test_none_alive_keeps_names),
 		cmocka_unit_test(test_ns_inode_reused),

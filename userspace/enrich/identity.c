@@ -31,6 +31,7 @@ struct ns_ent {
 	uint32_t pids[IDENTITY_PIDS];	/* most recent first; 0 ends the list */
 	uint32_t hnext;			/* next entry of the hash chain + 1; 0 ends it */
 	int orphaned;			/* every remembered process exited: see identity_exited() */
+	uint64_t born_ms;		/* first seen (or seen again after it was orphaned) */
 	char key[24];			/* decimal mntns */
 };
 
@@ -299,6 +300,7 @@ static struct ns_ent *ns_get(struct identity_ctx *ic, uint64_t mntns, uint64_t n
 	}
 	e->mntns = mntns;
 	e->used_ms = now;
+	e->born_ms = now;
 	snprintf(e->key, sizeof(e->key), "%llu", (unsigned long long)mntns);
 	/* An inode number is reused once its namespace is freed: start afresh. */
 	userdb_cache_drop(ic->cache, e->key);
@@ -437,7 +439,17 @@ int identity_lookup(struct identity_ctx *ic, const struct shrike_proc_ctx *c, ui
 		 */
 		userdb_cache_drop(ic->cache, e->key);
 		e->orphaned = 0;
+		e->born_ms = now;
 	}
+	/*
+	 * A young namespace may not have its root yet: LXC creates the mount
+	 * namespace, runs its setup in it and only then pivots into the
+	 * container's rootfs, so a lookup in between reads the host's files.
+	 * Until the namespace has settled, every lookup checks the files (the
+	 * root they come from included), not once per revalidate_ms.
+	 */
+	if (now - e->born_ms < IDENTITY_YOUNG_MS)
+		userdb_cache_recheck(ic->cache, e->key);
 	if (pid)
 		pid_note(e, pid);
 	ic->opening = e;

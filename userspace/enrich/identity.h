@@ -11,6 +11,7 @@
 #define IDENTITY_IDLE_MS	30000u	/* default: a namespace this quiet is checked */
 #define IDENTITY_SWEEP_MS	10000u	/* default: look for quiet namespaces this often */
 #define IDENTITY_SWEEP_PROBES	64u	/* namespaces checked per sweep at most */
+#define IDENTITY_YOUNG_MS	10000u	/* a namespace this new is checked at every lookup */
 
 struct proctab;
 

@@ -298,6 +298,7 @@ struct entry {
 	struct entry *hnext;		/* hash chain */
 	struct lru_node lru;	/* LRU list, most recent first */
 	uint64_t checked_ms;
+	int recheck;			/* the next get checks the files, whatever the time */
 	size_t bytes;
 	int root_err;
 	struct stamp stamp[2];
@@ -529,7 +530,7 @@ const struct userdb *userdb_get(struct userdb_cache *c, const char *key,
 		 * could not be opened is tried again at once: the tables kept are
 		 * a guess until a live process of the key confirms them.
 		 */
-		if (!e->root_err && now - e->checked_ms < c->cfg.revalidate_ms)
+		if (!e->root_err && !e->recheck && now - e->checked_ms < c->cfg.revalidate_ms)
 			return &e->db;
 	} else {
 		if (c->count >= c->cfg.max_entries)
@@ -539,10 +540,19 @@ const struct userdb *userdb_get(struct userdb_cache *c, const char *key,
 			return NULL;
 	}
 	e->checked_ms = now;
+	e->recheck = 0;
 	refresh(c, e, open_root, arg);
 	while (c->bytes > c->cfg.max_bytes && c->lru.tail != &e->lru)
 		entry_remove(c, LRU_ENTRY(c->lru.tail, struct entry, lru));
 	return &e->db;
+}
+
+void userdb_cache_recheck(struct userdb_cache *c, const char *key)
+{
+	struct entry *e = c && key ? find(c, key, key_hash(key)) : NULL;
+
+	if (e)
+		e->recheck = 1;
 }
 
 int userdb_cache_drop(struct userdb_cache *c, const char *key)

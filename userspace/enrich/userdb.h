@@ -138,6 +138,9 @@ const struct userdb *userdb_get(struct userdb_cache *cache, const char *key,
 /* Forget @key (its container stopped). Returns 0, or -ENOENT if not cached. */
 int userdb_cache_drop(struct userdb_cache *cache, const char *key);
 
+/* The next userdb_get() of @key checks its files again, revalidate_ms or not. */
+void userdb_cache_recheck(struct userdb_cache *cache, const char *key);
+
 size_t userdb_cache_count(const struct userdb_cache *cache);
 
 /* A userdb_open_root_fn for @arg a NUL-terminated path, e.g. "/proc/42/root". */
