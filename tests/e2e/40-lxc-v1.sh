@@ -90,7 +90,8 @@ else
 fi
 case "|$(lxc_ev all:lxc user.name)|" in
 *"|$host1000|"*) tap_fail "no container event names the host's uid-1000 user ($host1000)" \
-	"user.name: $(lxc_ev all:lxc user.name)" ;;
+	"user.name: $(lxc_ev all:lxc user.name)
+$(lxc_ev_naming "$ev" "$host1000")" ;;
 *) tap_ok "no container event names the host's uid-1000 user ($host1000)" ;;
 esac
 

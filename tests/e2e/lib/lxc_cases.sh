@@ -365,6 +365,29 @@ lxc_ev_index() {
 	rm -f "$idx"
 }
 
+# lxc_ev_naming FILE NAME: the first LXC events of FILE whose user.name or
+# user.loginname is NAME, a line each, so a failure shows which process it was.
+lxc_ev_naming() {
+	python3 - "$1" "$2" <<'PY'
+import json, sys
+keep = ("evt.type", "evt.time", "proc.pid", "proc.ppid", "proc.cmdline", "proc.exepath",
+        "container.name", "user.uid", "user.host_uid", "user.name", "user.loginname")
+n = 0
+for line in open(sys.argv[1], errors="replace"):
+    try:
+        ev = json.loads(line)
+    except ValueError:
+        continue
+    if not isinstance(ev, dict) or ev.get("container.type") != "lxc":
+        continue
+    if sys.argv[2] in (ev.get("user.name"), ev.get("user.loginname")):
+        print(json.dumps({k: ev.get(k) for k in keep}))
+        n += 1
+        if n == 6:
+            break
+PY
+}
+
 # lxc_ev KEY FIELD: "<none>" when KEY has no event or the field is absent
 lxc_ev() {
 	local v=${LXC_EV[$1$LXC_TAB$2]-<none>}
