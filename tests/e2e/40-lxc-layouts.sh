@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # The cgroup layouts LXC has used, each with a real container: the old
 # /lxc/<name> (LXC < 4.0), /lxc.payload/<name>, and a container nested in
-# another (/lxc.payload.outer/lxc.payload.inner: the innermost name). Their
+# another (/lxc.payload.outer/lxc.payload.inner: the outer name, the inner one
+# in container.nested). Their
 # monitors (/lxc.monitor/<name>) are host processes; a nested container's
 # monitor belongs to the outer container. Run on cgroup v2 (see 40-lxc-v1.sh
 # for v1).
@@ -127,10 +128,14 @@ monitor_is() {
 monitor_is "$mon_old" host "the monitor of $old (/lxc.monitor/$old)"
 
 if [ $nested = 1 ]; then
-	lxc_expect exec:m-outer-nina user.name=nina container.name=outer
-	lxc_expect exec:m-inner-ivan user.name=ivan container.name=inner
-	lxc_expect exec:m-inner-root user.name=root container.name=inner
-	lxc_expect exec:m-inner-init user.name=ivan container.name=inner
+	# the outer container names them all; inner is reported, not trusted
+	lxc_expect exec:m-outer-nina user.name=nina container.name=outer container.nested='<none>'
+	lxc_expect exec:m-inner-ivan user.name=ivan container.name=outer container.id=outer \
+		container.nested=inner
+	lxc_expect exec:m-inner-root user.name=root container.name=outer container.id=outer \
+		container.nested=inner
+	lxc_expect exec:m-inner-init user.name=ivan container.name=outer container.id=outer \
+		container.nested=inner
 	monitor_is "$mon_inner" outer "inner's monitor (/lxc.payload.outer/lxc.monitor.inner)"
 else
 	tap_skip "a container nested in another" "$why"

@@ -5,94 +5,122 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include "enrich/cgroup_path.h"
 
-/* One case: a path, and the name expected (NULL: a host process). */
+/* One case: a path, the container.id expected (NULL: a host process), container.nested. */
 struct pcase {
 	const char *path;
 	const char *name;
 	unsigned int depth;
+	const char *nested;	/* NULL: none */
 };
 
 static const struct pcase layouts[] = {
 	/* LXC >= 4.0 */
-	{ "/lxc.payload.web1", "web1", 1 },
-	{ "/lxc.payload.web1/", "web1", 1 },
-	{ "/lxc.payload.web1/.lxc", "web1", 1 },	/* lxc-attach */
-	{ "/lxc.payload.web1/init.scope", "web1", 1 },
-	{ "/lxc.payload.web1/system.slice/ssh.service", "web1", 1 },
+	{ "/lxc.payload.web1", "web1", 1, NULL },
+	{ "/lxc.payload.web1/", "web1", 1, NULL },
+	{ "/lxc.payload.web1/.lxc", "web1", 1, NULL },	/* lxc-attach */
+	{ "/lxc.payload.web1/init.scope", "web1", 1, NULL },
+	{ "/lxc.payload.web1/system.slice/ssh.service", "web1", 1, NULL },
 	/* LXC 3.x, and older */
-	{ "/lxc.payload/web1", "web1", 1 },
-	{ "/lxc.payload/web1/.lxc", "web1", 1 },
-	{ "/lxc/web1", "web1", 1 },
-	{ "/lxc/web1/.lxc", "web1", 1 },
-	{ "/lxc/web1/init.scope", "web1", 1 },
-	/* containers of an unprivileged user, below its delegated cgroup */
-	{ "/user.slice/user-1000.slice/user@1000.service/app.slice/lxc.payload.u1", "u1", 1 },
+	{ "/lxc.payload/web1", "web1", 1, NULL },
+	{ "/lxc.payload/web1/.lxc", "web1", 1, NULL },
+	{ "/lxc/web1", "web1", 1, NULL },
+	{ "/lxc/web1/.lxc", "web1", 1, NULL },
+	{ "/lxc/web1/init.scope", "web1", 1, NULL },
+	/* containers of an unprivileged user, below its delegated cgroup: say whose */
+	{ "/user.slice/user-1000.slice/user@1000.service/app.slice/lxc.payload.u1", "user-1000/u1", 1, NULL },
+	{ "/user.slice/user-1000.slice/user@1000.service/lxc.payload.web1", "user-1000/web1", 1, NULL },
+	{ "/user.slice/user-7.slice/user@7.service/x/lxc/db1/.lxc", "user-7/db1", 1, NULL },
+	/* the first user unit decides: the user may name a child "user@0.service" */
+	{ "/user.slice/user-1000.slice/user@1000.service/user@0.service/lxc.payload.a", "user-1000/a", 1, NULL },
+	{ "/user@4294967294.service/lxc.payload.a", "user-4294967294/a", 1, NULL },
+	/* not a user unit: a system container, wherever the host put it */
+	{ "/user@4294967295.service/lxc.payload.a", "a", 1, NULL },
+	{ "/user@.service/lxc.payload.a", "a", 1, NULL },
+	{ "/user@1x.service/lxc.payload.a", "a", 1, NULL },
+	{ "/user@12345678901.service/lxc.payload.a", "a", 1, NULL },
+	{ "/system.slice/runner.service/lxc.payload.ci", "ci", 1, NULL },
+	/* a user unit below a container changes nothing */
+	{ "/lxc.payload.web1/user.slice/user-1000.slice/user@1000.service/lxc.payload.x", "web1", 2, "x" },
+	{ "/user.slice/user-1000.slice/user@1000.service/lxc.monitor.u1", NULL, 0, NULL },
 	/* names with dots, dashes, underscores, colons */
-	{ "/lxc.payload.my.app-1_b", "my.app-1_b", 1 },
-	{ "/lxc.payload.my.app-1_b/.lxc", "my.app-1_b", 1 },
-	{ "/lxc.payload.a.b.c", "a.b.c", 1 },
-	{ "/lxc.payload.lxc.payload.x", "lxc.payload.x", 1 },
-	{ "/lxc.payload/my.app-1_b", "my.app-1_b", 1 },
-	{ "/lxc/db_2-x.y", "db_2-x.y", 1 },
-	{ "/lxc.payload.a:b", "a:b", 1 },
-	{ "/lxc.payload.-", "-", 1 },
-	{ "/lxc.payload....", "...", 1 },
-	/* nesting: the innermost name */
-	{ "/lxc.payload.outer/lxc.payload.inner", "inner", 2 },
-	{ "/lxc.payload.outer/lxc.payload.inner/.lxc", "inner", 2 },
-	{ "/lxc.payload.outer/lxc/inner", "inner", 2 },
-	{ "/lxc.payload.outer/lxc.payload/inner/.lxc", "inner", 2 },
-	{ "/lxc/outer/lxc/inner", "inner", 2 },
-	{ "/lxc.payload.outer/.lxc/lxc.payload.inner", "inner", 2 },
-	{ "/lxc.payload.a/lxc.payload.b/lxc.payload.c", "c", 3 },
-	{ "/lxc.payload.a/init.scope/lxc.payload.b/lxc/c/.lxc", "c", 3 },
+	{ "/lxc.payload.my.app-1_b", "my.app-1_b", 1, NULL },
+	{ "/lxc.payload.my.app-1_b/.lxc", "my.app-1_b", 1, NULL },
+	{ "/lxc.payload.a.b.c", "a.b.c", 1, NULL },
+	{ "/lxc.payload.lxc.payload.x", "lxc.payload.x", 1, NULL },
+	{ "/lxc.payload/my.app-1_b", "my.app-1_b", 1, NULL },
+	{ "/lxc/db_2-x.y", "db_2-x.y", 1, NULL },
+	{ "/lxc.payload.a:b", "a:b", 1, NULL },
+	{ "/lxc.payload.-", "-", 1, NULL },
+	{ "/lxc.payload....", "...", 1, NULL },
+	/* nesting: the outermost name, what is below it reported apart */
+	{ "/lxc.payload.outer/lxc.payload.inner", "outer", 2, "inner" },
+	{ "/lxc.payload.outer/lxc.payload.inner/.lxc", "outer", 2, "inner" },
+	{ "/lxc.payload.outer/lxc/inner", "outer", 2, "inner" },
+	{ "/lxc.payload.outer/lxc.payload/inner/.lxc", "outer", 2, "inner" },
+	{ "/lxc/outer/lxc/inner", "outer", 2, "inner" },
+	{ "/lxc.payload.outer/.lxc/lxc.payload.inner", "outer", 2, "inner" },
+	{ "/lxc.payload.a/lxc.payload.b/lxc.payload.c", "a", 3, "b/c" },
+	{ "/lxc.payload.a/init.scope/lxc.payload.b/lxc/c/.lxc", "a", 3, "b/c" },
+	/* what a container makes below itself never makes it the host, or another */
+	{ "/lxc.payload.web1/lxc/host", "web1", 2, "host" },
+	{ "/lxc.payload.web1/lxc.payload.ci-runner", "web1", 2, "ci-runner" },
+	{ "/lxc.payload.web1/lxc.monitor.x", "web1", 1, NULL },
+	{ "/lxc.payload.web1/lxc.monitor/host", "web1", 1, NULL },
+	{ "/lxc/web1/ns/lxc.payload.db1/lxc/host", "web1", 3, "db1/host" },
+	/* Proxmox: /lxc/<vmid>/ns/... */
+	{ "/lxc/101/ns", "101", 1, NULL },
+	{ "/lxc/101/ns/init.scope", "101", 1, NULL },
+	{ "/lxc/101/ns/.lxc", "101", 1, NULL },
 	/* a nested monitor belongs to the container around it */
-	{ "/lxc.payload.outer/lxc.monitor.inner", "outer", 1 },
-	{ "/lxc.payload.outer/lxc.monitor/inner", "outer", 1 },
-	{ "/lxc.payload.a/lxc.payload.b/lxc.monitor.c", "b", 2 },
-	{ "/lxc.payload.outer/lxc.monitor.inner/lxc.payload.x", "outer", 1 },
-	{ "/lxc.payload.outer/lxc.monitor/inner/lxc/x", "outer", 1 },
+	{ "/lxc.payload.outer/lxc.monitor.inner", "outer", 1, NULL },
+	{ "/lxc.payload.outer/lxc.monitor/inner", "outer", 1, NULL },
+	{ "/lxc.payload.a/lxc.payload.b/lxc.monitor.c", "a", 2, "b" },
+	{ "/lxc.payload.outer/lxc.monitor.inner/lxc.payload.x", "outer", 1, NULL },
+	{ "/lxc.payload.outer/lxc.monitor/inner/lxc/x", "outer", 1, NULL },
 	/* "lxc" or "lxc.payload" with no name after it is nothing */
-	{ "/lxc.payload.outer/lxc", "outer", 1 },
-	{ "/lxc.payload.outer/lxc.payload", "outer", 1 },
-	{ "/lxc.payload.outer/lxc.payload.", "outer", 1 },
+	{ "/lxc.payload.outer/lxc", "outer", 1, NULL },
+	{ "/lxc.payload.outer/lxc.payload", "outer", 1, NULL },
+	{ "/lxc.payload.outer/lxc.payload.", "outer", 1, NULL },
 	/* the host */
-	{ "/", NULL, 0 },
-	{ "/init.scope", NULL, 0 },
-	{ "/system.slice/ssh.service", NULL, 0 },
-	{ "/system.slice/lxc.service", NULL, 0 },
-	{ "/system.slice/lxc-net.service", NULL, 0 },
-	{ "/system.slice/lxc@web1.service", NULL, 0 },
-	{ "/user.slice/user-1000.slice/session-3.scope", NULL, 0 },
-	{ "/lxc.monitor.web1", NULL, 0 },
-	{ "/lxc.monitor/web1", NULL, 0 },
-	{ "/lxc.monitor.my.app-1_b", NULL, 0 },
-	{ "/lxc.monitor.web1/lxc.payload.x", NULL, 0 },	/* nothing lives below a monitor */
-	{ "/lxc.monitor/web1/lxc/x", NULL, 0 },
-	{ "/lxc.payload..", NULL, 0 },			/* "." and ".." are not names */
-	{ "/lxc.payload...", NULL, 0 },
-	{ "/lxc", NULL, 0 },
-	{ "/lxc/", NULL, 0 },
-	{ "/lxc.payload", NULL, 0 },
-	{ "/lxc.payload.", NULL, 0 },
-	{ "/lxc.payload./x", NULL, 0 },
-	{ "/lxc.monitor", NULL, 0 },
-	{ "/lxcpayload.web1", NULL, 0 },
-	{ "/lxc-payload.web1", NULL, 0 },
-	{ "/LXC.payload.web1", NULL, 0 },
-	{ "/xlxc.payload.web1", NULL, 0 },
-	{ "/lxc.payloadweb1", NULL, 0 },
+	{ "/", NULL, 0, NULL },
+	{ "/init.scope", NULL, 0, NULL },
+	{ "/system.slice/ssh.service", NULL, 0, NULL },
+	{ "/system.slice/lxc.service", NULL, 0, NULL },
+	{ "/system.slice/lxc-net.service", NULL, 0, NULL },
+	{ "/system.slice/lxc@web1.service", NULL, 0, NULL },
+	{ "/user.slice/user-1000.slice/session-3.scope", NULL, 0, NULL },
+	{ "/lxc.monitor.web1", NULL, 0, NULL },
+	{ "/lxc.monitor/web1", NULL, 0, NULL },
+	{ "/lxc.monitor.my.app-1_b", NULL, 0, NULL },
+	{ "/lxc.monitor.web1/lxc.payload.x", NULL, 0, NULL },	/* nothing lives below a monitor */
+	{ "/lxc.monitor/web1/lxc/x", NULL, 0, NULL },
+	{ "/lxc.payload..", NULL, 0, NULL },			/* "." and ".." are not names */
+	{ "/lxc.payload...", NULL, 0, NULL },
+	{ "/lxc", NULL, 0, NULL },
+	{ "/lxc/", NULL, 0, NULL },
+	{ "/lxc.payload", NULL, 0, NULL },
+	{ "/lxc.payload.", NULL, 0, NULL },
+	{ "/lxc.payload./x", NULL, 0, NULL },
+	{ "/lxc.monitor", NULL, 0, NULL },
+	{ "/lxcpayload.web1", NULL, 0, NULL },
+	{ "/lxc-payload.web1", NULL, 0, NULL },
+	{ "/LXC.payload.web1", NULL, 0, NULL },
+	{ "/xlxc.payload.web1", NULL, 0, NULL },
+	{ "/lxc.payloadweb1", NULL, 0, NULL },
 };
 
 static void expect_id(const struct cgroup_path_id *id, const char *name, unsigned int depth,
 		      const char *what)
 {
+	char got[256];
+
 	if (!name) {
 		if (id->type != CONTAINER_HOST)
 			fail_msg("'%s': expected host, got '%.*s'", what, (int)id->name_len,
@@ -102,11 +130,20 @@ static void expect_id(const struct cgroup_path_id *id, const char *name, unsigne
 		assert_int_equal(id->depth, 0);
 		return;
 	}
-	if (id->type != CONTAINER_LXC || id->name_len != strlen(name) ||
-	    memcmp(id->name, name, id->name_len) != 0)
-		fail_msg("'%s': expected lxc '%s', got type %d '%.*s'", what, name, id->type,
-			 (int)id->name_len, id->name);
+	if (cgroup_path_name_copy(id, got, sizeof(got)) < 0)
+		snprintf(got, sizeof(got), "<%zu bytes>", id->name_len);
+	if (id->type != CONTAINER_LXC || strcmp(got, name) != 0)
+		fail_msg("'%s': expected lxc '%s', got type %d '%s'", what, name, id->type, got);
 	assert_int_equal(id->depth, depth);
+}
+
+static void expect_nested(const struct cgroup_path_id *id, const char *nested, const char *what)
+{
+	char got[256];
+
+	assert_true(cgroup_path_nested(id, got, sizeof(got)) >= 0);
+	if (strcmp(got, nested ? nested : "") != 0)
+		fail_msg("'%s': expected nested '%s', got '%s'", what, nested ? nested : "", got);
 }
 
 static void test_layouts(void **state)
@@ -120,6 +157,7 @@ static void test_layouts(void **state)
 
 		assert_int_equal(cgroup_path_parse(c->path, strlen(c->path), &id), 0);
 		expect_id(&id, c->name, c->depth, c->path);
+		expect_nested(&id, c->nested, c->path);
 	}
 }
 
@@ -175,15 +213,23 @@ static void test_very_long(void **state)
 		memcpy(p + i, "/a", 2);
 	assert_int_equal(cgroup_path_parse(p, n, &id), 0);
 	expect_id(&id, NULL, 0, "long host");
-	/* thousands of nested containers, and a 500 KiB container name at the end */
+	/* thousands of nested containers, a 500 KiB container name at the end: the first counts */
 	for (i = 0; i + 32 < n / 2; i += 16)
 		memcpy(p + i, "/lxc.payload.xy", 15), p[i + 15] = '/';
 	memcpy(p + i, "/lxc.payload.", 13);
 	memset(p + i + 13, 'n', n - i - 13);
 	assert_int_equal(cgroup_path_parse(p, n, &id), 0);
 	assert_int_equal(id.type, CONTAINER_LXC);
-	assert_int_equal(id.name_len, n - i - 13);
+	assert_int_equal(id.name_len, 2);
+	assert_memory_equal(id.name, "xy", 2);
 	assert_int_equal(id.depth, i / 16 + 1);
+	/* too long to report: refused whole, never cut */
+	{
+		char small[64];
+
+		assert_int_equal(cgroup_path_nested(&id, small, sizeof(small)), -ENOSPC);
+		assert_string_equal(small, "");
+	}
 	free(p);
 }
 
@@ -205,6 +251,11 @@ static void test_name_copy(void **state)
 	assert_int_equal(cgroup_path_parse("/init.scope", 11, &id), 0);
 	assert_int_equal(cgroup_path_name_copy(&id, buf, sizeof(buf)), 4);
 	assert_string_equal(buf, "host");
+	/* the owner's prefix counts: "user-5/web1" does not fit in 8 */
+	assert_int_equal(cgroup_path_parse("/user@5.service/lxc.payload.web1", 32, &id), 0);
+	assert_int_equal(cgroup_path_name_copy(&id, buf, sizeof(buf)), -ENOSPC);
+	assert_string_equal(buf, "");
+	assert_int_equal(cgroup_path_name_copy(&id, buf, 7), -ENOSPC);
 }
 
 static void expect_proc(const char *content, size_t len, int ret, const char *name,
@@ -226,7 +277,7 @@ static void test_proc_v2(void **state)
 	PROC("0::/init.scope\n", 0, NULL, 0);
 	PROC("0::/\n", 0, NULL, 0);
 	PROC("0::/lxc.monitor.web1\n", 0, NULL, 0);
-	PROC("0::/lxc.payload.outer/lxc.payload.inner/.lxc\n", 0, "inner", 2);
+	PROC("0::/lxc.payload.outer/lxc.payload.inner/.lxc\n", 0, "outer", 2);
 	/* a removed cgroup, as seen for a zombie */
 	PROC("0::/lxc.payload.web1 (deleted)\n", 0, "web1", 1);
 	PROC("0::/lxc.payload.web1/.lxc (deleted)\n", 0, "web1", 1);

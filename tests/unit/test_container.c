@@ -105,6 +105,8 @@ static struct fake *fake_new(unsigned int max_names, const char *procdir)
 	mkdirs(f->dir, "u/lxc.payload.my.app-1_b/system.slice");
 	mkdirs(f->dir, "u/lxc.monitor.web1");
 	mkdirs(f->dir, "u/lxc.payload.outer/lxc.payload.inner/.lxc");
+	mkdirs(f->dir, "u/lxc.payload.web1/lxc/host");
+	mkdirs(f->dir, "u/user.slice/user-1000.slice/user@1000.service/lxc.payload.web1/.lxc");
 	mkdirs(f->dir, "p/lxc/old1/.lxc");
 	mkdirs(f->dir, "outside");
 	assert_true(asprintf(&text,
@@ -209,11 +211,44 @@ static void test_lxc_v2(void **state)
 	assert_in(b, "lxc", "web1");
 	assert_ptr_equal(a, b);
 	assert_in(container_of(f->cc, dots), "lxc", "my.app-1_b");
-	assert_in(container_of(f->cc, nest), "lxc", "inner");
+	/* the outermost container is the one; what is below it is only reported */
+	a = container_of(f->cc, nest);
+	assert_in(a, "lxc", "outer");
+	assert_string_equal(a->nested, "inner");
+	assert_null(container_of(f->cc, init)->nested);
 	free(init);
 	free(att);
 	free(dots);
 	free(nest);
+	fake_free(f);
+}
+
+/*
+ * A container names its own child cgroups: "lxc/host" must not make its
+ * processes the host, nor a user's container pass for a system one.
+ */
+static void test_unforgeable(void **state)
+{
+	struct fake *f = fake_new(0, NULL);
+	struct proc *fake_host = kproc(30, ino_of(f->dir, "u/lxc.payload.web1/lxc/host"), 0, 0);
+	struct proc *user = kproc(31, ino_of(f->dir,
+		"u/user.slice/user-1000.slice/user@1000.service/lxc.payload.web1/.lxc"), 0, 0);
+	struct proc *sys = kproc(32, ino_of(f->dir, "u/lxc.payload.web1"), 0, 0);
+	const struct container *c;
+
+	(void)state;
+	c = container_of(f->cc, fake_host);
+	assert_in(c, "lxc", "web1");
+	assert_string_equal(c->nested, "host");
+	c = container_of(f->cc, user);
+	assert_in(c, "lxc", "user-1000/web1");
+	assert_null(c->nested);
+	c = container_of(f->cc, sys);
+	assert_in(c, "lxc", "web1");
+	assert_null(c->nested);
+	free(fake_host);
+	free(user);
+	free(sys);
 	fake_free(f);
 }
 
@@ -471,6 +506,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_host),
 		cmocka_unit_test(test_lxc_v2),
+		cmocka_unit_test(test_unforgeable),
 		cmocka_unit_test(test_monitor),
 		cmocka_unit_test(test_lxc_v1),
 		cmocka_unit_test(test_scan_proc),

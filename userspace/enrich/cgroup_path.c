@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* cgroup_path.c - map a cgroup path to the LXC container (innermost when nested) or the host */
+/* cgroup_path.c - map a cgroup path to the LXC container (the outermost: the host's boundary) or the host */
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -32,6 +33,9 @@ static void set_host(struct cgroup_path_id *id)
 	id->type = CONTAINER_HOST;
 	id->name = host_name;
 	id->name_len = sizeof(host_name) - 1;
+	id->owner = CGROUP_OWNER_SYSTEM;
+	id->below = "";
+	id->below_len = 0;
 	id->depth = 0;
 	id->ambiguous = 0;
 }
@@ -87,45 +91,123 @@ static int next_comp(const char **pos, const char *end, struct comp *c)
 	return 1;
 }
 
-static void enter_container(struct cgroup_path_id *id, const struct comp *name)
+/*
+ * "user@<uid>.service": the unit systemd delegates to an unprivileged user,
+ * everything below it is the user's to name. Sets *uid.
+ */
+static int user_unit(const struct comp *c, uint32_t *uid)
 {
-	id->type = CONTAINER_LXC;
-	id->name = name->s;
-	id->name_len = name->len;
-	id->depth++;
+	static const char pre[] = "user@", suf[] = ".service";
+	size_t np = sizeof(pre) - 1, ns = sizeof(suf) - 1, i;
+	uint64_t v = 0;
+
+	if (c->len <= np + ns || memcmp(c->s, pre, np) != 0 ||
+	    memcmp(c->s + c->len - ns, suf, ns) != 0)
+		return 0;
+	for (i = np; i < c->len - ns; i++) {
+		if (c->s[i] < '0' || c->s[i] > '9' || i - np >= 10)
+			return 0;
+		v = v * 10 + (uint64_t)(c->s[i] - '0');
+	}
+	if (v >= CGROUP_OWNER_SYSTEM)
+		return 0;
+	*uid = (uint32_t)v;
+	return 1;
+}
+
+/* What one component makes of the walk. */
+enum step {
+	STEP_NONE,		/* nothing: go on */
+	STEP_CONTAINER,		/* a container's cgroup: its name in *name */
+	STEP_MONITOR,		/* a monitor's cgroup: the walk ends */
+};
+
+/*
+ * Classify component @c, given what the one before announced (*expect is
+ * updated). The name of a container is everything after the prefix: dots,
+ * dashes, underscores included.
+ */
+static enum step step(const struct comp *c, enum expect *expect, struct comp *name)
+{
+	enum expect was = *expect;
+
+	*expect = EXPECT_ANY;
+	if (was == EXPECT_PAYLOAD_NAME && name_ok(c)) {
+		*name = *c;
+		return STEP_CONTAINER;
+	}
+	if (was == EXPECT_MONITOR_NAME && name_ok(c))
+		return STEP_MONITOR;
+	if (comp_strip(c, PAYLOAD_DOT, name) && name_ok(name))
+		return STEP_CONTAINER;
+	if (comp_is(c, "lxc.payload") || comp_is(c, "lxc"))
+		*expect = EXPECT_PAYLOAD_NAME;
+	else if (comp_strip(c, MONITOR_DOT, name) && name_ok(name))
+		return STEP_MONITOR;
+	else if (comp_is(c, "lxc.monitor"))
+		*expect = EXPECT_MONITOR_NAME;
+	return STEP_NONE;
 }
 
 /*
- * Walk the components once, left to right. A container found deeper replaces
- * the one found above it (nesting). A monitor ends the walk: the monitor
- * process belongs to whatever context holds its cgroup, and nothing LXC
- * creates lives below it.
+ * Walk the components left to right up to the first container: that one is
+ * the process's container, whatever is below it. A monitor before it ends the
+ * walk: the monitor is a host process, and nothing LXC creates lives below it.
  */
 static void walk(const char *path, size_t len, struct cgroup_path_id *id)
 {
 	const char *pos = path, *end = path + len;
 	enum expect expect = EXPECT_ANY;
-	struct comp c, rest;
+	uint32_t owner = CGROUP_OWNER_SYSTEM, uid;
+	struct comp c, name;
 
 	while (next_comp(&pos, end, &c)) {
-		if (expect == EXPECT_PAYLOAD_NAME && name_ok(&c)) {
-			enter_container(id, &c);
-			expect = EXPECT_ANY;
-			continue;
+		switch (step(&c, &expect, &name)) {
+		case STEP_MONITOR:
+			return;
+		case STEP_CONTAINER:
+			id->type = CONTAINER_LXC;
+			id->name = name.s;
+			id->name_len = name.len;
+			id->owner = owner;
+			id->below = pos;
+			id->below_len = (size_t)(end - pos);
+			id->depth = 1;
+			return;
+		case STEP_NONE:
+			if (owner == CGROUP_OWNER_SYSTEM && user_unit(&c, &uid))
+				owner = uid;
+			break;
 		}
-		if (expect == EXPECT_MONITOR_NAME && name_ok(&c))
-			return;
-		expect = EXPECT_ANY;
-
-		if (comp_strip(&c, PAYLOAD_DOT, &rest) && name_ok(&rest))
-			enter_container(id, &rest);
-		else if (comp_is(&c, "lxc.payload") || comp_is(&c, "lxc"))
-			expect = EXPECT_PAYLOAD_NAME;
-		else if (comp_strip(&c, MONITOR_DOT, &rest) && name_ok(&rest))
-			return;
-		else if (comp_is(&c, "lxc.monitor"))
-			expect = EXPECT_MONITOR_NAME;
 	}
+}
+
+/*
+ * The containers below the container's cgroup, outermost first: each is
+ * passed to @fn with @arg; returns how many. A monitor ends the list.
+ */
+static unsigned int walk_below(const struct cgroup_path_id *id,
+			       int (*fn)(void *arg, const struct comp *name), void *arg)
+{
+	const char *pos = id->below, *end = id->below + id->below_len;
+	enum expect expect = EXPECT_ANY;
+	struct comp c, name;
+	unsigned int n = 0;
+	enum step st;
+
+	if (id->type != CONTAINER_LXC)
+		return 0;
+	while (next_comp(&pos, end, &c)) {
+		st = step(&c, &expect, &name);
+		if (st == STEP_MONITOR)
+			break;
+		if (st == STEP_CONTAINER) {
+			n++;
+			if (fn && fn(arg, &name) < 0)
+				break;
+		}
+	}
+	return n;
 }
 
 /* Reject what the kernel never prints for a path in the initial cgroup namespace. */
@@ -150,6 +232,7 @@ int cgroup_path_parse(const char *path, size_t len, struct cgroup_path_id *id)
 	if (!path_valid(path, len))
 		return -EINVAL;
 	walk(path, len, id);
+	id->depth += walk_below(id, NULL, NULL);
 	return 0;
 }
 
@@ -249,14 +332,65 @@ int cgroup_path_parse_proc(const char *buf, size_t len, struct cgroup_path_id *i
 	return any ? 0 : -EINVAL;
 }
 
-int cgroup_path_name_copy(const struct cgroup_path_id *id, char *dst, size_t size)
+/* A bounded string being built; overflow is remembered, not written. */
+struct out {
+	char *dst;
+	size_t size, len;
+	int over;
+};
+
+static void out_put(struct out *o, const char *s, size_t n)
 {
-	if (id->name_len >= size || id->name_len > INT_MAX) {
-		if (size > 0)
-			dst[0] = '\0';
+	if (o->over || n >= o->size - o->len) {
+		o->over = 1;
+		return;
+	}
+	memcpy(o->dst + o->len, s, n);
+	o->len += n;
+	o->dst[o->len] = '\0';
+}
+
+static int out_end(struct out *o)
+{
+	if (o->over || o->len > INT_MAX) {
+		if (o->size > 0)
+			o->dst[0] = '\0';
 		return -ENOSPC;
 	}
-	memcpy(dst, id->name, id->name_len);
-	dst[id->name_len] = '\0';
-	return (int)id->name_len;
+	return (int)o->len;
+}
+
+int cgroup_path_name_copy(const struct cgroup_path_id *id, char *dst, size_t size)
+{
+	struct out o = { dst, size, 0, size == 0 };
+	char owner[24];
+
+	if (size > 0)
+		dst[0] = '\0';
+	if (id->type == CONTAINER_LXC && id->owner != CGROUP_OWNER_SYSTEM) {
+		snprintf(owner, sizeof(owner), "user-%u/", (unsigned int)id->owner);
+		out_put(&o, owner, strlen(owner));
+	}
+	out_put(&o, id->name, id->name_len);
+	return out_end(&o);
+}
+
+static int nested_add(void *arg, const struct comp *name)
+{
+	struct out *o = arg;
+
+	if (o->len)
+		out_put(o, "/", 1);
+	out_put(o, name->s, name->len);
+	return o->over ? -1 : 0;
+}
+
+int cgroup_path_nested(const struct cgroup_path_id *id, char *dst, size_t size)
+{
+	struct out o = { dst, size, 0, size == 0 };
+
+	if (size > 0)
+		dst[0] = '\0';
+	walk_below(id, nested_add, &o);
+	return out_end(&o);
 }

@@ -4,11 +4,14 @@
 #define SHRIKE_CGROUP_PATH_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 enum cgroup_path_type {
 	CONTAINER_HOST = 0,
 	CONTAINER_LXC = 1,
 };
+
+#define CGROUP_OWNER_SYSTEM	UINT32_MAX	/* created by the host's system side */
 
 /*
  * The identity a cgroup path shows. The name is NOT NUL-terminated: for
@@ -20,7 +23,16 @@ struct cgroup_path_id {
 	enum cgroup_path_type type;
 	const char *name;
 	size_t name_len;
-	unsigned int depth;	/* 0 host, 1 container, 2 container in a container, ... */
+	/*
+	 * CONTAINER_LXC: the uid of the user@UID.service the container's cgroup
+	 * is below (a container of an unprivileged host user, who may call it
+	 * anything), or CGROUP_OWNER_SYSTEM.
+	 */
+	uint32_t owner;
+	/* CONTAINER_LXC: the rest of the path below the container's cgroup ("" if none). */
+	const char *below;
+	size_t below_len;
+	unsigned int depth;	/* 0 host, 1 container, 2 with one container found below it, ... */
 	/*
 	 * cgroup_path_parse_proc() only: a hierarchy showed up twice. A cgroup
 	 * name may hold a newline, which /proc/<pid>/cgroup prints raw, so a
@@ -35,12 +47,17 @@ struct cgroup_path_id {
  * part of a /proc/<pid>/cgroup line, v1 or v2). @path need not be
  * NUL-terminated; exactly @len bytes are read.
  *
- * Recognised, at any depth: /lxc.payload.<name>, /lxc.payload/<name>,
- * /lxc/<name> (a container; whatever follows, e.g. the lxc-attach cgroup
- * ".lxc", stays in it), the same again below a container (nesting: the
- * innermost name wins), and /lxc.monitor.<name>, /lxc.monitor/<name> (the
- * monitor runs in the enclosing context: the host at the top, the outer
- * container when nested).
+ * The container is the OUTERMOST one: the boundary the host side created,
+ * which nothing inside can move. A container owns its cgroup subtree and can
+ * make any child cgroup there ("lxc/host", "lxc.payload.other"), so what is
+ * found below the container's cgroup never changes who it is: it is only
+ * reported, by cgroup_path_nested(). Recognised: /lxc.payload.<name>,
+ * /lxc.payload/<name>, /lxc/<name> (whatever follows, e.g. the lxc-attach
+ * cgroup ".lxc", Proxmox's "ns", stays in it); /lxc.monitor.<name> and
+ * /lxc.monitor/<name> outside any container are the host-side monitor (a host
+ * process). These may sit below other host cgroups (a service that runs LXC
+ * with lxc.cgroup.relative); below a user@UID.service they are containers of
+ * that unprivileged user (@owner), the first such unit on the path deciding.
  *
  * Returns 0, or -EINVAL for a malformed path (empty, relative, embedded NUL,
  * a "." or ".." component: the latter means the path was read from outside
@@ -63,10 +80,21 @@ int cgroup_path_parse(const char *path, size_t len, struct cgroup_path_id *id);
 int cgroup_path_parse_proc(const char *buf, size_t len, struct cgroup_path_id *id);
 
 /*
- * Copy the identity's name into @dst as a NUL-terminated string. Returns the
- * name length, or -ENOSPC if @size cannot hold it and its NUL (@dst is then
- * set to "" when @size > 0: never a silently truncated name).
+ * container.id: the name, or "user-<uid>/<name>" for a container of an
+ * unprivileged host user, so that it can never pass for a system container of
+ * that name. Written NUL-terminated to @dst; returns its length, or -ENOSPC
+ * if @size cannot hold it (@dst is then "" when @size > 0: never a silently
+ * truncated name).
  */
 int cgroup_path_name_copy(const struct cgroup_path_id *id, char *dst, size_t size);
+
+/*
+ * container.nested: the names of the containers found below the container's
+ * cgroup, outermost first, joined with "/" (a monitor ends the list: it runs
+ * in the container around it), NUL-terminated in @dst. Returns the length (0:
+ * none), or -ENOSPC as above. Names chosen inside a container: report them,
+ * never trust them.
+ */
+int cgroup_path_nested(const struct cgroup_path_id *id, char *dst, size_t size);
 
 #endif

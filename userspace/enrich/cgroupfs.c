@@ -18,6 +18,7 @@
 #define FILEID_KERNFS	0xfe		/* linux/exportfs.h: a u64 kernfs node id */
 #define SCAN_DEPTH	256		/* deeper cgroups are not looked into by the scan */
 #define DELETED		" (deleted)"	/* d_path() of a removed directory ends so */
+#define UP_MAX		512		/* parents climbed to find a path that fits PATH_MAX */
 
 /* Where one hierarchy is mounted. */
 struct hmount {
@@ -36,6 +37,7 @@ struct centry {
 	uint64_t id;
 	unsigned int hier;
 	int len;			/* path length, or -errno */
+	int truncated;			/* path is an ancestor's: see cgroupfs_path_prefix() */
 	uint64_t expires_ms;		/* negative entries only */
 	char *path;
 };
@@ -304,20 +306,57 @@ static int is_dir_id(const struct hmount *m, const char *rel, uint64_t id)
 }
 
 /*
+ * The name of directory @fd (O_PATH), as a path of our mount namespace. A
+ * path longer than PATH_MAX has no name the kernel will print: then the
+ * nearest ancestor whose path fits is named instead (*up: how many levels
+ * were climbed), at most UP_MAX levels up. A container can make its cgroups
+ * as deep as it likes; this bounds what one of them costs to name, and the
+ * top of the path, which says who the container is, is always in reach.
+ */
+static ssize_t name_of(int fd, char *link, size_t size, unsigned int *up)
+{
+	char proc[64];
+	int cur = fd, parent;
+	ssize_t n;
+
+	for (*up = 0;; (*up)++) {
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", cur);
+		n = readlink(proc, link, size);
+		if (n < 0 && errno == ENAMETOOLONG && *up < UP_MAX) {
+			parent = openat(cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+			if (cur != fd)
+				close(cur);
+			if (parent < 0)
+				return -errno;
+			cur = parent;
+			continue;
+		}
+		if (n < 0)
+			n = -errno;
+		else if ((size_t)n >= size)
+			n = -ENAMETOOLONG;
+		if (cur != fd)
+			close(cur);
+		return n;
+	}
+}
+
+/*
  * Open the cgroup by its kernfs file handle (the id itself) and ask the
  * kernel for the name of what was opened. -ESTALE: there is no such cgroup;
  * other errors: the handle route is not available, scan instead.
  */
-static int resolve_handle(const struct hmount *m, uint64_t id, char **out)
+static int resolve_handle(const struct hmount *m, uint64_t id, char **out, int *truncated)
 {
 	union {
 		struct file_handle fh;
 		char buf[sizeof(struct file_handle) + sizeof(uint64_t)];
 	} h;
-	char proc[64], link[PATH_MAX + 1], *rel;
+	char link[PATH_MAX + 1], *rel;
 	struct stat st;
 	ssize_t n;
 	size_t len, dl = sizeof(DELETED) - 1;
+	unsigned int up = 0;
 	int fd, err = 0;
 
 	h.fh.handle_bytes = sizeof(uint64_t);
@@ -326,19 +365,15 @@ static int resolve_handle(const struct hmount *m, uint64_t id, char **out)
 	fd = open_by_handle_at(m->fd, &h.fh, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT ? -ESTALE : -errno;
-	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
 	if (fstat(fd, &st) < 0 || (uint64_t)st.st_ino != id)
 		err = -EXDEV;		/* not the inode == id filesystem we think it is */
-	n = err ? -1 : readlink(proc, link, sizeof(link));
+	n = err ? err : name_of(fd, link, sizeof(link), &up);
 	close(fd);
-	if (err)
-		return err;
 	if (n < 0)
-		return -errno;
-	if ((size_t)n >= sizeof(link))
-		return -ENAMETOOLONG;	/* the scan builds paths of any length */
+		return n == -ENAMETOOLONG ? -ENOENT : (int)n;	/* never a scan of the tree */
 	link[n] = '\0';
 	len = (size_t)n;
+	*truncated = up > 0;
 	/* the name of the mount point, then the cgroup below it */
 	if (m->mnt_len == 1)
 		rel = link;
@@ -351,7 +386,7 @@ static int resolve_handle(const struct hmount *m, uint64_t id, char **out)
 	if (strcmp(rel, "/") == 0)
 		len = 0;
 	/* removed while we looked, unless the name really ends that way */
-	if (len > dl && strcmp(rel + len - dl, DELETED) == 0 && !is_dir_id(m, rel, id))
+	if (!up && len > dl && strcmp(rel + len - dl, DELETED) == 0 && !is_dir_id(m, rel, id))
 		len -= dl;
 	return compose(m, rel, len, out);
 }
@@ -469,12 +504,14 @@ static int resolve_scan(const struct hmount *m, uint64_t id, char **out)
 	return ret;
 }
 
-static int resolve(struct cgroupfs *cg, const struct hmount *m, uint64_t id, char **out)
+static int resolve(struct cgroupfs *cg, const struct hmount *m, uint64_t id, char **out,
+		   int *truncated)
 {
 	int ret = -EOPNOTSUPP;
 
+	*truncated = 0;
 	if (!(cg->cfg.flags & CGROUPFS_NO_HANDLE))
-		ret = resolve_handle(m, id, out);
+		ret = resolve_handle(m, id, out, truncated);
 	if (ret >= 0 || ret == -ESTALE || ret == -ENOMEM)
 		return ret == -ESTALE ? -ENOENT : ret;
 	return resolve_scan(m, id, out);
@@ -516,7 +553,7 @@ static struct centry *entry_find(struct cgroupfs *cg, unsigned int hier, uint64_
 
 /* Cache @len (-errno for a miss) and @path (taken over). */
 static void entry_add(struct cgroupfs *cg, unsigned int hier, uint64_t id, int len, char *path,
-		      uint64_t now)
+		      int truncated, uint64_t now)
 {
 	struct centry *e, **b;
 
@@ -531,6 +568,7 @@ static void entry_add(struct cgroupfs *cg, unsigned int hier, uint64_t id, int l
 	e->hier = hier;
 	e->len = len;
 	e->path = path;
+	e->truncated = truncated;
 	e->expires_ms = now + cg->cfg.negative_ms;
 	b = bucket_of(cg, hier, id);
 	e->hnext = *b;
@@ -579,21 +617,26 @@ void cgroupfs_free(struct cgroupfs *cg)
 	free(cg);
 }
 
-int cgroupfs_path(struct cgroupfs *cg, unsigned int hier, uint64_t id, const char **path)
+int cgroupfs_path_prefix(struct cgroupfs *cg, unsigned int hier, uint64_t id, const char **path,
+			 int *truncated)
 {
 	struct centry *e;
 	struct hmount *m;
 	uint64_t now;
 	char *p = NULL;
-	int len;
+	int len, cut = 0;
 
 	if (!cg || !path)
 		return -EINVAL;
+	if (truncated)
+		*truncated = 0;
 	e = entry_find(cg, hier, id);
 	if (e && e->len >= 0) {
 		lru_unlink(&cg->lru, &e->lru);
 		lru_push_front(&cg->lru, &e->lru);
 		*path = e->path;
+		if (truncated)
+			*truncated = e->truncated;
 		return e->len;
 	}
 	now = cg->cfg.now_ms(cg->cfg.arg);
@@ -611,13 +654,22 @@ int cgroupfs_path(struct cgroupfs *cg, unsigned int hier, uint64_t id, const cha
 	}
 	if (!m)
 		return -ENODEV;
-	len = resolve(cg, m, id, &p);
+	len = resolve(cg, m, id, &p, &cut);
 	if (len == -ENOMEM)
 		return len;
-	entry_add(cg, hier, id, len, p, now);
+	entry_add(cg, hier, id, len, p, cut, now);
 	e = entry_find(cg, hier, id);
 	if (len < 0 || !e)
 		return len < 0 ? len : -ENOMEM;
 	*path = e->path;
+	if (truncated)
+		*truncated = cut;
 	return len;
+}
+
+int cgroupfs_path(struct cgroupfs *cg, unsigned int hier, uint64_t id, const char **path)
+{
+	int truncated, n = cgroupfs_path_prefix(cg, hier, id, path, &truncated);
+
+	return n >= 0 && truncated ? -ENAMETOOLONG : n;
 }

@@ -62,6 +62,18 @@ void cgroupfs_reload(struct cgroupfs *cg);
  */
 int cgroupfs_path(struct cgroupfs *cg, unsigned int hier, uint64_t id, const char **path);
 
+/*
+ * The same, but for a cgroup whose path is longer than PATH_MAX (which the
+ * kernel will not print, and a container can make as deep as it likes) it
+ * gives the path of its nearest ancestor that fits, at most a few hundred
+ * levels up, and sets *truncated: the top of the path, which names the
+ * container, is there; what is below is not. cgroupfs_path() returns
+ * -ENAMETOOLONG for such a cgroup. Neither ever scans the tree for it: the
+ * cost of naming a cgroup is bounded whatever a container does.
+ */
+int cgroupfs_path_prefix(struct cgroupfs *cg, unsigned int hier, uint64_t id, const char **path,
+			 int *truncated);
+
 /* Where hierarchy @hier is mounted in our mount namespace, or NULL. */
 const char *cgroupfs_mount_point(const struct cgroupfs *cg, unsigned int hier);
 

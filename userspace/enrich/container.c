@@ -2,6 +2,7 @@
 /* container.c - place each process in the host or an LXC container, remembered per process */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,8 +29,8 @@
 
 struct name_rec {
 	struct container c;
-	char *name;		/* NULL: free slot */
-	size_t len;
+	char *name;		/* NULL: free slot; the key: id, NUL, nested */
+	size_t len;		/* of the whole key */
 	uint64_t used;		/* tick of the last use, for eviction */
 	uint32_t gen;		/* moves when the slot changes hands; never 0 */
 	uint32_t hash;
@@ -49,10 +50,12 @@ struct container_ctx {
 	uint32_t retry_gen;	/* unplaced processes remember it; moves every retry_ms */
 	uint64_t retry_since;
 	unsigned long long ns_per_tick;	/* /proc/<pid>/stat start time unit */
+	char *key;		/* scratch for intern(): id, NUL, nested, NUL */
+	size_t key_cap;
 };
 
-static const struct container host = { CONTAINER_HOST, "host", "host" };
-static const struct container anon_lxc = { CONTAINER_LXC, "lxc", NULL };
+static const struct container host = { CONTAINER_HOST, "host", "host", NULL };
+static const struct container anon_lxc = { CONTAINER_LXC, "lxc", NULL, NULL };
 
 static uint32_t name_hash(const char *s, size_t len)
 {
@@ -112,6 +115,7 @@ void container_free(struct container_ctx *cc)
 	free(cc->recs);
 	free(cc->buckets);
 	free(cc->pidpath);
+	free(cc->key);
 	free(cc);
 }
 
@@ -147,40 +151,74 @@ static uint32_t slot_take(struct container_ctx *cc)
 	return best;
 }
 
-/* The slot of the container @id names (a copy of the name is kept). */
+/*
+ * The key of the container @id names in cc->key: container.id, NUL,
+ * container.nested, NUL. Returns its length without the last NUL, or -errno.
+ */
+static int make_key(struct container_ctx *cc, const struct cgroup_path_id *id, size_t *idlen)
+{
+	size_t need = id->name_len + 32 + id->below_len + 2;
+	int a, b;
+	char *k;
+
+	if (need > INT_MAX)
+		return -ENAMETOOLONG;
+	if (need > cc->key_cap) {
+		k = realloc(cc->key, need);
+		if (!k)
+			return -ENOMEM;
+		cc->key = k;
+		cc->key_cap = need;
+	}
+	a = cgroup_path_name_copy(id, cc->key, need);
+	if (a < 0)
+		return a;
+	b = cgroup_path_nested(id, cc->key + a + 1, need - (size_t)a - 1);
+	if (b < 0)
+		return b;
+	*idlen = (size_t)a;
+	return a + 1 + b;
+}
+
+/* The slot of the container @id names (a copy of its key is kept). */
 static int intern(struct container_ctx *cc, const struct cgroup_path_id *id, uint32_t *slot)
 {
 	uint32_t h, i, *b;
 	struct name_rec *r;
+	size_t len, idlen;
 	char *name;
+	int n;
 
 	if (id->type != CONTAINER_LXC) {
 		*slot = SLOT_HOST;
 		return 0;
 	}
-	h = name_hash(id->name, id->name_len);
+	n = make_key(cc, id, &idlen);
+	if (n < 0)
+		return n;
+	len = (size_t)n;
+	h = name_hash(cc->key, len);
 	b = &cc->buckets[h & (cc->nbuckets - 1)];
 	for (i = *b; i; i = cc->recs[i - 1].hnext) {
 		r = &cc->recs[i - 1];
-		if (r->hash == h && r->len == id->name_len &&
-		    memcmp(r->name, id->name, r->len) == 0) {
+		if (r->hash == h && r->len == len && memcmp(r->name, cc->key, len) == 0) {
 			*slot = i - 1;
 			return 0;
 		}
 	}
-	name = malloc(id->name_len + 1);
+	name = malloc(len + 1);
 	if (!name)
 		return -ENOMEM;
-	memcpy(name, id->name, id->name_len);
-	name[id->name_len] = '\0';
+	memcpy(name, cc->key, len + 1);
 	i = slot_take(cc);
 	r = &cc->recs[i];
 	r->name = name;
-	r->len = id->name_len;
+	r->len = len;
 	r->hash = h;
 	r->c.type = CONTAINER_LXC;
 	r->c.type_name = "lxc";
 	r->c.name = name;
+	r->c.nested = len > idlen + 1 ? name + idlen + 1 : NULL;
 	if (++r->gen == 0)
 		r->gen = 1;
 	r->hnext = *b;
@@ -197,13 +235,18 @@ static int place_by_id(struct container_ctx *cc, unsigned int hier, uint64_t id,
 {
 	struct cgroup_path_id pid;
 	const char *path;
-	int n;
+	int n, truncated;
 
-	n = cgroupfs_path(cc->cfg.cgroupfs, hier, id, &path);
+	n = cgroupfs_path_prefix(cc->cfg.cgroupfs, hier, id, &path, &truncated);
 	if (n < 0 || cgroup_path_parse(path, (size_t)n, &pid) < 0)
 		return -1;
+	/*
+	 * Too deep to name whole: its top names the container all the same. A
+	 * top that shows no container may still have one further down (a host
+	 * user's, below its user@.service): unknown, not the host.
+	 */
 	if (pid.type != CONTAINER_LXC)
-		return 0;
+		return truncated ? -1 : 0;
 	/* pid.name points into the cgroupfs cache: intern before asking it again */
 	return intern(cc, &pid, slot) < 0 ? -1 : 1;
 }

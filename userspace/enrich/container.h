@@ -19,11 +19,19 @@ struct container {
 	enum cgroup_path_type type;
 	const char *type_name;	/* "host", "lxc" */
 	/*
-	 * container.id and container.name: "host" for the host, the LXC name
-	 * for a container. NULL when the process is in a container whose name
-	 * cannot be trusted (see container_of()).
+	 * container.id and container.name: "host" for the host, the LXC name of
+	 * the outermost container for a container ("user-<uid>/<name>" for one
+	 * of an unprivileged host user). NULL when the process is in a container
+	 * whose name cannot be told (see container_of()).
 	 */
 	const char *name;
+	/*
+	 * container.nested: the containers found below that one's cgroup,
+	 * outermost first, joined with "/" (a real LXC-in-LXC, or whatever the
+	 * container named its child cgroups: reported, never trusted). NULL if
+	 * none.
+	 */
+	const char *nested;
 };
 
 struct container_config {

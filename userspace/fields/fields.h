@@ -11,7 +11,7 @@ struct proctab;
 #define FIELD_F_INDEX	0x1	/* takes [N] */
 #define FIELD_F_KEY	0x2	/* takes .KEY or [KEY] */
 #define FIELD_F_STREAM	0x4	/* printed in every -A event */
-#define FIELD_F_FD	0x8	/* printed in -A events where it is known */
+#define FIELD_F_KNOWN	0x8	/* printed in -A events where it is known (fd.*, container.nested) */
 #define FIELD_F_TRUE	0x10	/* printed in -A events where it is true (a rare marker) */
 
 struct field_def {

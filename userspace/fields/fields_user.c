@@ -95,7 +95,7 @@ static const struct container *container_ev(const struct sevent *ev)
 	return container_of(container_global(), ev->proc);
 }
 
-/* container.id is the name too: LXC has no other id, and "host" for the host */
+/* container.id is the name too: plain LXC has no other id, and "host" for the host */
 void f_container_id(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
 {
 	const struct container *c;
@@ -113,6 +113,19 @@ void f_container_id(const struct sevent *ev, const struct rf_ref *r, struct rf_v
 void f_container_name(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
 {
 	f_container_id(ev, r, o);
+}
+
+void f_container_nested(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
+{
+	const struct container *c;
+
+	(void)r;
+	if (side_replaying) {
+		set_str(o, side_replay_get(ev, SIDE_CONTAINER_NESTED));
+		return;
+	}
+	c = container_ev(ev);
+	set_str(o, c ? c->nested : NULL);
 }
 
 void f_container_type(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)

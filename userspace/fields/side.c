@@ -9,7 +9,7 @@
 
 static const char *const side_names[SIDE_N] = {
 	"container.id", "container.name", "container.type", "user.name",
-	"user.homedir", "user.shell", "group.name", "user.loginname",
+	"user.homedir", "user.shell", "group.name", "user.loginname", "container.nested",
 };
 
 int side_replaying;

@@ -21,6 +21,7 @@ enum side_field {
 	SIDE_USER_SHELL,
 	SIDE_GROUP_NAME,
 	SIDE_USER_LOGINNAME,
+	SIDE_CONTAINER_NESTED,	/* captures before it have 8 values: unknown there */
 	SIDE_N
 };
 

@@ -85,7 +85,7 @@ int evt_json_print(FILE *out, const struct sevent *ev, int json)
 		struct rf_ref ref = { .id = (int)i, .type = t[i].type, .index = -1 };
 		struct rf_value v;
 
-		if (!(t[i].flags & (FIELD_F_STREAM | FIELD_F_FD | FIELD_F_TRUE)))
+		if (!(t[i].flags & (FIELD_F_STREAM | FIELD_F_KNOWN | FIELD_F_TRUE)))
 			continue;
 		fields_extract(ev, &ref, &v);
 		if (!v.known && !(t[i].flags & FIELD_F_STREAM))
