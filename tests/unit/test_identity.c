@@ -82,6 +82,16 @@ static void fake_kill(struct fake *f, uint32_t pid)
 	free(p);
 }
 
+/* The fake roots are plain directories: each counts as its namespace's root but a jail. */
+static ino_t jail_ino;
+
+static int fake_is_ns_root(int rootfd)
+{
+	struct stat st;
+
+	return fstat(rootfd, &st) == 0 && st.st_ino != jail_ino;
+}
+
 static struct identity_config fake_config(struct fake *f)
 {
 	struct identity_config cfg = {
@@ -91,6 +101,8 @@ static struct identity_config fake_config(struct fake *f)
 		.now_ms = fake_now,
 		.arg = f,
 		.quiet = 1,
+		.wait_ms = 20000,	/* the answer, not the deadline, under test */
+		.is_ns_root = fake_is_ns_root,
 	};
 
 	return cfg;
@@ -312,12 +324,120 @@ static void test_other_live_pid(void **state)
 	struct shrike_proc_ctx dead = ctx(999, f->web1_ns, 1001, 1001, NONE);
 
 	(void)state;
-	/* nobody known alive in web1 yet */
-	expect(f, &dead, NULL, NULL, NULL, NULL, NULL);
+	/* nobody known alive in web1 yet: /proc is searched for one */
+	expect(f, &dead, "bob", "/home/bob", "/bin/sh", "bob", NULL);
 	/* the scan (or any event) saw 201 in web1; the next revalidation uses it */
 	identity_note(f->ic, f->web1_ns, 201);
 	f->now += 1000;
 	expect(f, &dead, "bob", "/home/bob", "/bin/sh", "bob", NULL);
+	fake_free(f);
+}
+
+/*
+ * A chroot inside the container (a jail with its own passwd) is not the
+ * container's root: its files never name the container's users, whoever
+ * triggers the read.
+ */
+static void test_chroot_not_used(void **state)
+{
+	struct fake *f = fake_new(NULL, 0);
+	struct shrike_proc_ctx jailed = ctx(202, f->web1_ns, 1000, 1000, NONE);
+	struct stat st;
+	char *jail;
+
+	(void)state;
+	mkdirs(f->dir, "web1/jail/etc");
+	put_replace(f->dir, "web1/jail/etc/passwd", "mallory:x:1000:1000::/:/bin/sh\n");
+	jail = at(f->dir, "web1/jail");
+	assert_int_equal(stat(jail, &st), 0);
+	jail_ino = st.st_ino;
+	fake_pid(f, 202, "web1/jail", 200);
+	/* the jailed process is the first seen: its root is passed over */
+	expect(f, &jailed, "alice", "/home/alice", "/bin/ash", "staff", NULL);
+	f->now += 1000;
+	expect(f, &jailed, "alice", "/home/alice", "/bin/ash", "staff", NULL);
+	/* nobody else alive: no names rather than the jail's */
+	fake_kill(f, 200);
+	fake_kill(f, 201);
+	identity_exited(f->ic, f->web1_ns, 200);
+	identity_exited(f->ic, f->web1_ns, 201);
+	identity_exited(f->ic, f->web1_ns, 202);
+	f->now += 1000;
+	expect(f, &jailed, NULL, NULL, NULL, NULL, NULL);
+	jail_ino = 0;
+	free(jail);
+	fake_free(f);
+}
+
+/*
+ * A read that does not come back (a FUSE /etc that never answers) costs its
+ * namespace its fresh names, nobody else anything: the lookup gives up after
+ * wait_ms, other namespaces are read meanwhile, and the stuck one is not
+ * asked again until its read returns.
+ */
+static int stuck_fd = -1;
+static ino_t stuck_ino;
+static int stuck_calls;
+
+static int stuck_is_ns_root(int rootfd)
+{
+	struct stat st;
+	char c;
+
+	if (fstat(rootfd, &st) == 0 && st.st_ino == stuck_ino) {
+		__atomic_add_fetch(&stuck_calls, 1, __ATOMIC_SEQ_CST);
+		if (read(stuck_fd, &c, 1) < 0)
+			return 0;
+	}
+	return 1;
+}
+
+static void test_stuck_read(void **state)
+{
+	struct fake *f = fake_new(NULL, 0);
+	struct identity_config cfg = fake_config(f);
+	struct shrike_proc_ctx web2 = ctx(300, f->web2_ns, 1000, 1000, NONE);
+	struct shrike_proc_ctx web1 = ctx(200, f->web1_ns, 1000, 1000, NONE);
+	struct stat st;
+	char *root;
+	int p[2];
+
+	(void)state;
+	put_replace(f->dir, "web2/etc/passwd", "carol:x:1000:1000::/home/carol:/bin/sh\n");
+	root = at(f->dir, "web2");
+	assert_int_equal(stat(root, &st), 0);
+	stuck_ino = st.st_ino;
+	assert_int_equal(pipe(p), 0);
+	stuck_fd = p[0];
+	identity_free(f->ic);
+	cfg.wait_ms = 30;
+	cfg.is_ns_root = stuck_is_ns_root;
+	f->ic = identity_new(&cfg);
+	assert_non_null(f->ic);
+	/* no answer within wait_ms: no names yet, and the event goes on */
+	expect(f, &web2, NULL, NULL, NULL, NULL, NULL);
+	/* another namespace is read meanwhile, by another worker */
+	expect(f, &web1, "alice", "/home/alice", "/bin/ash", "staff", NULL);
+	/* the stuck one is not asked again (nor waited for) */
+	f->now += 5000;
+	expect(f, &web2, NULL, NULL, NULL, NULL, NULL);
+	assert_int_equal(__atomic_load_n(&stuck_calls, __ATOMIC_SEQ_CST), 1);
+	/* its read comes back: the names with the next lookup that finds it done */
+	assert_int_equal(write(p[1], "x", 1), 1);
+	for (int i = 0; i < 2000; i++) {
+		struct identity_names n;
+
+		assert_int_equal(identity_lookup(f->ic, &web2, 300, tag++, &n), 0);
+		if (n.user)
+			break;
+		usleep(1000);
+	}
+	expect(f, &web2, "carol", "/home/carol", "/bin/sh", NULL, NULL);
+	close(p[0]);
+	close(p[1]);
+	stuck_fd = -1;
+	stuck_ino = 0;
+	free(root);
 	fake_free(f);
 }
 
@@ -359,9 +479,8 @@ static void test_ns_inode_reused(void **state)
 	identity_exited(f->ic, f->web1_ns, 200);
 	identity_exited(f->ic, f->web1_ns, 201);
 	f->now += 10;
-	/* its first event is from a process already gone: unknown, not alice */
-	expect(f, &gone, NULL, NULL, NULL, NULL, NULL);
-	/* and the next, from a live one, reads its own files at once */
+	/* its first event is from a process already gone: read through one alive, not alice */
+	expect(f, &gone, "mallory", "/home/mallory", "/bin/sh", NULL, NULL);
 	f->now += 10;
 	expect(f, &reused, "mallory", "/home/mallory", "/bin/sh", NULL, NULL);
 	fake_free(f);
@@ -399,7 +518,8 @@ static void test_pid_reuse(void **state)
 	struct shrike_proc_ctx c = ctx(100, f->web1_ns, 1000, 1000, NONE);
 
 	(void)state;
-	expect(f, &c, NULL, NULL, NULL, NULL, NULL);	/* never cloudsdk */
+	/* web1's names, read through a process that is in web1: never cloudsdk */
+	expect(f, &c, "alice", "/home/alice", "/bin/ash", "staff", NULL);
 	fake_free(f);
 }
 
@@ -537,6 +657,8 @@ int main(void)
 		cmocka_unit_test(test_same_event),
 		cmocka_unit_test(test_young_namespace),
 		cmocka_unit_test(test_other_live_pid),
+		cmocka_unit_test(test_chroot_not_used),
+		cmocka_unit_test(test_stuck_read),
 		cmocka_unit_test(test_none_alive_keeps_names),
 		cmocka_unit_test(test_ns_inode_reused),
 		cmocka_unit_test(test_failed_open_retried),

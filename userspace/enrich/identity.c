@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* identity.c - user and group names from each mount namespace's own passwd/group, via userdb */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 
 #include "enrich/identity.h"
 #include "enrich/proctab.h"
+#include "enrich/resolver.h"
 #include "enrich/userdb.h"
 #include "lib/clock.h"
 #include "lib/log.h"
@@ -32,7 +34,27 @@ struct ns_ent {
 	uint32_t hnext;			/* next entry of the hash chain + 1; 0 ends it */
 	int orphaned;			/* every remembered process exited: see identity_exited() */
 	uint64_t born_ms;		/* first seen (or seen again after it was orphaned) */
+	uint32_t root_pid;		/* last process found at the namespace's root; 0 none */
+	struct id_job *job;		/* a read of its files under way, or NULL */
+	uint64_t job_ms;		/* when it was asked for */
+	int job_warned;			/* it was said to be stuck */
 	char key[24];			/* decimal mntns */
+};
+
+/*
+ * A read of one namespace's files, run by a resolver worker: the processes
+ * to open the root through are copied in, and what was learnt of them comes
+ * back, so the worker touches nothing of the identity context.
+ */
+struct id_job {
+	struct resolver_job rj;		/* first: the resolver's handle */
+	struct userdb_job *uj;
+	int (*is_ns_root)(int rootfd);
+	uint64_t mntns;
+	uint32_t cand[IDENTITY_PIDS + 2];	/* root_pid, then pids[]; 0 ends it */
+	uint32_t gone[IDENTITY_PIDS + 2];	/* out: dead or left the namespace; 0 ends it */
+	uint32_t root_pid;		/* out: whose root was used, 0 none */
+	char procdir[];
 };
 
 /* The previous lookup, reused for the other fields of the same event. */
@@ -56,7 +78,7 @@ struct identity_ctx {
 	uint32_t sweep_cursor;
 	char *pidpath;			/* "<procdir>/<pid>" is built here */
 	size_t pidpath_cap;
-	struct ns_ent *opening;		/* whose root open_root() is asked for */
+	struct resolver *resolver;	/* NULL: no root is ever opened (procdir "") */
 	struct memo last;
 };
 
@@ -100,6 +122,10 @@ struct identity_ctx *identity_new(const struct identity_config *cfg)
 		ic->cfg.sweep_ms = IDENTITY_SWEEP_MS;
 	if (!ic->cfg.now_ms)
 		ic->cfg.now_ms = mono_ms;
+	if (!ic->cfg.wait_ms)
+		ic->cfg.wait_ms = IDENTITY_WAIT_MS;
+	if (!ic->cfg.is_ns_root)
+		ic->cfg.is_ns_root = identity_is_ns_root;
 	ic->nents = ic->cfg.max_ns;
 	for (ic->nbuckets = 16; ic->nbuckets < ic->nents;)
 		ic->nbuckets *= 2;
@@ -113,7 +139,10 @@ struct identity_ctx *identity_new(const struct identity_config *cfg)
 	ic->ents = calloc(ic->nents, sizeof(*ic->ents));
 	ic->buckets = calloc(ic->nbuckets, sizeof(*ic->buckets));
 	ic->pidpath = malloc(ic->pidpath_cap);
-	if (!ic->cache || !ic->ents || !ic->buckets || !ic->pidpath) {
+	if (ic->cfg.procdir[0])
+		ic->resolver = resolver_new(ic->cfg.workers ? ic->cfg.workers : IDENTITY_WORKERS);
+	if (!ic->cache || !ic->ents || !ic->buckets || !ic->pidpath ||
+	    (ic->cfg.procdir[0] && !ic->resolver)) {
 		identity_free(ic);
 		return NULL;
 	}
@@ -121,10 +150,17 @@ struct identity_ctx *identity_new(const struct identity_config *cfg)
 	return ic;
 }
 
+static void job_drop(struct identity_ctx *ic, struct ns_ent *e);
+
 void identity_free(struct identity_ctx *ic)
 {
+	uint32_t i;
+
 	if (!ic)
 		return;
+	for (i = 0; ic->ents && i < ic->nents; i++)
+		job_drop(ic, &ic->ents[i]);
+	resolver_free(ic->resolver);
 	userdb_cache_free(ic->cache);
 	free(ic->ents);
 	free(ic->buckets);
@@ -180,16 +216,18 @@ static int in_ns(int dfd, uint64_t mntns)
  * Open the root of @pid if it is in @mntns. Everything is looked up through
  * one fd of <procdir>/<pid>: if the pid dies and is reused meanwhile, the
  * lookups fail instead of reaching the new process. The namespace is
- * checked before and after, for a process that setns()'d in between.
+ * checked before and after, for a process that setns()'d in between. Runs on
+ * a resolver worker: its own path buffer.
  */
-static int open_pid_root(struct identity_ctx *ic, uint32_t pid, uint64_t mntns)
+static int open_pid_root(const char *procdir, uint32_t pid, uint64_t mntns)
 {
+	char path[PATH_MAX];
 	int dfd, fd, n;
 
-	n = snprintf(ic->pidpath, ic->pidpath_cap, "%s/%u", ic->cfg.procdir, pid);
-	if (n < 0 || (size_t)n >= ic->pidpath_cap)
+	n = snprintf(path, sizeof(path), "%s/%u", procdir, pid);
+	if (n < 0 || (size_t)n >= sizeof(path))
 		return -ENAMETOOLONG;
-	dfd = open(ic->pidpath, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	dfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return -errno;
 	fd = -ESRCH;
@@ -206,24 +244,95 @@ static int open_pid_root(struct identity_ctx *ic, uint32_t pid, uint64_t mntns)
 	return fd;
 }
 
-/* userdb_open_root_fn: the first remembered process that still works. */
-static int open_root(void *arg)
+int identity_is_ns_root(int rootfd)
 {
-	struct identity_ctx *ic = arg;
-	struct ns_ent *e = ic->opening;
-	int fd = -ESRCH;
+	struct stat self, up;
 
-	if (!ic->cfg.procdir[0])
-		return -ENOENT;
-	while (e->pids[0]) {
-		uint32_t pid = e->pids[0];
+	/*
+	 * ".." of a mount namespace's root is itself; of a chroot, the
+	 * directory above it. Our own root is elsewhere (another namespace,
+	 * or the host's /, which is the root either way), so the walk is not
+	 * stopped early by it.
+	 */
+	return fstat(rootfd, &self) == 0 && fstatat(rootfd, "..", &up, 0) == 0 &&
+	       self.st_dev == up.st_dev && self.st_ino == up.st_ino;
+}
 
-		fd = open_pid_root(ic, pid, e->mntns);
-		if (fd >= 0)
-			return fd;
-		pid_forget(e, pid);	/* dead, or gone to another namespace */
+/* @pid's root if it is its namespace's root (not a chroot in it); -errno else. */
+static int try_root(struct id_job *j, uint32_t pid)
+{
+	int fd = open_pid_root(j->procdir, pid, j->mntns);
+
+	if (fd >= 0 && !j->is_ns_root(fd)) {
+		close(fd);
+		return -ENOTDIR;	/* alive and in it, but chrooted */
 	}
 	return fd;
+}
+
+/* Any process of the namespace at its root, looked for in <procdir>. */
+static int scan_roots(struct id_job *j)
+{
+	unsigned int seen = 0;
+	struct dirent *de;
+	int fd = -ESRCH;
+	char *end;
+	DIR *d;
+
+	d = opendir(j->procdir);
+	if (!d)
+		return -errno;
+	while (fd < 0 && seen < IDENTITY_SCAN_MAX && (de = readdir(d))) {
+		unsigned long pid = strtoul(de->d_name, &end, 10);
+
+		if (*end || !pid || pid > UINT32_MAX)
+			continue;
+		seen++;
+		fd = try_root(j, (uint32_t)pid);
+		if (fd >= 0)
+			j->root_pid = (uint32_t)pid;
+	}
+	closedir(d);
+	return fd < 0 ? -ESRCH : fd;
+}
+
+/*
+ * userdb_open_root_fn, on the worker: the namespace's root as its init sees
+ * it, through the first candidate found there. A chrooted process (sshd's
+ * privilege separation, a jail inside a container) is never used: its root
+ * would give the whole namespace another passwd. If no candidate is at the
+ * root, the namespace's processes are looked for in /proc.
+ */
+static int open_root(void *arg)
+{
+	struct id_job *j = arg;
+	int fd = -ESRCH, ngone = 0, i;
+
+	for (i = 0; j->cand[i]; i++) {
+		fd = try_root(j, j->cand[i]);
+		if (fd >= 0) {
+			j->root_pid = j->cand[i];
+			return fd;
+		}
+		if (fd != -ENOTDIR)
+			j->gone[ngone++] = j->cand[i];
+	}
+	return scan_roots(j);
+}
+
+static void job_run(struct resolver_job *rj)
+{
+	struct id_job *j = (struct id_job *)rj;
+
+	userdb_job_run(j->uj, open_root, j);
+}
+
+static void job_release(struct resolver_job *rj)
+{
+	struct id_job *j = (struct id_job *)rj;
+
+	userdb_job_free(j->uj);
+	free(j);
 }
 
 /* Does any remembered process of @e still live in it? Forgets those that do not. */
@@ -274,6 +383,7 @@ static void ns_remove(struct identity_ctx *ic, struct ns_ent *e)
 		pp = &ic->ents[*pp - 1].hnext;
 	if (*pp)
 		*pp = e->hnext;
+	job_drop(ic, e);
 	userdb_cache_drop(ic->cache, e->key);
 	memset(e, 0, sizeof(*e));
 	ic->nused--;
@@ -409,6 +519,105 @@ static int memo_hit(const struct identity_ctx *ic, const struct shrike_proc_ctx 
 	       m->uid == c->uid && m->gid == c->gid && m->loginuid == c->loginuid;
 }
 
+/* ---- reading a namespace's files off the event thread ---------------------- */
+
+/* Forget @e's read under way: its worker frees it when (if ever) it returns. */
+static void job_drop(struct identity_ctx *ic, struct ns_ent *e)
+{
+	if (!e->job)
+		return;
+	resolver_abandon(ic->resolver, &e->job->rj);
+	e->job = NULL;
+}
+
+/* Take in what @e's finished read learnt: the files, and which processes were any use. */
+static void job_collect(struct identity_ctx *ic, struct ns_ent *e)
+{
+	struct id_job *j = e->job;
+	int i;
+
+	e->job = NULL;
+	for (i = 0; j->gone[i]; i++) {
+		pid_forget(e, j->gone[i]);
+		if (e->root_pid == j->gone[i])
+			e->root_pid = 0;
+	}
+	if (j->root_pid)
+		e->root_pid = j->root_pid;
+	userdb_job_apply(ic->cache, j->uj);
+	j->uj = NULL;
+	job_release(&j->rj);
+	ic->last.valid = 0;
+}
+
+/*
+ * Ask a worker to read @e's files, and wait for the answer at most wait_ms:
+ * a container's files answer at once, unless it made them never answer. A
+ * read that is still going on is not asked for again (one stuck worker per
+ * namespace at most) and not waited for again: its namespace keeps the names
+ * it had until the answer comes.
+ */
+static void job_start(struct identity_ctx *ic, struct ns_ent *e, uint64_t now)
+{
+	size_t plen = strlen(ic->cfg.procdir);
+	struct id_job *j = calloc(1, sizeof(*j) + plen + 1);
+	int i, n = 0, taken;
+
+	if (!j)
+		return;
+	j->uj = userdb_job_new(ic->cache, e->key);
+	if (!j->uj) {
+		free(j);
+		return;
+	}
+	j->rj.run = job_run;
+	j->rj.release = job_release;
+	j->is_ns_root = ic->cfg.is_ns_root;
+	j->mntns = e->mntns;
+	memcpy(j->procdir, ic->cfg.procdir, plen + 1);
+	if (e->root_pid)
+		j->cand[n++] = e->root_pid;
+	for (i = 0; i < IDENTITY_PIDS && e->pids[i]; i++)
+		if (e->pids[i] != e->root_pid)
+			j->cand[n++] = e->pids[i];
+	taken = resolver_submit(ic->resolver, &j->rj);
+	if (taken < 0) {
+		job_release(&j->rj);
+		return;
+	}
+	e->job = j;
+	e->job_ms = now;
+	e->job_warned = 0;
+	if (taken && resolver_wait(ic->resolver, &j->rj, ic->cfg.wait_ms))
+		job_collect(ic, e);
+}
+
+/* Bring @e's files up to date as far as that can be done without waiting long. */
+static void refresh(struct identity_ctx *ic, struct ns_ent *e, uint64_t now)
+{
+	if (e->job && resolver_done(ic->resolver, &e->job->rj))
+		job_collect(ic, e);
+	if (!e->job) {
+		if (userdb_due(ic->cache, e->key))
+			job_start(ic, e, now);
+		return;
+	}
+	if (!e->job_warned && now - e->job_ms >= IDENTITY_STUCK_MS) {
+		e->job_warned = 1;
+		if (!ic->cfg.quiet)
+			log_warn("mount namespace %s: its /etc/passwd and /etc/group have not "
+				 "answered for %u s; its names stay as they were",
+				 e->key, IDENTITY_STUCK_MS / 1000);
+	}
+}
+
+/* No worker, no root: nothing of the namespace's is ever read (replay). */
+static int no_root(void *arg)
+{
+	(void)arg;
+	return -ENOENT;
+}
+
 int identity_lookup(struct identity_ctx *ic, const struct shrike_proc_ctx *c, uint32_t pid,
 		    uint64_t tag, struct identity_names *out)
 {
@@ -437,8 +646,10 @@ int identity_lookup(struct identity_ctx *ic, const struct shrike_proc_ctx *c, ui
 		 * another container's names): read the files afresh, and know
 		 * nothing rather than the old names if no process can be asked.
 		 */
+		job_drop(ic, e);
 		userdb_cache_drop(ic->cache, e->key);
 		e->orphaned = 0;
+		e->root_pid = 0;
 		e->born_ms = now;
 	}
 	/*
@@ -452,8 +663,12 @@ int identity_lookup(struct identity_ctx *ic, const struct shrike_proc_ctx *c, ui
 		userdb_cache_recheck(ic->cache, e->key);
 	if (pid)
 		pid_note(e, pid);
-	ic->opening = e;
-	db = userdb_get(ic->cache, e->key, open_root, ic);
+	if (ic->resolver) {
+		refresh(ic, e, now);
+		db = userdb_peek(ic->cache, e->key);
+	} else {
+		db = userdb_get(ic->cache, e->key, no_root, NULL);
+	}
 	if (c->uid != SHRIKE_ID_NONE && userdb_user_lookup(db, c->uid, &u) == 0) {
 		out->user = u.name;
 		out->home = u.home;

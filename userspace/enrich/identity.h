@@ -12,6 +12,10 @@
 #define IDENTITY_SWEEP_MS	10000u	/* default: look for quiet namespaces this often */
 #define IDENTITY_SWEEP_PROBES	64u	/* namespaces checked per sweep at most */
 #define IDENTITY_YOUNG_MS	10000u	/* a namespace this new is checked at every lookup */
+#define IDENTITY_WAIT_MS	300u	/* default: the event thread waits this long for a read */
+#define IDENTITY_WORKERS	32u	/* default: reads of container files under way at once */
+#define IDENTITY_STUCK_MS	5000u	/* a read this old is reported as stuck (once) */
+#define IDENTITY_SCAN_MAX	65536u	/* /proc entries looked at for a process at the root */
 
 struct proctab;
 
@@ -38,7 +42,23 @@ struct identity_config {
 	uint64_t (*now_ms)(void *arg);
 	void *arg;
 	int quiet;			/* do not log unreadable passwd/group files */
+	/*
+	 * The container's files are read by worker threads (at most @workers,
+	 * 0: IDENTITY_WORKERS); the event thread waits for one at most
+	 * @wait_ms (0: IDENTITY_WAIT_MS) and otherwise goes on with the names
+	 * it had.
+	 */
+	unsigned int workers;
+	unsigned int wait_ms;
+	/* Is the directory @rootfd the root of its mount namespace? NULL: identity_is_ns_root(). */
+	int (*is_ns_root)(int rootfd);
 };
+
+/*
+ * ".." of @rootfd is @rootfd itself: the root of a mount namespace, not a
+ * chroot inside one. Names are only ever read through such a root.
+ */
+int identity_is_ns_root(int rootfd);
 
 struct identity_ctx;
 

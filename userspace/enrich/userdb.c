@@ -298,6 +298,7 @@ struct entry {
 	struct entry *hnext;		/* hash chain */
 	struct lru_node lru;	/* LRU list, most recent first */
 	uint64_t checked_ms;
+	uint64_t serial;		/* tells this entry from a later one of the same key */
 	int recheck;			/* the next get checks the files, whatever the time */
 	size_t bytes;
 	int root_err;
@@ -307,12 +308,28 @@ struct entry {
 	char key[];
 };
 
+/*
+ * One refresh of a key's files, done apart from the cache so that it can run
+ * on another thread: userdb_job_new() copies what the cache knows in,
+ * userdb_job_run() does the I/O, userdb_job_apply() puts the result back.
+ */
+struct userdb_job {
+	uint64_t serial;		/* of the entry it refreshes */
+	size_t file_cap;
+	struct stamp stamp[2];		/* in: as cached; out: as found */
+	int read[2];			/* out: tab[i] replaces the cached table */
+	struct table tab[2];
+	int root_err;
+	char key[];
+};
+
 struct userdb_cache {
 	struct userdb_config cfg;
 	struct entry **buckets;
 	size_t nbuckets;		/* a power of two */
 	struct lru lru;			/* the entries, most recently used first */
 	size_t count, bytes;
+	uint64_t serial;		/* the last entry's */
 };
 
 /* FNV-1a: keys come from the daemon (inode numbers, container names). */
@@ -430,35 +447,56 @@ static int err_is_lasting(int err)
 	return err == -EFBIG || err == -EINVAL || err == -EISDIR;
 }
 
-/* Bring one file of @e up to date from @rootfd; reparse only when its stamp moved. */
-static void refresh_file(struct userdb_cache *c, struct entry *e, int rootfd, int i)
+/* Bring file @i of @j up to date from @rootfd; reparse only when its stamp moved. */
+static void job_file(struct userdb_job *j, int rootfd, int i)
 {
-	struct table *t = i == 0 ? &e->db.pw : &e->db.gr;
+	struct table *t = &j->tab[i];
 	struct stamp now;
 	struct stat st;
 	char *buf = NULL;
 	size_t len = 0;
-	int fd, err, old_err = t->err;
+	int fd, err;
 
 	fd = userdb_open_in_root(rootfd, files[i], 0);
 	err = fd < 0 ? fd : fstat(fd, &st) < 0 ? -errno : 0;
 	stamp_from(&now, &st, err);
-	if (stamp_same(&e->stamp[i], &now))
+	if (stamp_same(&j->stamp[i], &now))
 		goto out;
 	if (!err)
-		err = userdb_read_checked(fd, &st, c->cfg.file_cap, &buf, &len);
+		err = userdb_read_checked(fd, &st, j->file_cap, &buf, &len);
 	if (err) {
 		table_clear(t, err);
 		now.known = err_is_lasting(err) || now.open_err;
 	} else if (table_load(t, buf, len, i == 0) < 0) {
 		now.known = 0;		/* out of memory: try again */
 	}
-	e->stamp[i] = now;
-	if (t->err < 0 && t->err != old_err)
-		report(c, e, files[i], t->err);
+	j->stamp[i] = now;
+	j->read[i] = 1;
 out:
 	if (fd >= 0)
 		close(fd);
+}
+
+void userdb_job_run(struct userdb_job *j, userdb_open_root_fn open_root, void *arg)
+{
+	int rootfd = open_root ? open_root(arg) : -EBADF;
+	int i;
+
+	j->root_err = rootfd < 0 ? rootfd : 0;
+	if (rootfd < 0)
+		return;
+	for (i = 0; i < 2; i++)
+		job_file(j, rootfd, i);
+	close(rootfd);
+}
+
+void userdb_job_free(struct userdb_job *j)
+{
+	if (!j)
+		return;
+	table_clear(&j->tab[0], 0);
+	table_clear(&j->tab[1], 0);
+	free(j);
 }
 
 static size_t table_bytes(const struct table *t)
@@ -466,29 +504,39 @@ static size_t table_bytes(const struct table *t)
 	return (t->buf ? t->len + 1 : 0) + t->cap * sizeof(*t->recs);
 }
 
-static void refresh(struct userdb_cache *c, struct entry *e, userdb_open_root_fn open_root,
-		    void *arg)
+/* Put what @j found into @e: only the tables it read again replace the cached ones. */
+static void apply(struct userdb_cache *c, struct entry *e, struct userdb_job *j)
 {
-	int rootfd = open_root ? open_root(arg) : -EBADF;
-	int i;
+	struct table *t;
+	int i, old_err;
 
-	if (rootfd < 0) {
-		if (rootfd != e->root_err)
-			report(c, e, "/", rootfd);
+	if (j->root_err < 0) {
+		if (j->root_err != e->root_err)
+			report(c, e, "/", j->root_err);
 		/* Keep what was read before; a first load stays empty with the error. */
 		for (i = 0; i < 2; i++)
 			if (!e->stamp[i].known)
-				(i == 0 ? &e->db.pw : &e->db.gr)->err = rootfd;
-	} else {
-		for (i = 0; i < 2; i++)
-			refresh_file(c, e, rootfd, i);
-		close(rootfd);
+				(i == 0 ? &e->db.pw : &e->db.gr)->err = j->root_err;
 	}
-	e->root_err = rootfd < 0 ? rootfd : 0;
+	for (i = 0; i < 2; i++) {
+		if (!j->read[i])
+			continue;
+		t = i == 0 ? &e->db.pw : &e->db.gr;
+		old_err = t->err;
+		table_clear(t, 0);
+		*t = j->tab[i];
+		memset(&j->tab[i], 0, sizeof(j->tab[i]));
+		e->stamp[i] = j->stamp[i];
+		if (t->err < 0 && t->err != old_err)
+			report(c, e, files[i], t->err);
+	}
+	e->root_err = j->root_err;
 	c->bytes -= e->bytes;
 	e->bytes = sizeof(*e) + strlen(e->key) + 1 + table_bytes(&e->db.pw) +
 		   table_bytes(&e->db.gr);
 	c->bytes += e->bytes;
+	while (c->bytes > c->cfg.max_bytes && c->lru.tail != &e->lru)
+		entry_remove(c, LRU_ENTRY(c->lru.tail, struct entry, lru));
 }
 
 static struct entry *entry_new(struct userdb_cache *c, const char *key, uint32_t hash)
@@ -503,6 +551,7 @@ static struct entry *entry_new(struct userdb_cache *c, const char *key, uint32_t
 		return NULL;
 	memcpy(e->key, key, klen + 1);
 	e->hash = hash;
+	e->serial = ++c->serial;
 	e->hnext = *bucket_of(c, hash);
 	*bucket_of(c, hash) = e;
 	lru_push_front(&c->lru, &e->lru);
@@ -510,41 +559,91 @@ static struct entry *entry_new(struct userdb_cache *c, const char *key, uint32_t
 	return e;
 }
 
-const struct userdb *userdb_get(struct userdb_cache *c, const char *key,
-				userdb_open_root_fn open_root, void *arg)
+/* The entry of @key, made most recently used; NULL if there is none. */
+static struct entry *touch(struct userdb_cache *c, const char *key)
 {
-	uint32_t hash;
-	uint64_t now;
-	struct entry *e;
+	struct entry *e = c && key ? find(c, key, key_hash(key)) : NULL;
 
-	if (!c || !key)
-		return NULL;
-	hash = key_hash(key);
-	now = c->cfg.now_ms(c->cfg.arg);
-	e = find(c, key, hash);
 	if (e) {
 		lru_unlink(&c->lru, &e->lru);
 		lru_push_front(&c->lru, &e->lru);
-		/*
-		 * Unsigned: a clock that went back also revalidates. A root that
-		 * could not be opened is tried again at once: the tables kept are
-		 * a guess until a live process of the key confirms them.
-		 */
-		if (!e->root_err && !e->recheck && now - e->checked_ms < c->cfg.revalidate_ms)
-			return &e->db;
-	} else {
+	}
+	return e;
+}
+
+int userdb_due(struct userdb_cache *c, const char *key)
+{
+	struct entry *e = touch(c, key);
+
+	/*
+	 * Unsigned: a clock that went back also revalidates. A root that
+	 * could not be opened is tried again at once: the tables kept are
+	 * a guess until a live process of the key confirms them.
+	 */
+	return !e || e->root_err || e->recheck ||
+	       c->cfg.now_ms(c->cfg.arg) - e->checked_ms >= c->cfg.revalidate_ms;
+}
+
+struct userdb_job *userdb_job_new(struct userdb_cache *c, const char *key)
+{
+	struct entry *e = touch(c, key);
+	struct userdb_job *j;
+	size_t klen;
+
+	if (!c || !key)
+		return NULL;
+	if (!e) {
 		if (c->count >= c->cfg.max_entries)
 			entry_remove(c, LRU_ENTRY(c->lru.tail, struct entry, lru));
-		e = entry_new(c, key, hash);
+		e = entry_new(c, key, key_hash(key));
 		if (!e)
 			return NULL;
 	}
-	e->checked_ms = now;
+	klen = strlen(key);
+	j = calloc(1, sizeof(*j) + klen + 1);
+	if (!j)
+		return NULL;
+	memcpy(j->key, key, klen + 1);
+	j->serial = e->serial;
+	j->file_cap = c->cfg.file_cap;
+	memcpy(j->stamp, e->stamp, sizeof(j->stamp));
+	e->checked_ms = c->cfg.now_ms(c->cfg.arg);
 	e->recheck = 0;
-	refresh(c, e, open_root, arg);
-	while (c->bytes > c->cfg.max_bytes && c->lru.tail != &e->lru)
-		entry_remove(c, LRU_ENTRY(c->lru.tail, struct entry, lru));
-	return &e->db;
+	return j;
+}
+
+void userdb_job_apply(struct userdb_cache *c, struct userdb_job *j)
+{
+	struct entry *e = c && j ? touch(c, j->key) : NULL;
+
+	/* dropped, or dropped and made again, meanwhile: not for this entry */
+	if (e && e->serial == j->serial)
+		apply(c, e, j);
+	userdb_job_free(j);
+}
+
+const struct userdb *userdb_peek(struct userdb_cache *c, const char *key)
+{
+	struct entry *e = touch(c, key);
+
+	return e ? &e->db : NULL;
+}
+
+const struct userdb *userdb_get(struct userdb_cache *c, const char *key,
+				userdb_open_root_fn open_root, void *arg)
+{
+	struct userdb_job *j;
+
+	if (!c || !key)
+		return NULL;
+	if (!userdb_due(c, key))
+		return userdb_peek(c, key);
+	j = userdb_job_new(c, key);
+	if (!j)
+		return NULL;
+	userdb_job_run(j, open_root, arg);
+	userdb_job_apply(c, j);
+	return userdb_peek(c, key);
 }
 
 void userdb_cache_recheck(struct userdb_cache *c, const char *key)

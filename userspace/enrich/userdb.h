@@ -135,6 +135,29 @@ void userdb_cache_free(struct userdb_cache *cache);
 const struct userdb *userdb_get(struct userdb_cache *cache, const char *key,
 				userdb_open_root_fn open_root, void *arg);
 
+/*
+ * The same in three steps, for a caller that must not wait on a container's
+ * files (a FUSE /etc that never answers): the I/O runs on another thread.
+ *
+ * userdb_due(): is @key's entry missing or due for a check (as userdb_get()
+ * would find)? userdb_job_new(): a job to check @key's files, from what the
+ * cache knows; the entry is made if needed and counts as checked now, so a
+ * caller asks for one job at a time (NULL on allocation failure).
+ * userdb_job_run(): the job's I/O, through the root fd @open_root gives; it
+ * touches nothing but the job, so any thread may run it, and it may block.
+ * userdb_job_apply(): the result into the cache, unless the key was dropped
+ * meanwhile; frees the job. userdb_job_free(): a job never applied.
+ * userdb_peek(): @key's database as it is, NULL if not cached; valid as
+ * userdb_get()'s. All but userdb_job_run() belong to the cache's thread.
+ */
+struct userdb_job;
+int userdb_due(struct userdb_cache *cache, const char *key);
+struct userdb_job *userdb_job_new(struct userdb_cache *cache, const char *key);
+void userdb_job_run(struct userdb_job *job, userdb_open_root_fn open_root, void *arg);
+void userdb_job_apply(struct userdb_cache *cache, struct userdb_job *job);
+void userdb_job_free(struct userdb_job *job);
+const struct userdb *userdb_peek(struct userdb_cache *cache, const char *key);
+
 /* Forget @key (its container stopped). Returns 0, or -ENOENT if not cached. */
 int userdb_cache_drop(struct userdb_cache *cache, const char *key);
 
