@@ -52,13 +52,14 @@ void live_report_stats(struct daemon *d, struct ring_reader *r, const char *what
 	fprintf(stderr,
 		"shrike: %s: events=%" PRIu64 " alerts=%" PRIu64 " seen=%llu dropped_full=%llu "
 		"unreadable_args=%llu dropped_nested=%llu dropped_noring=%llu bad_records=%" PRIu64
-		" enter_missing=%" PRIu64 " paths_deferred=%" PRIu64 " paths_lost=%" PRIu64 "%s\n",
+		" enter_missing=%" PRIu64 " paths_deferred=%" PRIu64 " paths_lost=%" PRIu64
+		" pids_reused=%" PRIu64 " argv_dropped=%" PRIu64 "%s\n",
 		what,
 		st->events, d->alerts, (unsigned long long)c.n_seen, (unsigned long long)c.n_drop_full,
 		(unsigned long long)c.n_fault, (unsigned long long)c.n_drop_nested,
 		(unsigned long long)c.n_drop_noring,
 		st->bad_records + r->corrupt, st->enter_missing, st->paths_deferred, st->paths_lost,
-		http);
+		d->pl.procs.pids_reused, d->pl.procs.args_dropped, http);
 }
 
 /*

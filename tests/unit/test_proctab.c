@@ -184,6 +184,95 @@ static void test_lost_exit_then_reuse_by_exec(void **state)
 	assert_int_equal(p->start_ns, 900000000000ull);
 }
 
+/* An event of any syscall from @pid/@tid, a process started at @start. */
+static struct sevent *any_ev(struct fake *f, uint32_t pid, uint32_t tid, uint64_t start)
+{
+	struct sevent *ev = &f->ev;
+
+	memset(f, 0, sizeof(*f));
+	ev->type = SHRIKE_EVT_CLOSE;
+	ev->schema = schema_of(SHRIKE_EVT_CLOSE);
+	ev->nparams = ev->schema->nparams;
+	ev->pid = pid;
+	ev->tid = tid;
+	fake_ctx(&ev->ctx, pid, 1, start, "newcomer");
+	ev->ctx.tid = tid;
+	ev->has_ctx = 1;
+	return ev;
+}
+
+/*
+ * Records were dropped: the holder of pid 450 exited and another process
+ * got the pid, and neither its fork nor its exec was seen. Its first event
+ * (from its main thread, whose start time is the process's) must not carry
+ * the dead process's image and argv; another thread's event proves nothing.
+ */
+static void test_reused_pid_seen_only_by_its_events(void **state)
+{
+	struct proctab *pt = *state;
+	struct fake f;
+	struct sevent *ev;
+
+	feed(pt, exec_ev(&f, 450, 1, 1000, "old", "/old", "old\0secret", 11));
+	/* another thread of the same process: start time of its own */
+	ev = any_ev(&f, 450, 451, 5000000000ull);
+	proctab_enrich(pt, ev);
+	assert_non_null(ev->proc);
+	assert_string_equal(ev->proc->exepath, "/old");
+	assert_int_equal(pt->pids_reused, 0);
+	/* the new holder's main thread */
+	ev = any_ev(&f, 450, 450, 7000000000ull);
+	proctab_enrich(pt, ev);
+	assert_non_null(ev->proc);
+	assert_null(ev->proc->exepath);
+	assert_null(ev->proc->args);
+	assert_int_equal(ev->proc->start_ns, 7000000000ull);
+	assert_string_equal(ev->proc->comm, "newcomer");
+	assert_int_equal(pt->pids_reused, 1);
+	/* and the same process again: not replaced again */
+	ev = any_ev(&f, 450, 450, 7000000000ull);
+	proctab_enrich(pt, ev);
+	assert_int_equal(pt->pids_reused, 1);
+}
+
+/* The strings of the table are bounded: past max_bytes, argv is not kept. */
+static void test_bytes_bounded(void **state)
+{
+	static char big[60000];
+	struct proctab pt;
+	struct fake_big {
+		struct fake f;
+		char more[60000];
+	} *fb = calloc(1, sizeof(*fb));
+	uint32_t pid;
+
+	(void)state;
+	assert_non_null(fb);
+	memset(big, 'a', sizeof(big));
+	assert_int_equal(proctab_init(&pt, 100000), 0);
+	pt.no_procfs = 1;
+	pt.max_bytes = 1u << 20;
+	for (pid = 1000; pid < 1100; pid++) {
+		struct sevent *ev = exec_ev(&fb->f, pid, 1, pid, "p", "/p", "p", 2);
+
+		/* 60 KB of argv each */
+		ev->params[SHRIKE_P_EXEC_ARGV] = (struct sparam){ big, (uint16_t)sizeof(big), 0 };
+		feed(&pt, ev);
+	}
+	assert_int_equal(pt.count, 100);
+	/* argv stops being kept at max_bytes; the entries are bounded by count */
+	assert_true(pt.bytes <= pt.max_bytes + pt.count * (sizeof(struct proc) + 8));
+	assert_true(pt.args_dropped > 0);
+	assert_non_null(proctab_get(&pt, 1000)->args);
+	assert_null(proctab_get(&pt, 1099)->args);
+	assert_string_equal(proctab_get(&pt, 1099)->exepath, "/p");
+	for (pid = 1000; pid < 1100; pid++)
+		feed(&pt, exit_ev(&fb->f, pid, pid, 1));
+	assert_int_equal(pt.bytes, 0);
+	proctab_free(&pt);
+	free(fb);
+}
+
 static void test_exit_before_fork_seen(void **state)
 {
 	struct proctab *pt = *state;
@@ -247,6 +336,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pid_reuse_never_inherits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lost_exit_then_reuse_by_exec, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exit_before_fork_seen, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reused_pid_seen_only_by_its_events, setup, teardown),
+		cmocka_unit_test(test_bytes_bounded),
 		cmocka_unit_test(test_table_is_bounded),
 		cmocka_unit_test_setup_teardown(test_setuid_updates_identity, setup, teardown),
 	};

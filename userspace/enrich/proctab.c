@@ -20,6 +20,7 @@ int proctab_init(struct proctab *pt, size_t max)
 	memset(pt, 0, sizeof(*pt));
 	pt->nbuckets = 1u << 14;
 	pt->max = max;
+	pt->max_bytes = PROCTAB_MAX_BYTES;
 	pt->buckets = calloc(pt->nbuckets, sizeof(*pt->buckets));
 	return pt->buckets ? 0 : -1;
 }
@@ -67,6 +68,7 @@ static void proctab_remove(struct proctab *pt, uint32_t pid)
 			struct proc *dead = *pp;
 
 			*pp = dead->hnext;
+			pt->bytes -= dead->bytes;
 			proc_free(dead);
 			pt->count--;
 			return;
@@ -94,6 +96,56 @@ static struct proc *proctab_replace(struct proctab *pt, uint32_t pid)
 	return p;
 }
 
+/*
+ * Start times from /proc have clock-tick resolution, the kernel's are in ns:
+ * within two ticks is the same process, beyond that the pid was reused.
+ */
+static int same_start(uint64_t a, uint64_t b)
+{
+	uint64_t d = a > b ? a - b : b - a;
+
+	return a == 0 || d <= 20 * 1000 * 1000;
+}
+
+static size_t proc_bytes(const struct proc *p)
+{
+	return sizeof(*p) + (p->exepath ? strlen(p->exepath) + 1 : 0) +
+	       (p->cwd ? strlen(p->cwd) + 1 : 0) + (p->args ? p->args_len + 1 : 0);
+}
+
+/* Count @p's strings as they are now; beyond max_bytes its argv goes. */
+static void account(struct proctab *pt, struct proc *p)
+{
+	size_t n;
+
+	if (!p)
+		return;
+	n = proc_bytes(p);
+	if (p->args && pt->bytes - p->bytes + n > pt->max_bytes) {
+		free(p->args);
+		p->args = NULL;
+		p->args_len = 0;
+		pt->args_dropped++;
+		n = proc_bytes(p);
+	}
+	pt->bytes += n - p->bytes;
+	p->bytes = n;
+}
+
+/*
+ * The entry of @ev's pid belongs to a process that is gone: the pid was
+ * reused while its exit (and the new one's fork) were lost with dropped
+ * records. Only an event of a thread group leader says so: its start time
+ * is the process's (another thread's is its own).
+ */
+static int stale(const struct proc *p, const struct sevent *ev)
+{
+	const struct shrike_proc_ctx *c = &ev->ctx;
+
+	return ev->has_ctx && c->pid == ev->pid && c->tid == c->pid && c->start_ns &&
+	       p->start_ns && !same_start(p->start_ns, c->start_ns);
+}
+
 static char *dup_bytes(const char *s, size_t n)
 {
 	char *d = malloc(n + 1);
@@ -111,17 +163,6 @@ static void set_ctx(struct proc *p, const struct shrike_proc_ctx *c)
 	p->has_ctx = 1;
 	p->start_ns = c->start_ns;
 	memcpy(p->comm, c->comm, sizeof(p->comm));
-}
-
-/*
- * Start times from /proc have clock-tick resolution, the kernel's are in ns:
- * within two ticks is the same process, beyond that the pid was reused.
- */
-static int same_start(uint64_t a, uint64_t b)
-{
-	uint64_t d = a > b ? a - b : b - a;
-
-	return a == 0 || d <= 20 * 1000 * 1000;
 }
 
 static void on_exec(struct proctab *pt, struct sevent *ev)
@@ -171,6 +212,7 @@ static void on_fork(struct proctab *pt, struct sevent *ev)
 			child->args_len = child->args ? parent->args_len : 0;
 		}
 	}
+	account(pt, child);
 }
 
 /*
@@ -269,6 +311,18 @@ void proctab_enrich(struct proctab *pt, struct sevent *ev)
 		break;
 	}
 	ev->proc = proctab_get(pt, ev->pid);
+	if (ev->proc && stale(ev->proc, ev)) {
+		/* never the dead one's identity: what the event says, and /proc */
+		proctab_remove(pt, ev->pid);
+		pt->pids_reused++;
+		if (pt->no_procfs) {
+			ev->proc = proctab_replace(pt, ev->pid);
+			if (ev->proc)
+				set_ctx(ev->proc, &ev->ctx);
+		} else {
+			ev->proc = NULL;
+		}
+	}
 	if (!ev->proc && !pt->no_procfs) {
 		/* started before us and not in the scan (or the table was full):
 		 * ask /proc while the process may still be there
@@ -277,10 +331,13 @@ void proctab_enrich(struct proctab *pt, struct sevent *ev)
 
 		if (p && procfs_read_proc(p, "/proc") < 0)
 			proctab_remove(pt, ev->pid), p = NULL;
+		if (p && ev->has_ctx && ev->ctx.pid == ev->pid && ev->ctx.tid == ev->pid)
+			set_ctx(p, &ev->ctx);	/* the kernel's view of it, as the event saw it */
 		if (p && pt->from_procfs)
 			pt->from_procfs(pt->from_procfs_arg, p);
 		ev->proc = p;
 	}
+	account(pt, ev->proc);
 }
 
 void proctab_after(struct proctab *pt, const struct sevent *ev)
@@ -302,6 +359,8 @@ void proctab_insert(struct proctab *pt, struct proc *p)
 	p->hnext = pt->buckets[b];
 	pt->buckets[b] = p;
 	pt->count++;
+	p->bytes = 0;
+	account(pt, p);
 }
 
 void proctab_foreach(struct proctab *pt, void (*fn)(void *arg, struct proc *p), void *arg)
@@ -338,10 +397,12 @@ int proctab_scan(struct proctab *pt, const char *procdir)
 		p = proctab_replace(pt, pid);
 		if (!p)
 			break;
-		if (procfs_read_proc(p, procdir) < 0)
+		if (procfs_read_proc(p, procdir) < 0) {
 			proctab_remove(pt, pid);
-		else
+		} else {
+			account(pt, p);
 			n++;
+		}
 	}
 	closedir(d);
 	return n;

@@ -23,14 +23,26 @@ struct proc {
 	uint64_t cont_cgroup_id, cont_cgroup1_id;
 	uint32_t cont_cgroup1_hier;
 	uint32_t cont_slot, cont_gen;
+	size_t bytes;		/* what proctab counts for it: see max_bytes */
 	struct proc *hnext;
 };
+
+#define PROCTAB_MAX_BYTES	(64u << 20)	/* default bound of the table's strings */
 
 struct proctab {
 	struct proc **buckets;
 	size_t nbuckets;
 	size_t count;
 	size_t max;		/* bound: oldest insertions are refused past it */
+	/*
+	 * What the entries and their strings take: past max_bytes, a
+	 * process's argv is not kept (proc.cmdline and proc.args are then
+	 * unknown), so 64 KiB command lines cannot make the table grow
+	 * without end; the entries themselves are bounded by max.
+	 */
+	size_t bytes, max_bytes;
+	uint64_t args_dropped;	/* argv not kept for max_bytes */
+	uint64_t pids_reused;	/* entries found to be a dead process's (pid reused) */
 	int no_procfs;		/* replaying: never ask this machine's /proc */
 	/* told about every entry built from /proc after the start-up scan
 	 * (a capture must carry what replay cannot read) */
