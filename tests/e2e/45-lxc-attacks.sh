@@ -47,16 +47,17 @@ shrike_load
 shrike_start "$ev" || tap_fail "the daemon starts" "$(cat "$SHRIKE_ERR")"
 
 # latency KEY CONTAINER CMD...: run "echo KEY" under CMD (lxc_mark_cmd's
-# way); the seconds from its end (the echo has run) until the daemon printed
-# its exec, or "never"
+# way, in this shell: its ground truth is kept); LAT = the seconds from its
+# end (the echo has run) until the daemon printed its exec, or "never"
 latency() {
 	local key=$1 cont=$2 t0 t1
 	shift 2
-	lxc_mark_cmd "$key" "$cont" "$@" || { echo never; return; }
+	LAT=never
+	lxc_mark_cmd "$key" "$cont" "$@" || return
 	t0=$(date +%s.%N)
-	lxc_ev_wait "$ev" "$key" || { echo never; return; }
+	lxc_ev_wait "$ev" "$key" || return
 	t1=$(date +%s.%N)
-	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }'
+	LAT=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
 }
 
 # within SECS LAT WHAT: LAT is a number below SECS
@@ -68,8 +69,8 @@ within() {
 	fi
 }
 
-base=$(latency m-base host)
-tap_diag "a host command reaches the output in $base s before any attack"
+latency m-base host
+tap_diag "a host command reaches the output in $LAT s before any attack"
 
 # ---- cgroups a container names itself ------------------------------------------
 # in_cgroup DIR: a prefix for lxc-attach that moves the shell into the cgroup
@@ -82,13 +83,15 @@ lxc_mark_cmd m-forge-ci "$web" lxc-attach -n "$web" -- /bin/sh -c "$(in_cgroup l
 lxc_mark_cmd m-forge-mon "$web" lxc-attach -n "$web" -- /bin/sh -c "$(in_cgroup lxc.monitor.$web)" sh
 
 # 20 levels of 240 bytes: 4820 bytes, beyond PATH_MAX (made one level at a
-# time: no single path argument is that long)
+# time: no single path argument is that long; cd -P, or the shell would
+# build the whole path)
 deep='d=dddddddddddddddddddddddddddddddddddddddd; d=$d$d$d$d$d$d
-cd /sys/fs/cgroup || exit 1
-i=0; while [ $i -lt 20 ]; do mkdir $d && cd $d || exit 1; i=$((i + 1)); done
+cd -P /sys/fs/cgroup || exit 1
+i=0; while [ $i -lt 20 ]; do mkdir $d && cd -P $d || exit 1; i=$((i + 1)); done
 echo $$ >cgroup.procs && exec "$@"'
 lxc_mark_cmd m-deep "$web" lxc-attach -n "$web" -- /bin/sh -c "$deep" sh
-within 8 "$(latency m-after-deep host)" "after the deep cgroup, a host command is reported"
+latency m-after-deep host
+within 8 "$LAT" "after the deep cgroup, a host command is reported"
 
 # ---- a host user's own "container" named like a system one -------------------
 ucg=/sys/fs/cgroup/user.slice/user-1000.slice/user@1000.service/app.slice/lxc.payload.$web
@@ -129,13 +132,15 @@ if grep -q ready "$tmp/fuse.out"; then
 	tap_diag "FUSE /etc mounted in $fuse"
 	sleep 1.5	# due for a check: the next event of t45-fuse reads /etc
 	lxc_pre_poke "$fuse"
-	within 2 "$(latency m-fuse-host host)" "while $fuse's /etc hangs, a host command is reported"
-	within 2 "$(latency m-fuse-other "$other" lxc-attach -n "$other" -u 1000 -g 1000 --)" \
-		"while $fuse's /etc hangs, a command in $other is reported"
+	latency m-fuse-host host
+	within 2 "$LAT" "while $fuse's /etc hangs, a host command is reported"
+	latency m-fuse-other "$other" lxc-attach -n "$other" -u 1000 -g 1000 --
+	within 2 "$LAT" "while $fuse's /etc hangs, a command in $other is reported"
 	lxc_pre_poke "$fuse"
 	sleep 4	# past IDENTITY_STUCK_MS (5 s) since the read began: said once
 	lxc_pre_poke "$fuse"
-	within 2 "$(latency m-fuse-host2 host)" "a host command is reported after more events of $fuse"
+	latency m-fuse-host2 host
+	within 2 "$LAT" "a host command is reported after more events of $fuse"
 	kill "$fuse_pid"
 	wait "$fuse_pid" 2>/dev/null
 	nsenter -t "${LXC_CASE_INIT[$fuse]}" -m -- umount -l /etc ||
@@ -168,6 +173,8 @@ case "|$(lxc_ev all:lxc container.name)|$(lxc_ev all:lxc container.id)|" in
 *) tap_ok "no container process is the host" ;;
 esac
 lxc_expect exec:m-fuse-other user.name=bob
+lxc_expect exec:m-fuse-host
+lxc_expect exec:m-after-deep
 # every open of carol's FIFO: carol, before, during and after the stall
 lxc_expect open:/shrike-pre-$fuse.fifo user.name=carol
 if grep -q "mount namespace .* have not answered" "$SHRIKE_ERR"; then
