@@ -60,11 +60,39 @@ static void join_module_name(struct pipeline *pl, struct sevent *ev)
 	ev->params[i] = mod.params[0];
 }
 
+#ifndef CLONE_NEWNS
+#define CLONE_NEWNS	0x00020000
+#endif
+
+/* The mount namespace a clone or unshare made with CLONE_NEWNS, or 0. */
+static uint64_t new_mntns(const struct sevent *ev)
+{
+	switch (ev->type) {
+	case SHRIKE_EVT_CLONE:
+	case SHRIKE_EVT_CLONE3:
+		/* the parent's record, with the child's identity */
+		if (ev->has_ctx && ev->ctx.pid != ev->pid && sparam_s64(&ev->params[SHRIKE_P_CLONE_RES]) > 0 &&
+		    (sparam_u64(&ev->params[SHRIKE_P_CLONE_FLAGS]) & CLONE_NEWNS))
+			return ev->ctx.mntns;
+		break;
+	case SHRIKE_EVT_UNSHARE:
+		if (ev->has_ctx && sparam_s64(&ev->params[0]) == 0 &&
+		    (sparam_u64(&ev->params[1]) & CLONE_NEWNS))
+			return ev->ctx.mntns;
+		break;
+	}
+	return 0;
+}
+
 /* The end of an event's way: numbered, enriched, reported, and what it ends is forgotten. */
 static void report(struct pipeline *pl, struct sevent *ev, uint32_t cpu)
 {
+	uint64_t mntns = new_mntns(ev);
+
 	ev->num = ++pl->st.events;
 	ev->cpu = cpu;
+	if (mntns)
+		identity_ns_new(identity_global(), mntns);
 	proctab_enrich(&pl->procs, ev);
 	pl->sink(pl, ev);
 	proctab_after(&pl->procs, ev);

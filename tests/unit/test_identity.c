@@ -486,6 +486,30 @@ static void test_ns_inode_reused(void **state)
 	fake_free(f);
 }
 
+/*
+ * The same without any exit seen (the old container's exits were dropped,
+ * or one of its processes lives on elsewhere): the clone that made the new
+ * namespace says so, and what was read for the number before is forgotten
+ * at once, not revalidate_ms later.
+ */
+static void test_ns_new_forgets(void **state)
+{
+	struct fake *f = fake_new(NULL, 0);
+	struct shrike_proc_ctx web = ctx(200, f->web1_ns, 1000, 1000, NONE);
+
+	(void)state;
+	expect(f, &web, "alice", "/home/alice", "/bin/ash", "staff", NULL);
+	f->now += IDENTITY_YOUNG_MS;	/* settled: checked once per revalidate_ms */
+	expect(f, &web, "alice", "/home/alice", "/bin/ash", "staff", NULL);
+	put_replace(f->dir, "web1/etc/passwd", "eve:x:1000:1000::/home/eve:/bin/sh\n");
+	f->now += 10;
+	expect(f, &web, "alice", "/home/alice", "/bin/ash", "staff", NULL);
+	identity_ns_new(f->ic, f->web1_ns);
+	f->now += 10;
+	expect(f, &web, "eve", "/home/eve", "/bin/sh", "staff", NULL);
+	fake_free(f);
+}
+
 /* A root that could not be opened is looked at again by the next event, not revalidate_ms later. */
 static void test_failed_open_retried(void **state)
 {
@@ -658,6 +682,7 @@ int main(void)
 		cmocka_unit_test(test_young_namespace),
 		cmocka_unit_test(test_other_live_pid),
 		cmocka_unit_test(test_chroot_not_used),
+		cmocka_unit_test(test_ns_new_forgets),
 		cmocka_unit_test(test_stuck_read),
 		cmocka_unit_test(test_none_alive_keeps_names),
 		cmocka_unit_test(test_ns_inode_reused),

@@ -521,6 +521,27 @@ static int memo_hit(const struct identity_ctx *ic, const struct shrike_proc_ctx 
 
 /* ---- reading a namespace's files off the event thread ---------------------- */
 
+static void job_drop(struct identity_ctx *ic, struct ns_ent *e);
+
+/* @e is a new namespace from now on: nothing read before is its. */
+static void ns_reborn(struct identity_ctx *ic, struct ns_ent *e, uint64_t now)
+{
+	job_drop(ic, e);
+	userdb_cache_drop(ic->cache, e->key);
+	e->orphaned = 0;
+	e->root_pid = 0;
+	e->born_ms = now;
+	ic->last.valid = 0;
+}
+
+void identity_ns_new(struct identity_ctx *ic, uint64_t mntns)
+{
+	struct ns_ent *e = ic && mntns ? ns_find(ic, mntns) : NULL;
+
+	if (e)
+		ns_reborn(ic, e, now_ms(ic));
+}
+
 /* Forget @e's read under way: its worker frees it when (if ever) it returns. */
 static void job_drop(struct identity_ctx *ic, struct ns_ent *e)
 {
@@ -639,19 +660,14 @@ int identity_lookup(struct identity_ctx *ic, const struct shrike_proc_ctx *c, ui
 	ns_sweep(ic, now);
 	e = ns_get(ic, c->mntns, now);
 	e->used_ms = now;
-	if (e->orphaned) {
-		/*
-		 * The namespace may be gone and its inode number given to a new
-		 * one (a container restarted, or one a process made to inherit
-		 * another container's names): read the files afresh, and know
-		 * nothing rather than the old names if no process can be asked.
-		 */
-		job_drop(ic, e);
-		userdb_cache_drop(ic->cache, e->key);
-		e->orphaned = 0;
-		e->root_pid = 0;
-		e->born_ms = now;
-	}
+	/*
+	 * The namespace may be gone and its inode number given to a new one (a
+	 * container restarted, or one a process made to inherit another
+	 * container's names): read the files afresh, and know nothing rather
+	 * than the old names if no process can be asked.
+	 */
+	if (e->orphaned)
+		ns_reborn(ic, e, now);
 	/*
 	 * A young namespace may not have its root yet: LXC creates the mount
 	 * namespace, runs its setup in it and only then pivots into the

@@ -100,6 +100,15 @@ void identity_note(struct identity_ctx *ic, uint64_t mntns, uint32_t pid);
  */
 void identity_exited(struct identity_ctx *ic, uint64_t mntns, uint32_t pid);
 
+/*
+ * A mount namespace was just made (clone or unshare with CLONE_NEWNS): if
+ * its inode number was another's, forget that one's files, and check its own
+ * at every lookup while it is young (its root is the host's until LXC pivots
+ * into the container's rootfs). A freed namespace's number is often given to
+ * the next one at once: a container stopped and started again.
+ */
+void identity_ns_new(struct identity_ctx *ic, uint64_t mntns);
+
 /* identity_note() every process of @pt that has an identity. Returns how many. */
 int identity_scan(struct identity_ctx *ic, struct proctab *pt);
 
