@@ -21,11 +21,11 @@
 #   tap_premise_is GOT WANT DESC   tap_premise, or tap_premise_fail with both
 #
 # Numbers count per script; the runner only looks for "ok " / "not ok " and
-# a "# SKIP" directive. tap_fail, tap_setup_fail, tap_premise_fail and a
-# failing tap_is or tap_premise_is return 1, so that a chain of dependent
-# steps can stop (check && tap_ok ... || return). So never
-# "X && tap_fail ... || tap_ok ...": after a failure that prints a pass too;
-# write it as if/else. Scripts should not use set -e.
+# a "# SKIP" directive (scripts/tap-count). tap_fail, tap_setup_fail,
+# tap_premise_fail and a failing tap_is or tap_premise_is return 1, so that
+# a chain of dependent steps can stop (check && tap_ok ... || return). So
+# never "X && tap_fail ... || tap_ok ...": after a failure that prints a
+# pass too; write it as if/else. Scripts should not use set -e.
 
 TAP_N=0
 TAP_FAILED=0
