@@ -14,7 +14,7 @@ chmod 777 "$tmp"	# the uid 1000 command writes its pid here
 shrike_unload	# a test before us in this boot may have left it loaded
 abi=$(awk '$2 == "SHRIKE_ABI_VERSION" { print $3 }' kmod/uapi/shrike.h)
 announced=$(dmesg | grep -c "shrike: loaded, abi $abi,")
-shrike_load && tap_ok "insmod shrike.ko" || tap_fail "insmod shrike.ko"
+shrike_load && tap_setup "insmod shrike.ko" || tap_setup_fail "insmod shrike.ko"
 tap_is "$(( $(dmesg | grep -c "shrike: loaded, abi $abi,") - announced ))" 1 \
 	"the module announces itself once in dmesg, with the header's ABI ($abi)"
 tap_is "$(stat -c '%A %U' /dev/shrike)" "crw------- root" "the device node is root-only"
@@ -29,12 +29,16 @@ lxc_make_privileged t10-web && lxc_add_user t10-web alice 1000 1000
 # exec with euid 0 in the privileged container; this test wants plain uids.
 chmod u-s /var/lib/lxc/t10-web/rootfs/bin/busybox
 lxc_make_idmapped t10-db && lxc_add_user t10-db bob 1000 1000
-lxc_start t10-web && lxc_start t10-db && tap_ok "containers t10-web and t10-db run" ||
-	tap_fail "containers t10-web and t10-db run"
+lxc_start t10-web && lxc_start t10-db && tap_setup "containers t10-web and t10-db run" ||
+	tap_setup_fail "containers t10-web and t10-db run"
 
-shrike_start "$tmp/ev.json" && tap_ok "the daemon starts" || tap_fail "the daemon starts" "$(cat "$SHRIKE_ERR")"
-rmmod shrike 2>/dev/null && tap_fail "rmmod is refused while the daemon reads" ||
+shrike_start "$tmp/ev.json" && tap_setup "the daemon starts" ||
+	tap_setup_fail "the daemon starts" "$(cat "$SHRIKE_ERR")"
+if rmmod shrike 2>/dev/null; then
+	tap_fail "rmmod is refused while the daemon reads"
+else
 	tap_ok "rmmod is refused while the daemon reads"
+fi
 
 # A known command with known arguments, as root, loginuid unset
 sh -c 'echo $$ > '"$tmp"'/p1; exec /bin/true marker-one "two words"'
@@ -87,7 +91,7 @@ case $(ev "$f" get evt.type proc.pid=$$ evt.res="$p1") in
 clone|clone3|fork|vfork) tap_ok "this shell's fork of the first command is reported with the child's pid" ;;
 *) tap_fail "this shell's fork of the first command is reported with the child's pid" ;;
 esac
-tap_is "$web_uid" 1000 "ground truth: lxc-attach -u 1000 runs as uid 1000 in the privileged container"
+tap_premise_is "$web_uid" 1000 "lxc-attach -u 1000 runs as uid 1000 in the privileged container"
 tap_is "$(ev "$f" get user.uid evt.type=execve proc.cmdline="echo marker-t10-web")" 1000 "privileged container: user.uid"
 tap_is "$(ev "$f" get user.host_uid evt.type=execve proc.cmdline="echo marker-t10-web")" 1000 "privileged container: user.host_uid"
 tap_is "$(ev "$f" get user.uid evt.type=execve proc.cmdline="echo marker-t10-db")" 1000 "id-mapped container: user.uid"

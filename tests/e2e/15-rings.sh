@@ -22,15 +22,15 @@ if [ ! -w "$cpu1" ]; then
 fi
 
 shrike_unload
-shrike_load || tap_fail "insmod shrike.ko"
+shrike_load || tap_setup_fail "insmod shrike.ko"
 
 # --- a CPU offline when the daemon starts -------------------------------------
 echo 0 >"$cpu1"
-tap_is "$(cat "$cpu1")" 0 "cpu1 is offline"
-shrike_start "$tmp/ev.json" -r /dev/null || tap_fail "the daemon starts with cpu1 offline" "$(cat "$SHRIKE_ERR")"
+tap_premise_is "$(cat "$cpu1")" 0 "cpu1 is offline"
+shrike_start "$tmp/ev.json" -r /dev/null || tap_setup_fail "the daemon starts with cpu1 offline" "$(cat "$SHRIKE_ERR")"
 tap_is "$(user_areas)" 1 "one ring: for the one CPU online"
 echo 1 >"$cpu1"
-tap_is "$(cat "$cpu1")" 1 "cpu1 is back online"
+tap_premise_is "$(cat "$cpu1")" 1 "cpu1 is back online"
 tap_is "$(user_areas)" 2 "cpu1 got its ring when it came online"
 # the daemon notices (it looks at the counters ten times a second) and maps it
 sleep 1
@@ -50,8 +50,8 @@ shrike_unload
 # 2 CPUs x (8 MiB + a page) do not fit in 1 MiB: the rings are halved until
 # they do (256 KiB each), and the kernel log says so
 dmesg -C
-shrike_load maxmem=1048576 || tap_fail "insmod shrike.ko maxmem=1048576"
-shrike_start "$tmp/cap.json" -r /dev/null || tap_fail "the daemon starts with maxmem=1 MiB" "$(cat "$SHRIKE_ERR")"
+shrike_load maxmem=1048576 || tap_setup_fail "insmod shrike.ko maxmem=1048576"
+shrike_start "$tmp/cap.json" -r /dev/null || tap_setup_fail "the daemon starts with maxmem=1 MiB" "$(cat "$SHRIKE_ERR")"
 tap_is "$(ring_bytes)" 262144 "maxmem=1 MiB: rings of 256 KiB per CPU instead of 8 MiB"
 cat /etc/hostname >/dev/null
 sleep 0.5
@@ -62,7 +62,7 @@ tap_is "$(ev "$tmp/cap.json" count evt.type=openat 'fd.name=/etc/hostname')" 1 \
 shrike_unload
 
 # not even two rings of 256 KiB fit in 300,000 bytes: the open fails, no OOM
-shrike_load maxmem=300000 || tap_fail "insmod shrike.ko maxmem=300000"
+shrike_load maxmem=300000 || tap_setup_fail "insmod shrike.ko maxmem=300000"
 "$SHRIKE_REPO/build/shrike" -r /dev/null -M 2 >/dev/null 2>"$tmp/nomem.err"
 rc=$?
 tap_is "$rc" 1 "maxmem=300000: the daemon exits 1"

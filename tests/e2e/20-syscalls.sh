@@ -19,11 +19,11 @@ families() {
 	shrike_load "$@"
 	# on by default on PREEMPT_RT, off elsewhere
 	defer=$(cat /sys/module/shrike/parameters/defer_paths 2>/dev/null)
-	shrike_start "$tmp/ev.json" || tap_fail "${label}the daemon starts" "$(cat "$SHRIKE_ERR")"
+	shrike_start "$tmp/ev.json" || tap_setup_fail "${label}the daemon starts" "$(cat "$SHRIKE_ERR")"
 	for fam in files net ids proc ns toctou; do
 		mkdir "$tmp/$fam"
 		build/helpers/sysfam $fam "$tmp/$fam" >>"$tmp/expect" 2>>"$tmp/helper.err" ||
-			tap_fail "${label}helper family $fam ran" "$(tail -3 "$tmp/helper.err")"
+			tap_setup_fail "${label}helper family $fam ran" "$(tail -3 "$tmp/helper.err")"
 	done
 	# Real module loads: finit_module through insmod, init_module of a file's
 	# bytes by the helper.
@@ -87,6 +87,6 @@ families ""
 families "deferred paths: " defer_paths=1
 
 # Drops: a tiny ring and a reader that does not consume
-insmod shrike.ko bufsize=262144 && tap_ok "insmod with a 256 KiB ring" || tap_fail "insmod with a 256 KiB ring"
+insmod shrike.ko bufsize=262144 && tap_setup "insmod with a 256 KiB ring" || tap_setup_fail "insmod with a 256 KiB ring"
 build/helpers/droptest 20000
 shrike_unload

@@ -35,29 +35,30 @@ if lxc_make_privileged t25-web && lxc_make_idmapped t25-db && lxc_add_user t25-d
 	done
 	chown -R 100000:100000 "$db/usr/local/bin"
 	chown 101000:101000 "$db/tmp/t25"	# bob's
-	lxc_start t25-web && lxc_start t25-db && tap_ok "containers t25-web and t25-db run" ||
-		tap_fail "containers t25-web and t25-db run"
+	lxc_start t25-web && lxc_start t25-db && tap_setup "containers t25-web and t25-db run" ||
+		tap_setup_fail "containers t25-web and t25-db run"
 else
-	tap_fail "containers t25-web and t25-db are created"
+	tap_setup_fail "containers t25-web and t25-db are created"
 fi
 # loopback in each container's network namespace, for the network family
 lxc-attach -n t25-web -- ip link set lo up
 lxc-attach -n t25-db -- ip link set lo up
 
-shrike_load || tap_fail "insmod shrike.ko"
-shrike_start "$tmp/ev.json" -r /dev/null -w "$tmp/cap.scap" && tap_ok "the daemon starts (-A, with a capture)" ||
-	tap_fail "the daemon starts (-A, with a capture)" "$(cat "$SHRIKE_ERR")"
+shrike_load || tap_setup_fail "insmod shrike.ko"
+shrike_start "$tmp/ev.json" -r /dev/null -w "$tmp/cap.scap" && tap_setup "the daemon starts (-A, with a capture)" ||
+	tap_setup_fail "the daemon starts (-A, with a capture)" "$(cat "$SHRIKE_ERR")"
 
 # ---- the syscalls ------------------------------------------------------------------
 
-# helper RUN-NAME EXPECT-FILE COMMAND...: the helper's EXPECT lines to the file
+# helper RUN-NAME EXPECT-FILE COMMAND...: the helper's EXPECT lines to the
+# file (the workload the checks below are about: a setup step)
 helper() {
 	local name=$1 out=$2
 	shift 2
 	if "$@" >>"$out" 2>>"$tmp/helper.err"; then
-		tap_ok "helper: $name ran"
+		tap_setup "helper: $name ran"
 	else
-		tap_fail "helper: $name ran" "$(tail -3 "$tmp/helper.err")"
+		tap_setup_fail "helper: $name ran" "$(tail -3 "$tmp/helper.err")"
 	fi
 }
 
@@ -100,8 +101,8 @@ tap_is "$(ev "$f" bad)" 0 "every output line is a JSON object"
 
 # ---- every 32-bit syscall, as the native one, marked ------------------------------------
 n_expect=$(grep -c '^EXPECT' "$tmp/expect")
-[ "$n_expect" -ge 250 ] && tap_ok "the helpers expect $n_expect 32-bit events" ||
-	tap_fail "the helpers expect 32-bit events" "only $n_expect EXPECT lines"
+[ "$n_expect" -ge 250 ] && tap_premise "the helpers expect $n_expect 32-bit events" ||
+	tap_premise_fail "the helpers expect at least 250 32-bit events" "only $n_expect EXPECT lines"
 ev "$f" expect "$tmp/expect"
 
 tap_is "$(ev "$f" count evt.arg.name=/decoy)" 0 \
@@ -116,7 +117,7 @@ n=$(ev "$f" count proc.pid="$npid")
 tap_is "$(ev "$f" count proc.pid="$npid" proc.is_32bit=true)" 0 "  nor marked as a 32-bit program"
 
 # ---- an ordinary 32-bit program ----------------------------------------------------------
-tap_is "$(tr '\n' ' ' <"$tmp/o32.status")" "host 0 web 0 db 0 " "ground truth: open32 opened /etc/passwd each time"
+tap_premise_is "$(tr '\n' ' ' <"$tmp/o32.status")" "host 0 web 0 db 0 " "open32 opened /etc/passwd each time"
 for where in "host $o32_host" "t25-web /usr/local/bin/open32" "t25-db /usr/local/bin/open32"; do
 	read -r cname exe <<<"$where"
 	tap_is "$(ev "$f" count evt.type=open proc.exepath="$exe" container.name="$cname" \

@@ -8,7 +8,7 @@
 
 tmp=$(mktemp -d)
 shrike_load
-shrike_start "$tmp/live.json" -w "$tmp/cap.scap" || tap_fail "the daemon starts with -w" "$(cat "$SHRIKE_ERR")"
+shrike_start "$tmp/live.json" -w "$tmp/cap.scap" || tap_setup_fail "the daemon starts with -w" "$(cat "$SHRIKE_ERR")"
 mkdir -p "$tmp/d"
 for i in 1 2 3; do
 	sh -c "cd $tmp/d && echo $i > f$i && cat f$i >/dev/null && exec /bin/true capture-marker-$i"

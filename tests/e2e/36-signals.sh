@@ -11,7 +11,7 @@ rule() {	# rule NAME MARKER
 }
 rule "Rule A" hup-marker-a >"$tmp/rules.yaml"
 shrike_load
-shrike_start "$tmp/out.json" -r "$tmp/rules.yaml" || tap_fail "the daemon starts" "$(cat "$SHRIKE_ERR")"
+shrike_start "$tmp/out.json" -r "$tmp/rules.yaml" || tap_setup_fail "the daemon starts" "$(cat "$SHRIKE_ERR")"
 /bin/true hup-marker-a 1
 rule "Rule B" hup-marker-b >"$tmp/rules.yaml"
 kill -HUP "$SHRIKE_PID"

@@ -23,13 +23,13 @@ printf '%s\n' 'decoyroot:x:0:0:decoy:/decoy:/bin/decoy' \
 printf '%s\n' 'decoyrootgrp:x:0:' 'decoygrp:x:1000:' >/etc/shrike-decoy-group
 
 lxc_init
-lxc_case_make "$c" privileged alice:1000 || tap_fail "container $c is made"
+lxc_case_make "$c" privileged alice:1000 || tap_setup_fail "container $c is made"
 cp -a "$etc/passwd" "$tmp/passwd.real"
 cp -a "$etc/group" "$tmp/group.real"
-lxc_case_start "$c" && tap_ok "container $c runs" || tap_fail "container $c runs"
+lxc_case_start "$c" && tap_setup "container $c runs" || tap_setup_fail "container $c runs"
 
 shrike_load
-shrike_start "$ev" || tap_fail "the daemon starts" "$(cat "$SHRIKE_ERR")"
+shrike_start "$ev" || tap_setup_fail "the daemon starts" "$(cat "$SHRIKE_ERR")"
 
 # step KEY: let the daemon see the new files, run KEY as uid 1000, and wait
 # until the daemon has printed it (so the next change comes after).

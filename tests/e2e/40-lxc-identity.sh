@@ -22,30 +22,30 @@ dots=my.app-1_b
 
 lxc_init
 host1000=$(lxc_case_host_user)
-tap_is "$(awk -F: '$3 == 2345' /etc/passwd)" "" "premise: the host has no uid 2345"
+tap_premise_is "$(awk -F: '$3 == 2345' /etc/passwd)" "" "the host has no uid 2345"
 
 lxc_case_make web1 privileged alice:1000 carol:2345 &&
 	lxc_case_make db1 idmapped bob:1000 dave:2345 &&
 	lxc_case_make "$dots" privileged erin:1000 ||
-	tap_fail "the containers are made"
+	tap_setup_fail "the containers are made"
 for c in web1 db1 "$dots"; do
-	lxc_case_start "$c" && tap_ok "container $c runs" || tap_fail "container $c runs"
-	tap_is "$(lxc_case_cgroup "${LXC_CASE_INIT[$c]}")" "/lxc.payload.$c" \
-		"premise: $c's init is in /lxc.payload.$c"
+	lxc_case_start "$c" && tap_setup "container $c runs" || tap_setup_fail "container $c runs"
+	tap_premise_is "$(lxc_case_cgroup "${LXC_CASE_INIT[$c]}")" "/lxc.payload.$c" \
+		"$c's init is in /lxc.payload.$c"
 done
-tap_is "$(awk -F: '$3 == 1000 { print $1; exit }' "/proc/${LXC_CASE_INIT[web1]}/root/etc/passwd")" alice \
-	"premise: web1's uid 1000 is alice, the host's is $host1000"
+tap_premise_is "$(awk -F: '$3 == 1000 { print $1; exit }' "/proc/${LXC_CASE_INIT[web1]}/root/etc/passwd")" alice \
+	"web1's uid 1000 is alice, the host's is $host1000"
 
 # Before the daemon: a user's shell in each container, with a login uid.
-MARK_LOGINUID=1000 lxc_pre_start web1 1000 || tap_fail "a shell of alice runs in web1"
-MARK_LOGINUID=101000 lxc_pre_start db1 1000 || tap_fail "a shell of bob runs in db1"
+MARK_LOGINUID=1000 lxc_pre_start web1 1000 || tap_setup_fail "a shell of alice runs in web1"
+MARK_LOGINUID=101000 lxc_pre_start db1 1000 || tap_setup_fail "a shell of bob runs in db1"
 
 shrike_load
-shrike_start "$ev" || tap_fail "the daemon starts" "$(cat "$SHRIKE_ERR")"
+shrike_start "$ev" || tap_setup_fail "the daemon starts" "$(cat "$SHRIKE_ERR")"
 
 # Processes older than the daemon: each FIFO open is an openat of theirs.
 for c in web1 db1; do
-	lxc_pre_poke "$c" && lxc_pre_poke "$c" || tap_fail "the shell in $c opens its FIFO"
+	lxc_pre_poke "$c" && lxc_pre_poke "$c" || tap_setup_fail "the shell in $c opens its FIFO"
 done
 for c in web1 db1; do
 	lxc_init_loop_want "$c"
@@ -98,9 +98,9 @@ lxc_ev_wait "$ev" m-dots-erin || tap_fail "the daemon caught up before the resta
 lxc_stop "$dots"
 sed -i 's/^erin:/frank:/' "$LXC_PATH/$dots/rootfs/etc/passwd"
 old_init=${LXC_CASE_INIT[$dots]}
-lxc_case_start "$dots" || tap_fail "$dots starts again"
-[ "${LXC_CASE_INIT[$dots]}" != "$old_init" ] && tap_ok "premise: $dots has a new init" ||
-	tap_fail "premise: $dots has a new init" "init pid ${LXC_CASE_INIT[$dots]} both times"
+lxc_case_start "$dots" || tap_setup_fail "$dots starts again"
+[ "${LXC_CASE_INIT[$dots]}" != "$old_init" ] && tap_premise "$dots has a new init" ||
+	tap_premise_fail "$dots has a new init" "init pid ${LXC_CASE_INIT[$dots]} both times"
 lxc_mark_attach m-dots-again "$dots" -u 1000 -g 1000
 lxc_mark_init m-dots-again-init "$dots" frank
 
@@ -130,7 +130,7 @@ lxc_expect exec:m-db1-root user.name=root user.host_uid=100000
 lxc_expect exec:m-dots-erin user.name=erin container.name="$dots"
 for k in m-web1-alice m-db1-bob m-dots-erin; do
 	c=$(lxc_ev "exec:$k" container.name)
-	tap_is "${LXC_WANT[exec:$k$LXC_TAB#cgroup]}" "/.lxc" "premise: $k ran in $c's .lxc cgroup (as it sees it)"
+	tap_premise_is "${LXC_WANT[exec:$k$LXC_TAB#cgroup]}" "/.lxc" "$k ran in $c's .lxc cgroup (as it sees it)"
 done
 
 # ---- spawned by the container's init: parent is the init's loop
@@ -138,10 +138,10 @@ lxc_expect exec:m-init-web1-alice user.name=alice proc.ppid="$loop_web1" proc.pn
 lxc_expect exec:m-init-web1-carol user.name=carol proc.ppid="$loop_web1"
 lxc_expect exec:m-init-db1-bob user.name=bob proc.ppid="$loop_db1" user.host_uid=101000
 lxc_expect exec:m-init-db1-root user.name=root proc.ppid="$loop_db1"
-tap_is "$(awk '{ print $4 }' "/proc/$loop_web1/stat")" "${LXC_CASE_INIT[web1]}" \
-	"premise: web1's loop is a child of the container's init"
-tap_is "${LXC_WANT[exec:m-init-web1-alice$LXC_TAB#cgroup]}" "/" \
-	"premise: m-init-web1-alice ran in web1's own cgroup (not .lxc)"
+tap_premise_is "$(awk '{ print $4 }' "/proc/$loop_web1/stat")" "${LXC_CASE_INIT[web1]}" \
+	"web1's loop is a child of the container's init"
+tap_premise_is "${LXC_WANT[exec:m-init-web1-alice$LXC_TAB#cgroup]}" "/" \
+	"m-init-web1-alice ran in web1's own cgroup (not .lxc)"
 
 # ---- login uid
 lxc_expect exec:m-login-host user.loginuid=1000 user.loginname="$host1000"

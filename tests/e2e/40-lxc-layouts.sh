@@ -21,15 +21,15 @@ lxc_init
 lxc_case_make "$old" privileged alice:1000 && lxc_old_layout "$old" &&
 	lxc_case_make "$sub" privileged sam:1000 &&
 	lxc_cgroup_dirs "$sub" "lxc.payload/$sub" "lxc.monitor/$sub" ||
-	tap_fail "the containers are made"
+	tap_setup_fail "the containers are made"
 for c in "$old" "$sub"; do
-	lxc_case_start "$c" && tap_ok "container $c runs" || tap_fail "container $c runs"
+	lxc_case_start "$c" && tap_setup "container $c runs" || tap_setup_fail "container $c runs"
 done
-tap_is "$(lxc_case_cgroup "${LXC_CASE_INIT[$old]}")" "/lxc/$old" "premise: $old's init is in /lxc/$old"
-tap_is "$(lxc_case_cgroup "${LXC_CASE_INIT[$sub]}")" "/lxc.payload/$sub" \
-	"premise: $sub's init is in /lxc.payload/$sub"
+tap_premise_is "$(lxc_case_cgroup "${LXC_CASE_INIT[$old]}")" "/lxc/$old" "$old's init is in /lxc/$old"
+tap_premise_is "$(lxc_case_cgroup "${LXC_CASE_INIT[$sub]}")" "/lxc.payload/$sub" \
+	"$sub's init is in /lxc.payload/$sub"
 mon_old=$(pgrep -f "^\[lxc monitor\] $LXC_PATH $old\$" | head -n1)
-tap_is "$(lxc_case_cgroup "$mon_old")" "/lxc.monitor/$old" "premise: its monitor is in /lxc.monitor/$old"
+tap_premise_is "$(lxc_case_cgroup "$mon_old")" "/lxc.monitor/$old" "its monitor is in /lxc.monitor/$old"
 
 # ---- nested: inner runs inside outer, started by LXC inside outer ---------
 #
@@ -84,13 +84,13 @@ elif ! nest_make || ! nest_start; then
 		lxc-attach -n outer -- /bin/cat /tmp/inner.log 2>/dev/null | grep -m3 ERROR)"
 fi
 if [ $nested = 1 ]; then
-	tap_is "$(lxc_case_cgroup "${LXC_CASE_INIT[inner]}")" /lxc.payload.outer/lxc.payload.inner \
-		"premise: inner's init is in /lxc.payload.outer/lxc.payload.inner"
+	tap_premise_is "$(lxc_case_cgroup "${LXC_CASE_INIT[inner]}")" /lxc.payload.outer/lxc.payload.inner \
+		"inner's init is in /lxc.payload.outer/lxc.payload.inner"
 	mon_inner=$(pgrep -f "^\[lxc monitor\] /var/lib/lxc inner\$" | head -n1)
 fi
 
 shrike_load
-shrike_start "$ev" || tap_fail "the daemon starts" "$(cat "$SHRIKE_ERR")"
+shrike_start "$ev" || tap_setup_fail "the daemon starts" "$(cat "$SHRIKE_ERR")"
 
 lxc_mark_attach m-old-alice "$old" -u 1000 -g 1000
 lxc_mark_attach m-old-root "$old"
@@ -112,7 +112,7 @@ lxc_ev_index "$ev" "$mon_old" ${mon_inner:+"$mon_inner"}
 lxc_expect exec:m-old-alice user.name=alice container.name="$old"
 lxc_expect exec:m-old-root user.name=root
 lxc_expect exec:m-old-init user.name=alice proc.ppid="$loop_old"
-tap_is "${LXC_WANT[exec:m-old-alice$LXC_TAB#cgroup]}" /.lxc "premise: m-old-alice ran in /lxc/$old/.lxc"
+tap_premise_is "${LXC_WANT[exec:m-old-alice$LXC_TAB#cgroup]}" /.lxc "m-old-alice ran in /lxc/$old/.lxc"
 lxc_expect exec:m-sub-sam user.name=sam container.name="$sub"
 lxc_expect exec:m-sub-init user.name=sam
 # monitor_is PID CONTAINER WHAT: the monitor's events carry CONTAINER

@@ -23,25 +23,25 @@ ev=$tmp/ev.json
 
 lxc_init
 host1000=$(lxc_case_host_user)
-tap_is "$(awk -F: '$2 == "pids" { print "v1" }' /proc/self/cgroup)" v1 "premise: pids is a v1 controller"
+tap_premise_is "$(awk -F: '$2 == "pids" { print "v1" }' /proc/self/cgroup)" v1 "pids is a v1 controller"
 
 lxc_case_make v1-web privileged alice:1000 carol:2345 &&
 	lxc_case_make v1-db idmapped bob:1000 &&
 	lxc_case_make v1-old privileged olga:1000 && lxc_old_layout v1-old ||
-	tap_fail "the containers are made"
+	tap_setup_fail "the containers are made"
 for c in v1-web v1-db v1-old; do
-	lxc_case_start "$c" && tap_ok "container $c runs" || tap_fail "container $c runs"
+	lxc_case_start "$c" && tap_setup "container $c runs" || tap_setup_fail "container $c runs"
 done
-tap_is "$(lxc_case_cgroup "${LXC_CASE_INIT[v1-web]}")" /lxc.payload.v1-web "premise: v1-web's init is in /lxc.payload.v1-web (pids)"
-tap_is "$(lxc_case_cgroup "${LXC_CASE_INIT[v1-db]}")" /lxc.payload.v1-db "premise: v1-db's init is in /lxc.payload.v1-db (pids)"
-tap_is "$(lxc_case_cgroup "${LXC_CASE_INIT[v1-old]}")" /lxc/v1-old "premise: v1-old's init is in /lxc/v1-old (pids)"
+tap_premise_is "$(lxc_case_cgroup "${LXC_CASE_INIT[v1-web]}")" /lxc.payload.v1-web "v1-web's init is in /lxc.payload.v1-web (pids)"
+tap_premise_is "$(lxc_case_cgroup "${LXC_CASE_INIT[v1-db]}")" /lxc.payload.v1-db "v1-db's init is in /lxc.payload.v1-db (pids)"
+tap_premise_is "$(lxc_case_cgroup "${LXC_CASE_INIT[v1-old]}")" /lxc/v1-old "v1-old's init is in /lxc/v1-old (pids)"
 
-MARK_LOGINUID=101000 lxc_pre_start v1-db 1000 || tap_fail "a shell of bob runs in v1-db"
+MARK_LOGINUID=101000 lxc_pre_start v1-db 1000 || tap_setup_fail "a shell of bob runs in v1-db"
 
 shrike_load
-shrike_start "$ev" || tap_fail "the daemon starts" "$(cat "$SHRIKE_ERR")"
+shrike_start "$ev" || tap_setup_fail "the daemon starts" "$(cat "$SHRIKE_ERR")"
 
-lxc_pre_poke v1-db && lxc_pre_poke v1-db || tap_fail "the shell in v1-db opens its FIFO"
+lxc_pre_poke v1-db && lxc_pre_poke v1-db || tap_setup_fail "the shell in v1-db opens its FIFO"
 lxc_init_loop_want v1-web
 
 lxc_mark_host m-v1-host-1000 setpriv --reuid=1000 --regid=1000 --clear-groups

@@ -121,7 +121,7 @@ fi
 lxc_init
 lxc_make_privileged t50-web && lxc_add_user t50-web alice 1000 1000 &&
 lxc_make_idmapped t50-db && lxc_add_user t50-db bob 1000 1000 ||
-	tap_fail "containers t50-web and t50-db are created"
+	tap_setup_fail "containers t50-web and t50-db are created"
 
 # rootfs files of the id-mapped container belong to its root: uid 100000
 for c in web db; do
@@ -167,14 +167,14 @@ chmod 700 "$db/home/bob/.ssh"
 chmod 600 "$db/home/bob/.ssh/id_ed25519"
 chown -R 101000:101000 "$db/home/bob/.ssh"
 
-lxc_start t50-web && lxc_start t50-db && tap_ok "containers t50-web and t50-db run" ||
-	tap_fail "containers t50-web and t50-db run"
+lxc_start t50-web && lxc_start t50-db && tap_setup "containers t50-web and t50-db run" ||
+	tap_setup_fail "containers t50-web and t50-db run"
 # lo in t50-web's network namespace, for the network triggers
 in_web ip link set lo up
 
-shrike_load || tap_fail "insmod shrike.ko"
-rules_start && tap_ok "the daemon starts with the shipped rules" ||
-	tap_fail "the daemon starts with the shipped rules" "$(cat "$SHRIKE_ERR")"
+shrike_load || tap_setup_fail "insmod shrike.ko"
+rules_start && tap_setup "the daemon starts with the shipped rules" ||
+	tap_setup_fail "the daemon starts with the shipped rules" "$(cat "$SHRIKE_ERR")"
 
 # ---- triggers and near misses ------------------------------------------------
 # Each writes what it saw to $tmp for ground truth; markers (t50-...) tell
@@ -292,30 +292,30 @@ tap_is "$SHRIKE_STATUS" 0 "the daemon exits 0 on SIGINT"
 tap_is "$(grep -vE '^shrike: (running|stats):' "$SHRIKE_ERR")" "" "the daemon logs nothing but its start and its statistics"
 tap_is "$(ev "$f" bad)" 0 "every output line is a JSON object"
 
-# ---- ground truth: the triggers did what they say ------------------------------
+# ---- ground truth: the triggers did what they say (premises) -----------------
 
-tap_is "$(cat "$tmp/web-shadow" | cut -d: -f1 | tr '\n' ' ')" "root alice " "ground truth: root reads the container's shadow"
-grep -q 'Permission denied' "$tmp/alice-shadow" && tap_ok "ground truth: alice cannot read it" ||
-	tap_fail "ground truth: alice cannot read it" "$(cat "$tmp/alice-shadow")"
-tap_is "$(grep -c '^t50user:' "$db/etc/passwd")" 1 "ground truth: sed -i added a user to t50-db's passwd"
-tap_is "$(grep -c '^t50app:' "$web/etc/passwd")" 1 "ground truth: >> added a user to t50-web's passwd"
-tap_is "$(stat -c %a "$web/home/alice/t50-suid") $(stat -c %a "$web/home/alice/t50-sgid") $(stat -c %a "$web/home/alice/t50-plain")" \
-	"4755 2755 755" "ground truth: modes after chmod u+s, 2755, 755"
-tap_is "$(cat "$tmp/suid-root")" 0 "ground truth: alice's set-uid program runs id as uid 0"
-tap_is "$(cat "$tmp/suid-drop")" 1000 "ground truth: with -u 1000 it runs id as alice"
-tap_is "$(cut -d' ' -f1 "$tmp/ptrace-attach" "$tmp/ptrace-seize" "$tmp/ptrace-traceme" | tr '\n' ' ')" \
-	"attach seize traceme " "ground truth: bob's ptrace helper attached, seized, was traced"
-grep -q 'permission denied' "$tmp/cg-mount" && tap_ok "ground truth: t50-web may not create a cgroup v1 hierarchy" ||
-	tap_fail "ground truth: t50-web may not create a cgroup v1 hierarchy" "$(cat "$tmp/cg-mount")"
-tap_is "$(cat "$tmp/cg-mounted")" 1 "ground truth: t50-web sees the one the host mounted"
-tap_is "$(cat "$tmp/release-agent")" /bin/true "ground truth: t50-web wrote its release_agent"
-tap_is "$(cat "$tmp/bind-sh")" t50-bind-ok "ground truth: the bind shell ran the command it was sent"
-tap_is "$(cat "$tmp/bind-cat")" t50-cat-ok "ground truth: the nc -e /bin/cat server echoed"
-tap_is "$(cat "$tmp/devtcp")" "" "ground truth: bash in t50-web connected through /dev/tcp"
-tap_is "$(cat "$tmp/memfd") $(cat "$tmp/fdexec")" "t50-fileless t50-fdexec" "ground truth: both execveat runs printed"
+tap_premise_is "$(cat "$tmp/web-shadow" | cut -d: -f1 | tr '\n' ' ')" "root alice " "root reads the container's shadow"
+grep -q 'Permission denied' "$tmp/alice-shadow" && tap_premise "alice cannot read it" ||
+	tap_premise_fail "alice cannot read it" "$(cat "$tmp/alice-shadow")"
+tap_premise_is "$(grep -c '^t50user:' "$db/etc/passwd")" 1 "sed -i added a user to t50-db's passwd"
+tap_premise_is "$(grep -c '^t50app:' "$web/etc/passwd")" 1 ">> added a user to t50-web's passwd"
+tap_premise_is "$(stat -c %a "$web/home/alice/t50-suid") $(stat -c %a "$web/home/alice/t50-sgid") $(stat -c %a "$web/home/alice/t50-plain")" \
+	"4755 2755 755" "modes after chmod u+s, 2755, 755"
+tap_premise_is "$(cat "$tmp/suid-root")" 0 "alice's set-uid program runs id as uid 0"
+tap_premise_is "$(cat "$tmp/suid-drop")" 1000 "with -u 1000 it runs id as alice"
+tap_premise_is "$(cut -d' ' -f1 "$tmp/ptrace-attach" "$tmp/ptrace-seize" "$tmp/ptrace-traceme" | tr '\n' ' ')" \
+	"attach seize traceme " "bob's ptrace helper attached, seized, was traced"
+grep -q 'permission denied' "$tmp/cg-mount" && tap_premise "t50-web may not create a cgroup v1 hierarchy" ||
+	tap_premise_fail "t50-web may not create a cgroup v1 hierarchy" "$(cat "$tmp/cg-mount")"
+tap_premise_is "$(cat "$tmp/cg-mounted")" 1 "t50-web sees the one the host mounted"
+tap_premise_is "$(cat "$tmp/release-agent")" /bin/true "t50-web wrote its release_agent"
+tap_premise_is "$(cat "$tmp/bind-sh")" t50-bind-ok "the bind shell ran the command it was sent"
+tap_premise_is "$(cat "$tmp/bind-cat")" t50-cat-ok "the nc -e /bin/cat server echoed"
+tap_premise_is "$(cat "$tmp/devtcp")" "" "bash in t50-web connected through /dev/tcp"
+tap_premise_is "$(cat "$tmp/memfd") $(cat "$tmp/fdexec")" "t50-fileless t50-fdexec" "both execveat runs printed"
 ia32_fd=$(sed -n 's|.* evt.res=\([0-9][0-9]*\) fd.name=/tmp/t50-ia32/ia32-one .*|\1|p' "$tmp/ia32-one")
-tap_is "${ia32_fd:+ok} $(cat "$tmp/open32")" "ok 0" \
-	"ground truth: the int \$0x80 open (fd ${ia32_fd:-none}) and the 32-bit program's open succeeded"
+tap_premise_is "${ia32_fd:+ok} $(cat "$tmp/open32")" "ok 0" \
+	"the int \$0x80 open (fd ${ia32_fd:-none}) and the 32-bit program's open succeeded"
 
 # ---- the alerts ----------------------------------------------------------------
 

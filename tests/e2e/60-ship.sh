@@ -86,9 +86,9 @@ for b in /lib/modules/*/build; do
 	mv "$b" "$tmp/build-link-$k" && hidden+=("$k")
 done
 if dpkg -i "$deb_dkms" "$deb_daemon" >"$tmp/dpkg-i.log" 2>&1; then
-	tap_ok "dpkg -i shrike-dkms shrike"
+	tap_setup "dpkg -i shrike-dkms shrike"
 else
-	tap_fail "dpkg -i shrike-dkms shrike" "$(tail -n 15 "$tmp/dpkg-i.log")"
+	tap_setup_fail "dpkg -i shrike-dkms shrike" "$(tail -n 15 "$tmp/dpkg-i.log")"
 fi
 for k in "${hidden[@]}"; do
 	mv "$tmp/build-link-$k" "/lib/modules/$k/build"
@@ -112,9 +112,9 @@ tap_is "$(dkms status -m shrike -v "$version" -k "$kver" 2>/dev/null)" \
 	"shrike/$version, $kver, $(uname -m): built" "dkms ldtarball: the host's DKMS build is loaded (built)" ||
 	tap_diag "$(cat "$tmp/dkms.log")"
 if dkms install -m shrike -v "$version" -k "$kver" >>"$tmp/dkms.log" 2>&1; then
-	tap_ok "dkms install -m shrike -v $version -k $kver"
+	tap_setup "dkms install -m shrike -v $version -k $kver"
 else
-	tap_fail "dkms install -m shrike -v $version -k $kver" "$(tail -n 15 "$tmp/dkms.log")"
+	tap_setup_fail "dkms install -m shrike -v $version -k $kver" "$(tail -n 15 "$tmp/dkms.log")"
 fi
 tap_is "$(dkms status -m shrike -v "$version" -k "$kver" 2>/dev/null)" \
 	"shrike/$version, $kver, $(uname -m): installed" "dkms status: installed"
@@ -123,9 +123,9 @@ tap_is "$(modinfo -n shrike 2>&1 | sed 's/\.ko\.\(xz\|zst\|gz\)$/.ko/')" "/lib/m
 	"modprobe finds it in updates/dkms (depmod ran)"
 step "modprobe"
 if modprobe shrike 2>"$tmp/modprobe.err"; then
-	tap_ok "modprobe shrike"
+	tap_setup "modprobe shrike"
 else
-	tap_fail "modprobe shrike" "$(cat "$tmp/modprobe.err")"
+	tap_setup_fail "modprobe shrike" "$(cat "$tmp/modprobe.err")"
 fi
 tap_is "$(grep -c '^shrike ' /proc/modules)" 1 "the module is loaded"
 tap_diag "dkms and modprobe: $((SECONDS - t0)) s"
@@ -136,7 +136,7 @@ daemon_test() {
 	step "container"
 	lxc_init
 	lxc_make_idmapped s60-db && lxc_add_user s60-db bob 1000 1000 && lxc_start s60-db &&
-		tap_ok "id-mapped container s60-db runs" || tap_fail "id-mapped container s60-db runs"
+		tap_setup "id-mapped container s60-db runs" || tap_setup_fail "id-mapped container s60-db runs"
 
 	step "sinks"
 	python3 tests/host/syslog_sink.py /dev/log "$tmp/syslog.log" &
@@ -248,17 +248,20 @@ step "purge"
 dpkg -L shrike shrike-dkms 2>/dev/null | sort -u >"$tmp/owned"
 rmmod shrike
 if dpkg --purge shrike shrike-dkms >"$tmp/dpkg-p.log" 2>&1; then
-	tap_ok "dpkg --purge shrike shrike-dkms"
+	tap_setup "dpkg --purge shrike shrike-dkms"
 else
-	tap_fail "dpkg --purge shrike shrike-dkms" "$(tail -n 15 "$tmp/dpkg-p.log")"
+	tap_setup_fail "dpkg --purge shrike shrike-dkms" "$(tail -n 15 "$tmp/dpkg-p.log")"
 fi
 left=$(while read -r f; do [ -e "$f" ] && [ ! -d "$f" ] && echo "$f"; done <"$tmp/owned")
 tap_is "$left" "" "no file of either package is left"
 state >"$tmp/after"
 tap_is "$(diff "$tmp/before" "$tmp/after")" "" \
 	"/etc, /var/lib/dkms, /var/log, /usr/src, the units and updates/ are as before the install"
-modprobe -n shrike 2>/dev/null && tap_fail "modprobe no longer finds shrike" ||
+if modprobe -n shrike 2>/dev/null; then
+	tap_fail "modprobe no longer finds shrike"
+else
 	tap_ok "modprobe no longer finds shrike"
+fi
 tap_diag "purge: $((SECONDS - t0)) s"
 
 step "end"

@@ -65,15 +65,15 @@ wait_key() {
 lxc_init
 lxc_case_make "$evil" privileged alice:1000 && lxc_case_make "$good" idmapped bob:1000 &&
 	lxc_case_start "$evil" && lxc_case_start "$good" &&
-	tap_ok "containers $evil (privileged) and $good (id-mapped) run" ||
-	tap_fail "containers $evil (privileged) and $good (id-mapped) run"
+	tap_setup "containers $evil (privileged) and $good (id-mapped) run" ||
+	tap_setup_fail "containers $evil (privileged) and $good (id-mapped) run"
 cp "$SHRIKE_REPO/build/helpers/stress_workers" "$LXC_PATH/$evil/rootfs/stress_workers"
 cp -a "$etc/passwd" "$tmp/passwd.real"
 # a host-only file that a symlink in the container names
 printf '%s\n' 'hostdecoy:x:1000:1000:decoy:/decoy:/bin/sh' >/root/shrike-host-only-passwd
 
 shrike_load
-shrike_start "$ev" || tap_fail "the daemon starts" "$(cat "$SHRIKE_ERR")"
+shrike_start "$ev" || tap_setup_fail "the daemon starts" "$(cat "$SHRIKE_ERR")"
 rss_start=$(rss_kb)
 
 # ---- the container's files ----------------------------------------------------
@@ -109,10 +109,10 @@ mkdir -p "$LXC_PATH/$evil/rootfs/lp"
 chmod 777 "$LXC_PATH/$evil/rootfs/lp"
 lxc-attach -n "$evil" -u 1000 -g 1000 -- /stress_workers bigargv 1048576 m70-bigargv \
 	>"$tmp/bigargv.out" 2>&1
-tap_is "$(head -n1 "$tmp/bigargv.out")" "argv_bytes=1048576 args=18" "a process execs with 1 MiB of argv"
+tap_premise_is "$(head -n1 "$tmp/bigargv.out")" "argv_bytes=1048576 args=18" "a process execs with 1 MiB of argv"
 lxc-attach -n "$evil" -u 1000 -g 1000 -- /stress_workers longpath /lp >"$tmp/longpath.out" 2>&1
 longpath=$(sed -n 's/^path=//p' "$tmp/longpath.out")
-tap_is "${#longpath} $(sed -n 's/^longer=//p' "$tmp/longpath.out")" "4095 ENAMETOOLONG" \
+tap_premise_is "${#longpath} $(sed -n 's/^longer=//p' "$tmp/longpath.out")" "4095 ENAMETOOLONG" \
 	"a path of 4095 bytes opens, one of 4096 fails with ENAMETOOLONG"
 sleep 1
 alive && tap_ok "the daemon still runs after them" || tap_fail "the daemon still runs after them"
@@ -130,8 +130,8 @@ flood_end=$(now)
 rss_flood=$(rss_kb)
 echo "# process flood in $evil: $(cat "$tmp/spawn.out")"
 rate=$(sed -n 's/.*rate=\([0-9]*\).*/\1/p' "$tmp/spawn.out")
-[ "${rate:-0}" -gt 0 ] && tap_ok "the flood ran ($rate processes/s reached in the VM)" ||
-	tap_fail "the flood ran" "$(cat "$tmp/spawn.out")"
+[ "${rate:-0}" -gt 0 ] && tap_premise "the flood ran ($rate processes/s reached in the VM)" ||
+	tap_premise_fail "the flood ran" "$(cat "$tmp/spawn.out")"
 lxc_mark_attach m-h-after "$good" -u 1000 -g 1000
 lat=$(wait_key m-h-after)
 echo "# the marked command after the flood was printed $lat s after it ran"
@@ -184,9 +184,9 @@ echo "# flood: $spawned processes spawned, $got of their execs reported"
 # ---- evasion: flooding the rings -----------------------------------------------------
 shrike_unload
 shrike_load bufsize=262144 &&
-	tap_ok "insmod shrike.ko bufsize=262144" || tap_fail "insmod shrike.ko bufsize=262144"
+	tap_setup "insmod shrike.ko bufsize=262144" || tap_setup_fail "insmod shrike.ko bufsize=262144"
 ev2=$tmp/ev2.json
-shrike_start "$ev2" || tap_fail "the daemon starts on small rings" "$(cat "$SHRIKE_ERR")"
+shrike_start "$ev2" || tap_setup_fail "the daemon starts on small rings" "$(cat "$SHRIKE_ERR")"
 sleep 2
 lxc-attach -n "$evil" -- /bin/sh -c \
 	'/stress_workers flood 6 & /stress_workers flood 6; wait' >"$tmp/flood.out" 2>&1

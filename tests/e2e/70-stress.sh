@@ -41,14 +41,14 @@ dmesg_bad() { dmesg | grep -E 'BUG:|WARNING:|Oops|RCU stall|rcu_.* self-detected
 shrike_unload
 base_vmalloc=$(vmalloc_kb)
 base_dmesg=$(dmesg | wc -l)
-tap_is "$(ring_areas)" 0 "no ring areas before the first load"
+tap_premise_is "$(ring_areas)" 0 "no ring areas before the first load"
 
 # 20 ms between rounds: load on both vCPUs that still leaves the test room
 "$H/stress_workers" work 4 0 20 >"$tmp/workers.out" 2>&1 &
 workers=$!
 sleep 1
-kill -0 $workers 2>/dev/null && tap_ok "4 workers loop open/close, connect and fork/exec" ||
-	tap_fail "4 workers loop open/close, connect and fork/exec" "$(cat "$tmp/workers.out")"
+kill -0 $workers 2>/dev/null && tap_setup "4 workers loop open/close, connect and fork/exec" ||
+	tap_setup_fail "4 workers loop open/close, connect and fork/exec" "$(cat "$tmp/workers.out")"
 
 # ---- load/unload cycles -----------------------------------------------------
 start=$SECONDS
@@ -129,7 +129,7 @@ if shrike_start "$tmp/d1.json"; then
 		"the restarted daemon reports an exec with its arguments"
 	tap_is "$(ev "$tmp/d2.json" bad)" 0 "every line it printed is a JSON object"
 else
-	tap_fail "the daemon starts" "$(cat "$SHRIKE_ERR")"
+	tap_setup_fail "the daemon starts" "$(cat "$SHRIKE_ERR")"
 fi
 
 # ---- two readers at once --------------------------------------------------------
@@ -149,7 +149,7 @@ if reader_start -m second-reader-marker; then
 	grep -q 'markers=1 ' "$tmp/reader.out" && tap_ok "the first reader still gets events after the refusals" ||
 		tap_fail "the first reader still gets events after the refusals" "$(cat "$tmp/reader.out")"
 else
-	tap_fail "a first reader starts" "$(cat "$tmp/reader.out")"
+	tap_setup_fail "a first reader starts" "$(cat "$tmp/reader.out")"
 fi
 
 # ---- who may open ---------------------------------------------------------------
@@ -164,9 +164,11 @@ chmod 0600 /dev/shrike
 
 # ---- hostile requests -------------------------------------------------------------
 "$H/devcheck" >"$tmp/devcheck.out" 2>&1
-grep -q '^not ok' "$tmp/devcheck.out" || [ ! -s "$tmp/devcheck.out" ] &&
-	tap_fail "devcheck under load" "$(grep '^not ok' "$tmp/devcheck.out")" ||
+if grep -q '^not ok' "$tmp/devcheck.out" || [ ! -s "$tmp/devcheck.out" ]; then
+	tap_fail "devcheck under load" "$(grep '^not ok' "$tmp/devcheck.out")"
+else
 	tap_ok "devcheck under load: $(grep -c '^ok' "$tmp/devcheck.out") checks pass"
+fi
 "$H/stress_mmap"
 for uid in 0 65534; do
 	out=$("$H/ioctl_fuzz" -n "$ioctls" -s "$RANDOM" $([ $uid = 0 ] || echo "-u $uid") 2>&1)

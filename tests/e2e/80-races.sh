@@ -91,9 +91,9 @@ race_check() {
 	done
 	echo "# $name: $(grep -E '\.(seconds|iters|finit_errors)=' "$tmp/$name.out" | tr '\n' ' ')"
 	if [ "$st" = 0 ] && [ -z "$zero" ] && grep -q '\.iters=[1-9]' "$tmp/$name.out"; then
-		tap_ok "$desc: the workload ran ($(grep '\.iters=' "$tmp/$name.out" | tr '\n' ' '))"
+		tap_premise "$desc: the workload ran ($(grep '\.iters=' "$tmp/$name.out" | tr '\n' ' '))"
 	else
-		tap_fail "$desc: the workload ran" "exit $st; counts at 0: ${zero:-none}
+		tap_premise_fail "$desc: the workload ran" "exit $st; counts at 0: ${zero:-none}
 $(cat "$tmp/$name.out" "$tmp/$name.err")"
 	fi
 	rm -rf "${tmp:?}/$name"
@@ -115,7 +115,7 @@ reader_check() {
 phase_reader() {
 	local desc="$1 $3 with a reader"
 	if ! reader_start; then
-		tap_fail "$desc: the reader starts" "$(cat "$tmp/reader.out")"
+		tap_setup_fail "$desc: the reader starts" "$(cat "$tmp/reader.out")"
 		return
 	fi
 	race_start "$2" "$3"
@@ -190,7 +190,7 @@ phase_cycles() {
 phase_daemon() {
 	local desc="$1 $3 under the daemon" k=0 why=
 	[ "$4" = 0 ] || desc="$desc, SIGKILLed and restarted"
-	daemon_start || { tap_fail "$desc: the daemon starts" "$(cat "$SHRIKE_ERR")"; return; }
+	daemon_start || { tap_setup_fail "$desc: the daemon starts" "$(cat "$SHRIKE_ERR")"; return; }
 	race_start "$2" "$3"
 	while [ "$k" -lt "$4" ] && race_alive; do
 		sleep "$((secs / ($4 + 1)))"
@@ -209,7 +209,7 @@ phase_daemon() {
 }
 
 shrike_unload
-shrike_load && tap_ok "insmod shrike.ko" || tap_fail "insmod shrike.ko"
+shrike_load && tap_setup "insmod shrike.ko" || tap_setup_fail "insmod shrike.ko"
 echo "# $secs s per phase, 10 phases"
 
 phase_reader 1 p1 fd
@@ -226,7 +226,7 @@ shrike_unload
 if shrike_load bufsize=262144; then
 	phase_reader 10 p10 fd
 else
-	tap_fail "insmod shrike.ko bufsize=262144"
+	tap_setup_fail "insmod shrike.ko bufsize=262144"
 fi
 grep -q 'dropped=[1-9]' "$tmp/reader.out" && echo "# phase 10: the small rings dropped events: $(cat "$tmp/reader.out")"
 
@@ -244,7 +244,7 @@ if shrike_start "$f" -r /dev/null; then
 		tap_fail "after the races: the daemon reports cat's openat of /etc/hostname" \
 			"$(ev "$f" count proc.name=cat) events from cat; $(ev "$f" distinct evt.type proc.name=cat)"
 else
-	tap_fail "after the races: the daemon starts" "$(cat "$SHRIKE_ERR")"
+	tap_setup_fail "after the races: the daemon starts" "$(cat "$SHRIKE_ERR")"
 fi
 shrike_unload && tap_ok "rmmod at the end" || tap_fail "rmmod at the end"
 tap_is "$(ring_areas)" 0 "no ring area left at the end"

@@ -11,9 +11,9 @@ trap 'rm -rf "$tmp"' EXIT
 d=$tmp/root
 
 if make -s install DESTDIR="$d" >"$tmp/install.log" 2>&1; then
-	tap_ok "make install DESTDIR=... succeeds"
+	tap_setup "make install DESTDIR=... succeeds"
 else
-	tap_fail "make install DESTDIR=... succeeds" "$(cat "$tmp/install.log")"
+	tap_setup_fail "make install DESTDIR=... succeeds" "$(cat "$tmp/install.log")"
 fi
 want="-rwxr-xr-x /usr/bin/shrike
 -rw-r--r-- /etc/shrike/shrike.yaml
@@ -76,8 +76,8 @@ if command -v systemd-analyze >/dev/null; then
 	printf '[Service]\nNoSuchDirective=1\nExecStart=/bin/true\n' >"$tmp/unit/bad.service"
 	out=$(cd "$tmp/unit" && systemd-analyze verify --man=no bad.service 2>&1)
 	grep -q "Unknown key.*NoSuchDirective" <<<"$out" &&
-		tap_ok "(systemd-analyze verify does report an unknown directive)" ||
-		tap_fail "(systemd-analyze verify does report an unknown directive)" "$out"
+		tap_premise "systemd-analyze verify does report an unknown directive" ||
+		tap_premise_fail "systemd-analyze verify does report an unknown directive" "$out"
 else
 	tap_skip "systemd-analyze verify shrike.service" "systemd-analyze is not installed"
 fi

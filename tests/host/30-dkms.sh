@@ -42,9 +42,9 @@ dkms_cycle() {
 	local kver=$1 ko t out left tarball
 	t=$SECONDS
 	if make -s dkms-install KVER="$kver" >"$tmp/install.log" 2>&1; then
-		tap_ok "make dkms-install KVER=$kver ($((SECONDS - t)) s)"
+		tap_setup "make dkms-install KVER=$kver ($((SECONDS - t)) s)"
 	else
-		tap_fail "make dkms-install KVER=$kver" "$(tail -n 20 "$tmp/install.log")"
+		tap_setup_fail "make dkms-install KVER=$kver" "$(tail -n 20 "$tmp/install.log")"
 	fi
 	# compressed like the kernel's own modules where those are (6.12: .ko.xz)
 	ko=$(ls "/lib/modules/$kver/updates/dkms/shrike.ko"* 2>/dev/null | head -n 1)
@@ -60,14 +60,17 @@ dkms_cycle() {
 	tap_is "$(tail -n 1 <<<"$out")" "dkms: shrike $version is installed for $kver and up to date" \
 		"a second make dkms-install does nothing ($((SECONDS - t)) s)"
 	if make -s dkms-remove >"$tmp/remove.log" 2>&1; then
-		tap_ok "make dkms-remove ($kver)"
+		tap_setup "make dkms-remove ($kver)"
 	else
-		tap_fail "make dkms-remove ($kver)" "$(tail -n 20 "$tmp/remove.log")"
+		tap_setup_fail "make dkms-remove ($kver)" "$(tail -n 20 "$tmp/remove.log")"
 	fi
 	left=$(ls -d "/usr/src/shrike-$version" /var/lib/dkms/shrike "$ko" 2>/dev/null)
 	tap_is "$left$(dkms status -m shrike 2>/dev/null)" "" "nothing left for $kver: source, DKMS tree, module, dkms status"
-	modinfo -k "$kver" -n shrike >/dev/null 2>&1 && tap_fail "depmod ran again: shrike is gone from $kver's modules.dep" ||
+	if modinfo -k "$kver" -n shrike >/dev/null 2>&1; then
+		tap_fail "depmod ran again: shrike is gone from $kver's modules.dep"
+	else
 		tap_ok "depmod ran again: shrike is gone from $kver's modules.dep"
+	fi
 	out=$(make -s dkms-remove 2>&1)
 	tap_is "$?:$(tail -n 1 <<<"$out")" "0:dkms: shrike $version removed" "make dkms-remove again is harmless ($kver)"
 
@@ -77,9 +80,9 @@ dkms_cycle() {
 	t=$SECONDS
 	if scripts/dkms tarball "$tarball" "$kver" >"$tmp/tarball.log" 2>&1 &&
 	   tar -tzf "$tarball" | grep -q "dkms_main_tree/$kver/.*/module/shrike.ko"; then
-		tap_ok "a DKMS binaries tarball of shrike.ko for $kver ($((SECONDS - t)) s)"
+		tap_setup "a DKMS binaries tarball of shrike.ko for $kver ($((SECONDS - t)) s)"
 	else
-		tap_fail "a DKMS binaries tarball of shrike.ko for $kver" "$(tail -n 20 "$tmp/tarball.log")"
+		tap_setup_fail "a DKMS binaries tarball of shrike.ko for $kver" "$(tail -n 20 "$tmp/tarball.log")"
 	fi
 }
 

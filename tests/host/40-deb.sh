@@ -21,9 +21,9 @@ deb_dkms=build/deb/shrike-dkms_${version}_all.deb
 
 rm -f "$deb_daemon" "$deb_dkms"
 if make -s deb >"$tmp/deb.log" 2>&1 && [ -f "$deb_daemon" ] && [ -f "$deb_dkms" ]; then
-	tap_ok "make deb: $(basename "$deb_daemon") $(stat -c %s "$deb_daemon") bytes, $(basename "$deb_dkms") $(stat -c %s "$deb_dkms") bytes"
+	tap_setup "make deb: $(basename "$deb_daemon") $(stat -c %s "$deb_daemon") bytes, $(basename "$deb_dkms") $(stat -c %s "$deb_dkms") bytes"
 else
-	tap_fail "make deb" "$(cat "$tmp/deb.log")"
+	tap_setup_fail "make deb" "$(cat "$tmp/deb.log")"
 	tap_done
 	exit
 fi
@@ -71,13 +71,13 @@ if [ "$(id -u)" != 0 ]; then
 	exit
 fi
 if ! root=$(tests/host/debroot 2>"$tmp/debroot.err"); then
-	tap_fail "a clean Debian 12 root (debootstrap)" "$(cat "$tmp/debroot.err")"
+	tap_setup_fail "a clean Debian 12 root (debootstrap)" "$(cat "$tmp/debroot.err")"
 	tap_done
 	exit
 fi
 mkdir -p "$tmp/upper" "$tmp/work" "$mnt"
 mount -t overlay overlay -o "lowerdir=$root,upperdir=$tmp/upper,workdir=$tmp/work" "$mnt" &&
-	mount -t proc proc "$mnt/proc" || { tap_fail "overlay on the clean root"; tap_done; exit; }
+	mount -t proc proc "$mnt/proc" || { tap_setup_fail "overlay on the clean root"; tap_done; exit; }
 cp "$deb_daemon" "$deb_dkms" "$mnt/tmp/"
 in_root() {
 	chroot "$mnt" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8 "$@"
@@ -85,9 +85,9 @@ in_root() {
 t=$SECONDS
 if in_root apt-get install -y -q --no-install-recommends "/tmp/$(basename "$deb_daemon")" \
 	"/tmp/$(basename "$deb_dkms")" >"$tmp/apt.log" 2>&1; then
-	tap_ok "clean root: apt-get install shrike shrike-dkms ($((SECONDS - t)) s)"
+	tap_setup "clean root: apt-get install shrike shrike-dkms ($((SECONDS - t)) s)"
 else
-	tap_fail "clean root: apt-get install shrike shrike-dkms" "$(tail -n 20 "$tmp/apt.log")"
+	tap_setup_fail "clean root: apt-get install shrike shrike-dkms" "$(tail -n 20 "$tmp/apt.log")"
 fi
 tap_is "$(in_root dpkg-query -W -f '${db:Status-Status} ' shrike shrike-dkms 2>&1)" "installed installed " \
 	"clean root: both installed"
@@ -104,9 +104,9 @@ tap_is "$(stat -c '%A %U' "$mnt/var/log/shrike" 2>&1)" "drwxr-x--- root" "clean 
 
 t=$SECONDS
 if in_root apt-get purge -y -q --autoremove shrike shrike-dkms >"$tmp/purge.log" 2>&1; then
-	tap_ok "clean root: apt-get purge --autoremove shrike shrike-dkms ($((SECONDS - t)) s)"
+	tap_setup "clean root: apt-get purge --autoremove shrike shrike-dkms ($((SECONDS - t)) s)"
 else
-	tap_fail "clean root: apt-get purge --autoremove shrike shrike-dkms" "$(tail -n 20 "$tmp/purge.log")"
+	tap_setup_fail "clean root: apt-get purge --autoremove shrike shrike-dkms" "$(tail -n 20 "$tmp/purge.log")"
 fi
 tap_is "$(in_root dpkg-query -W shrike shrike-dkms 2>&1)" "dpkg-query: no packages found matching shrike
 dpkg-query: no packages found matching shrike-dkms" "clean root: dpkg no longer knows either package"
