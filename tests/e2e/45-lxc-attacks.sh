@@ -37,14 +37,14 @@ lxc_case_make "$web" privileged alice:1000 &&
 	sed -i 's/^lxc.mount.auto = .*/lxc.mount.auto = cgroup:rw proc:rw sys:rw/' "$LXC_PATH/$web/config" &&
 	lxc_case_make "$fuse" privileged carol:1000 &&
 	lxc_case_make "$other" idmapped bob:1000 ||
-	tap_fail "the containers are made"
+	tap_setup_fail "the containers are made"
 for c in "$web" "$fuse" "$other"; do
-	lxc_case_start "$c" || tap_fail "container $c runs"
+	lxc_case_start "$c" || tap_setup_fail "container $c runs"
 done
-lxc_pre_start "$fuse" 1000 || tap_fail "a shell of carol runs in $fuse"
+lxc_pre_start "$fuse" 1000 || tap_setup_fail "a shell of carol runs in $fuse"
 
 shrike_load
-shrike_start "$ev" || tap_fail "the daemon starts" "$(cat "$SHRIKE_ERR")"
+shrike_start "$ev" || tap_setup_fail "the daemon starts" "$(cat "$SHRIKE_ERR")"
 
 # latency KEY CONTAINER CMD...: run "echo KEY" under CMD (lxc_mark_cmd's
 # way, in this shell: its ground truth is kept); LAT = the seconds from its
@@ -105,7 +105,7 @@ mkdir -p "$root/jail/bin" "$root/jail/etc" "$root/jail/proc" &&
 	ln -sf busybox "$root/jail/bin/sh" &&
 	printf 'root:x:0:0::/:/bin/sh\nmallory:x:1000:1000::/:/bin/sh\n' >"$root/jail/etc/passwd" &&
 	printf 'root:x:0:\nmallory:x:1000:\n' >"$root/jail/etc/group" ||
-	tap_fail "the jail is made"
+	tap_setup_fail "the jail is made"
 ln -sf busybox "$root/jail/bin/echo"
 # lxc_mark_cmd appends /bin/sh -c SCRIPT: su runs SCRIPT ($3) as the jail's mallory
 jail='mount -t proc proc /jail/proc && exec chroot /jail /bin/busybox su -s /bin/sh mallory -c "$3"'
@@ -129,7 +129,7 @@ seen_open || tap_fail "the daemon reports carol's FIFO open before the stall"
 fuse_pid=$!
 for i in $(seq 1 50); do grep -q ready "$tmp/fuse.out" && break; sleep 0.2; done
 if grep -q ready "$tmp/fuse.out"; then
-	tap_diag "FUSE /etc mounted in $fuse"
+	tap_setup "a FUSE /etc is mounted in $fuse"
 	sleep 1.5	# due for a check: the next event of t45-fuse reads /etc
 	lxc_pre_poke "$fuse"
 	latency m-fuse-host host
@@ -144,11 +144,11 @@ if grep -q ready "$tmp/fuse.out"; then
 	kill "$fuse_pid"
 	wait "$fuse_pid" 2>/dev/null
 	nsenter -t "${LXC_CASE_INIT[$fuse]}" -m -- umount -l /etc ||
-		tap_fail "the dead FUSE mount is unmounted"
+		tap_setup_fail "the dead FUSE mount is unmounted"
 	sleep 1.5
 	lxc_pre_poke "$fuse"
 else
-	tap_fail "a FUSE /etc is mounted in $fuse" "$(cat "$tmp/fuse.out")"
+	tap_setup_fail "a FUSE /etc is mounted in $fuse" "$(cat "$tmp/fuse.out")"
 fi
 
 sleep 1
