@@ -124,7 +124,7 @@ seen_open() {
 	return 1
 }
 lxc_pre_poke "$fuse"
-seen_open || tap_fail "the daemon reports carol's FIFO open before the stall"
+seen_open || tap_premise_fail "the daemon reported carol's FIFO open before the stall"
 "$SHRIKE_REPO/build/helpers/fuse_stall" "${LXC_CASE_INIT[$fuse]}" /etc >"$tmp/fuse.out" 2>&1 &
 fuse_pid=$!
 for i in $(seq 1 50); do grep -q ready "$tmp/fuse.out" && break; sleep 0.2; done
