@@ -121,7 +121,7 @@ lxc_expect exec:m-host-1000 user.name="$host1000"
 lxc_expect exec:m-host-2345 user.name=null
 
 # ---- lxc-attach
-lxc_expect exec:m-web1-alice user.name=alice
+lxc_expect exec:m-web1-alice user.name=alice user.host_loginuid='<none>' user.host_loginname='<none>'
 lxc_expect exec:m-web1-carol user.name=carol
 lxc_expect exec:m-web1-root user.name=root
 lxc_expect exec:m-db1-bob user.name=bob user.host_uid=101000
@@ -144,11 +144,18 @@ tap_premise_is "${LXC_WANT[exec:m-init-web1-alice$LXC_TAB#cgroup]}" "/" \
 	"m-init-web1-alice ran in web1's own cgroup (not .lxc)"
 
 # ---- login uid
-lxc_expect exec:m-login-host user.loginuid=1000 user.loginname="$host1000"
-lxc_expect exec:m-login-web1 user.loginuid=1000 user.loginname=alice
-lxc_expect exec:m-login-web1-2345 user.loginuid=2345 user.loginname=carol
-lxc_expect exec:m-login-db1-unmapped user.loginuid=-1 user.loginname=null
-lxc_expect exec:m-login-db1 user.loginuid=1000 user.loginname=bob
+lxc_expect exec:m-login-host user.loginuid=1000 user.loginname="$host1000" \
+	user.host_loginuid=1000 user.host_loginname="$host1000"
+lxc_expect exec:m-login-web1 user.loginuid=1000 user.loginname=alice \
+	user.host_loginuid=1000 user.host_loginname="$host1000"
+lxc_expect exec:m-login-web1-2345 user.loginuid=2345 user.loginname=carol \
+	user.host_loginuid=2345 user.host_loginname='<none>'
+# the admin (host login uid 1000) who entered the id-mapped container: lost
+# to user.loginuid (unmappable there), kept by the host-side login fields
+lxc_expect exec:m-login-db1-unmapped user.loginuid=-1 user.loginname=null \
+	user.host_loginuid=1000 user.host_loginname="$host1000"
+lxc_expect exec:m-login-db1 user.loginuid=1000 user.loginname=bob \
+	user.host_loginuid=101000 user.host_loginname='<none>'
 
 # ---- older than the daemon (found by its /proc scan)
 lxc_expect open:/shrike-pre-web1.fifo user.name=alice user.loginuid=1000 user.loginname=alice

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,7 @@ struct ns_ent {
 	int orphaned;			/* every remembered process exited: see identity_exited() */
 	uint64_t born_ms;		/* first seen (or seen again after it was orphaned) */
 	uint32_t root_pid;		/* last process found at the namespace's root; 0 none */
+	uint64_t served_tag;		/* the last event its names were given to */
 	struct id_job *job;		/* a read of its files under way, or NULL */
 	uint64_t job_ms;		/* when it was asked for */
 	int job_warned;			/* it was said to be stuck */
@@ -79,6 +81,7 @@ struct identity_ctx {
 	char *pidpath;			/* "<procdir>/<pid>" is built here */
 	size_t pidpath_cap;
 	struct resolver *resolver;	/* NULL: no root is ever opened (procdir "") */
+	uint64_t host_mntns;		/* pid 1's: whose passwd names host login uids */
 	struct memo last;
 };
 
@@ -101,6 +104,18 @@ static uint64_t now_ms(const struct identity_ctx *ic)
 static uint64_t userdb_clock(void *arg)
 {
 	return now_ms(arg);
+}
+
+/* The inode number of @pid's mount namespace, 0 if it cannot be told. */
+static uint64_t pid_mntns(const char *procdir, uint32_t pid)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%u/ns/mnt", procdir, pid) >= sizeof(path) ||
+	    stat(path, &st) < 0)
+		return 0;
+	return (uint64_t)st.st_ino;
 }
 
 struct identity_ctx *identity_new(const struct identity_config *cfg)
@@ -139,8 +154,10 @@ struct identity_ctx *identity_new(const struct identity_config *cfg)
 	ic->ents = calloc(ic->nents, sizeof(*ic->ents));
 	ic->buckets = calloc(ic->nbuckets, sizeof(*ic->buckets));
 	ic->pidpath = malloc(ic->pidpath_cap);
-	if (ic->cfg.procdir[0])
+	if (ic->cfg.procdir[0]) {
 		ic->resolver = resolver_new(ic->cfg.workers ? ic->cfg.workers : IDENTITY_WORKERS);
+		ic->host_mntns = pid_mntns(ic->cfg.procdir, 1);
+	}
 	if (!ic->cache || !ic->ents || !ic->buckets || !ic->pidpath ||
 	    (ic->cfg.procdir[0] && !ic->resolver)) {
 		identity_free(ic);
@@ -680,7 +697,14 @@ int identity_lookup(struct identity_ctx *ic, const struct shrike_proc_ctx *c, ui
 	if (pid)
 		pid_note(e, pid);
 	if (ic->resolver) {
-		refresh(ic, e, now);
+		/*
+		 * A namespace's tables change only between the events it names:
+		 * a string already given for this event (tag) stays valid while
+		 * the event's other fields are looked up.
+		 */
+		if (!tag || e->served_tag != tag)
+			refresh(ic, e, now);
+		e->served_tag = tag;
 		db = userdb_peek(ic->cache, e->key);
 	} else {
 		db = userdb_get(ic->cache, e->key, no_root, NULL);
@@ -704,6 +728,20 @@ int identity_lookup(struct identity_ctx *ic, const struct shrike_proc_ctx *c, ui
 	m->ret = db ? 0 : -ENOMEM;
 	m->names = *out;
 	return m->ret;
+}
+
+const char *identity_host_user(struct identity_ctx *ic, uint32_t uid, uint64_t tag)
+{
+	struct shrike_proc_ctx c = { 0 };
+	struct identity_names n;
+
+	if (!ic || !ic->host_mntns || uid == SHRIKE_ID_NONE)
+		return NULL;
+	c.mntns = ic->host_mntns;
+	c.uid = c.gid = SHRIKE_ID_NONE;
+	c.loginuid = uid;
+	identity_lookup(ic, &c, 1, tag, &n);
+	return n.login;
 }
 
 /* ---- the daemon's instance ------------------------------------------------ */

@@ -90,6 +90,13 @@ int identity_lookup(struct identity_ctx *ic, const struct shrike_proc_ctx *c, ui
 		    uint64_t tag, struct identity_names *out);
 
 /* Tell that @pid is a live process of mount namespace @mntns (e.g. from the /proc scan). */
+/*
+ * The name of @uid in the host's passwd (the root of pid 1's mount
+ * namespace), for the host's view of a login uid; NULL if unknown. @tag as
+ * for identity_lookup(). Valid as long as identity_lookup()'s strings.
+ */
+const char *identity_host_user(struct identity_ctx *ic, uint32_t uid, uint64_t tag);
+
 void identity_note(struct identity_ctx *ic, uint64_t mntns, uint32_t pid);
 
 /*

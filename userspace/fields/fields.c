@@ -97,6 +97,8 @@ static const struct field_def table[] = {
 	{ "user.host_uid", RF_INT, FIELD_F_STREAM, "effective uid in the initial user namespace", f_user_host_uid },
 	{ "user.loginuid", RF_INT, FIELD_F_STREAM, "audit login uid in the process's user namespace, -1 if unset", f_user_loginuid },
 	{ "user.loginname", RF_STR, FIELD_F_STREAM, "name of user.loginuid in the same passwd file, null when -1 or absent", f_user_loginname },
+	{ "user.host_loginuid", RF_INT, FIELD_F_KNOWN, "audit login uid as the host sees it (who logged in, also when the container cannot map it); null when unset", f_user_host_loginuid },
+	{ "user.host_loginname", RF_STR, FIELD_F_KNOWN, "name of user.host_loginuid in the host's passwd; null when unset or absent", f_user_host_loginname },
 	{ "group.gid", RF_INT, FIELD_F_STREAM, "effective gid in the process's own user namespace", f_group_gid },
 	{ "group.name", RF_STR, FIELD_F_STREAM, "name of group.gid in the group file of the process's own root, null if absent", f_group_name },
 	{ "group.host_gid", RF_INT, FIELD_F_STREAM, "effective gid in the initial user namespace", f_group_host_gid },

@@ -154,6 +154,8 @@ void f_group_name(const struct sevent *ev, const struct rf_ref *r, struct rf_val
 void f_container_id(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
 void f_container_name(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
 void f_container_type(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_user_host_loginuid(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_user_host_loginname(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
 void f_container_nested(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
 
 #endif /* SHRIKE_FIELDS_IMPL_H */

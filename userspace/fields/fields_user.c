@@ -77,6 +77,31 @@ void f_user_loginname(const struct sevent *ev, const struct rf_ref *r, struct rf
 	set_str(o, n.login);
 }
 
+void f_user_host_loginuid(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
+{
+	const struct shrike_proc_ctx *c = fields_ctx_of(ev);
+
+	(void)r;
+	if (c && c->host_loginuid != SHRIKE_ID_NONE)
+		set_id(o, c->host_loginuid);
+	else
+		o->known = 0;
+}
+
+/* The host's name of the login uid: who entered the container, as the host knows them. */
+void f_user_host_loginname(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
+{
+	const struct shrike_proc_ctx *c;
+
+	(void)r;
+	if (side_replaying) {
+		set_str(o, side_replay_get(ev, SIDE_USER_HOST_LOGINNAME));
+		return;
+	}
+	c = fields_ctx_of(ev);
+	set_str(o, c ? identity_host_user(identity_global(), c->host_loginuid, ev->num) : NULL);
+}
+
 void f_group_name(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
 {
 	struct identity_names n;

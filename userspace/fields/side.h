@@ -22,6 +22,7 @@ enum side_field {
 	SIDE_GROUP_NAME,
 	SIDE_USER_LOGINNAME,
 	SIDE_CONTAINER_NESTED,	/* captures before it have 8 values: unknown there */
+	SIDE_USER_HOST_LOGINNAME,
 	SIDE_N
 };
 
