@@ -4,18 +4,10 @@
 # stdout, the file and an HTTP collector (tests/host/http_sink.py on
 # 127.0.0.1) get the same alerts; the collector gets each as a JSON POST; a
 # slow or dead collector does not hold up event processing and what it
-# misses is counted. (Syslog and SIGHUP need the live daemon: 60-ship.sh.)
-. tests/e2e/lib/tap.sh
-shrike=${SHRIKE:-build/shrike}
-cap=tests/host/demo.scap
+# misses is counted. (SIGHUP needs the live daemon: 60-ship.sh; syslog and
+# hostile values: 11-hostile-text.sh.)
+. tests/host/lib.sh
 version=$(awk -F' *:?= *' '$1 == "VERSION" { print $2; exit }' Makefile)
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-	[ ${#pids[@]} -eq 0 ] || kill "${pids[@]}" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
 
 # Alerts on the events of most syscalls, so that there are hundreds.
 cat >"$tmp/rules.yaml" <<'EOF'
@@ -26,37 +18,6 @@ cat >"$tmp/rules.yaml" <<'EOF'
   priority: NOTICE
   tags: [test]
 EOF
-
-# sink NAME [http_sink.py options]: starts a collector; its URL in $url
-sink() {
-	local name=$1 i
-	shift
-	python3 tests/host/http_sink.py "$tmp/$name.port" "$tmp/$name.log" "$@" >/dev/null 2>&1 &
-	pids+=($!)
-	for i in $(seq 1 100); do
-		[ -s "$tmp/$name.port" ] && break
-		sleep 0.1
-	done
-	url=http://127.0.0.1:$(cat "$tmp/$name.port")/
-}
-
-# replay NAME [options]: replays the capture with the test rules; stdout in
-# NAME.out, stderr in NAME.err, exit status in NAME.rc, wall seconds in NAME.secs
-replay() {
-	local name=$1 t0 t1
-	shift
-	t0=$(date +%s.%N)
-	"$shrike" -e "$cap" -r "$tmp/rules.yaml" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
-	echo $? >"$tmp/$name.rc"
-	t1=$(date +%s.%N)
-	echo "$t0 $t1" | awk '{ printf "%.1f\n", $2 - $1 }' >"$tmp/$name.secs"
-}
-
-# http_counts NAME: "sent failed dropped" from the daemon's last stderr line
-http_counts() {
-	sed -n 's/^shrike: http output: sent=\([0-9]*\) failed=\([0-9]*\) dropped=\([0-9]*\)$/\1 \2 \3/p' \
-		"$tmp/$1.err" | tail -n 1
-}
 
 # ---- every output at once ---------------------------------------------------
 sink ok

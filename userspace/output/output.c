@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include "lib/escape.h"
 #include "lib/log.h"
 #include "output/output.h"
 #include "output/output_http.h"
@@ -76,7 +77,14 @@ out_free:
 
 void outputs_alert(struct outputs *o, const char *json, const char *text, int syslog_prio)
 {
-	const char *line = o->json ? json : text;
+	/*
+	 * The text line carries command lines, paths, user and container
+	 * names: bytes a process or a container chose. Escaped once here for
+	 * every text output, so that none can hold a terminal escape or
+	 * start a line of its own (lib/escape.h). JSON escapes its own.
+	 */
+	char *safe = o->json ? NULL : esc_text_dup(text, strlen(text));
+	const char *line = o->json ? json : safe ? safe : "shrike: out of memory escaping an alert";
 
 	if (o->to_stdout) {
 		fputs(line, stdout);
@@ -94,6 +102,7 @@ void outputs_alert(struct outputs *o, const char *json, const char *text, int sy
 	}
 	if (o->to_syslog)
 		syslog(syslog_prio, "%s", line);
+	free(safe);
 	/* a collector parses JSON whatever json_output says */
 	if (o->http && *json)
 		http_sender_post(o->http, json);

@@ -25,9 +25,11 @@ struct output_config {
 struct outputs *outputs_open(const struct output_config *cfg);
 /*
  * One alert: json is the Falco JSON object as text, text the readable line
- * ("HH:MM:SS.nnnnnnnnn: Priority output"); syslog_prio a LOG_* level.
- * stdout, the file and syslog get json or text as json_output says; the
- * HTTP output always gets json, queued (never waits for the network).
+ * ("HH:MM:SS.nnnnnnnnn: Priority output"), raw; syslog_prio a LOG_* level.
+ * stdout, the file and syslog get json or text as json_output says, the
+ * text escaped (lib/escape.h: one line, no control characters, valid
+ * UTF-8); the HTTP output always gets json, queued (never waits for the
+ * network).
  */
 void outputs_alert(struct outputs *o, const char *json, const char *text, int syslog_prio);
 /* SIGHUP: reopen the file output (logrotate). */
