@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# lib.sh - sourced by the host tests of the outputs (10-, 11-): TAP,
+# lib.sh - sourced by the host tests of the outputs (10-, 11-, 12-): TAP,
 # a scratch directory that goes at exit with the collectors started in it,
 # and the daemon run over a capture (no module).
 #
@@ -9,7 +9,8 @@
 #   replay NAME [options]    the daemon over $cap with $tmp/rules.yaml: stdout in
 #                            NAME.out, stderr in NAME.err, exit status in NAME.rc,
 #                            wall seconds in NAME.secs
-#   http_counts NAME         "sent failed dropped" from the daemon's last line on stderr
+#   http_counts NAME         "sent failed dropped", then "spooled in_spool" with a
+#                            spool, from the daemon's last line on stderr
 . tests/e2e/lib/tap.sh
 shrike=${SHRIKE:-build/shrike}
 cap=tests/host/demo.scap
@@ -45,6 +46,6 @@ replay() {
 }
 
 http_counts() {
-	sed -n 's/^shrike: http output: sent=\([0-9]*\) failed=\([0-9]*\) dropped=\([0-9]*\)$/\1 \2 \3/p' \
-		"$tmp/$1.err" | tail -n 1
+	sed -n 's/^shrike: http output: sent=\([0-9]*\) failed=\([0-9]*\) dropped=\([0-9]*\)\( spooled=\([0-9]*\) in_spool=\([0-9]*\)\)\{0,1\}$/\1 \2 \3 \5 \6/p' \
+		"$tmp/$1.err" | tail -n 1 | sed 's/ *$//'
 }

@@ -55,7 +55,7 @@ struct outputs *outputs_open(const struct output_config *cfg)
 			goto out_free;
 	}
 	if (cfg->http_enabled) {
-		o->http = http_sender_get(cfg->http_url, cfg->http_queue, cfg->http_retries);
+		o->http = http_sender_get(&cfg->http);
 		if (!o->http)
 			goto out_free;
 		http_used = 1;
@@ -138,8 +138,11 @@ void outputs_shutdown(void)
 		return;
 	http_senders_shutdown(OUTPUTS_FLUSH_SECONDS);
 	http_stats_get(&st);
-	fprintf(stderr, "shrike: http output: sent=%" PRIu64 " failed=%" PRIu64 " dropped=%" PRIu64 "\n",
+	fprintf(stderr, "shrike: http output: sent=%" PRIu64 " failed=%" PRIu64 " dropped=%" PRIu64,
 		st.sent, st.failed, st.dropped);
+	if (st.spool)
+		fprintf(stderr, " spooled=%" PRIu64 " in_spool=%" PRIu64, st.spooled, st.in_spool);
+	fputc('\n', stderr);
 }
 
 void outputs_stats(char *buf, size_t len)
@@ -152,6 +155,11 @@ void outputs_stats(char *buf, size_t len)
 		return;
 	}
 	http_stats_get(&st);
-	snprintf(buf, len, " http_sent=%" PRIu64 " http_failed=%" PRIu64 " http_dropped=%" PRIu64,
-		 st.sent, st.failed, st.dropped);
+	if (st.spool)
+		snprintf(buf, len, " http_sent=%" PRIu64 " http_failed=%" PRIu64 " http_dropped=%" PRIu64
+			 " http_spooled=%" PRIu64 " http_in_spool=%" PRIu64,
+			 st.sent, st.failed, st.dropped, st.spooled, st.in_spool);
+	else
+		snprintf(buf, len, " http_sent=%" PRIu64 " http_failed=%" PRIu64 " http_dropped=%" PRIu64,
+			 st.sent, st.failed, st.dropped);
 }
