@@ -28,9 +28,11 @@ SAN        ?=
 # The daemon's sources: the wiring at the top of userspace/, the rest in one
 # folder per role (docs/DESIGN.md); objects mirror the folders in $(BUILD)/obj.
 # The rules engine is a library of its own (librules.a): its unit tests link
-# it alone, with fake fields, so nothing of it can lean on the daemon.
+# it alone, with fake fields, so nothing of it can lean on the daemon. It
+# carries the few lib/ objects it uses (RULES_LIB), which libshrike.a has too.
 RULES_SRCS := $(wildcard userspace/rules/*.c)
-RULES_OBJS := $(RULES_SRCS:userspace/%.c=$(BUILD)/obj/%.o)
+RULES_LIB  := userspace/lib/escape.c
+RULES_OBJS := $(RULES_SRCS:userspace/%.c=$(BUILD)/obj/%.o) $(RULES_LIB:userspace/%.c=$(BUILD)/obj/%.o)
 LIB_SRCS   := $(filter-out userspace/main.c $(RULES_SRCS),$(wildcard userspace/*.c userspace/*/*.c))
 LIB_OBJS   := $(LIB_SRCS:userspace/%.c=$(BUILD)/obj/%.o)
 RULES_TESTS := $(BUILD)/tests/test_rule_engine $(BUILD)/tests/test_rule_loader

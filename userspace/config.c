@@ -40,8 +40,20 @@ static const struct ckey keys[] = {
 	K("syslog_output.enabled", CT_BOOL, syslog_enabled, 0, 0, "send alerts to syslog"),
 	K("http_output.enabled", CT_BOOL, http_enabled, 0, 0, "POST each alert as JSON"),
 	K("http_output.url", CT_STR, http_url, 0, 0, "where to POST (falcosidekick-compatible)"),
-	K("http_output.queue_size", CT_UINT, http_queue, 1, 1 << 20, "alerts waiting for delivery at most"),
+	K("http_output.user_agent", CT_STR, http_user_agent, 0, 0, "User-Agent header (empty: shrike/VERSION)"),
+	K("http_output.insecure", CT_BOOL, http_insecure, 0, 0, "https: do not verify the collector's certificate"),
+	K("http_output.ca_cert", CT_STR, http_ca_cert, 0, 0, "https: CA file to verify the collector (empty: the system's)"),
+	K("http_output.ca_bundle", CT_STR, http_ca_bundle, 0, 0, "https: CA bundle file, when ca_cert is empty"),
+	K("http_output.ca_path", CT_STR, http_ca_path, 0, 0, "https: directory of CA certificates"),
+	K("http_output.mtls", CT_BOOL, http_mtls, 0, 0, "https: authenticate with client_cert and client_key"),
+	K("http_output.client_cert", CT_STR, http_client_cert, 0, 0, "mtls: the client certificate (PEM)"),
+	K("http_output.client_key", CT_STR, http_client_key, 0, 0, "mtls: its private key (PEM)"),
+	K("http_output.queue_size", CT_UINT, http_queue, 1, 1 << 20, "alerts waiting for delivery in memory at most"),
 	K("http_output.max_retries", CT_UINT, http_retries, 0, 100, "attempts per alert after the first"),
+	K("http_output.spool_dir", CT_STR, http_spool_dir, 0, 0,
+	  "keep alerts here while the collector is away (empty: no spool)"),
+	K("http_output.spool_max_bytes", CT_UINT, http_spool_max_bytes, 65536, 1ull << 40,
+	  "the spool's size at most; when full, new alerts are dropped"),
 	K("hostname", CT_STR, hostname, 0, 0, "hostname in alerts (empty: the system's)"),
 };
 
@@ -78,8 +90,16 @@ void config_defaults(struct config *c)
 	c->file_name = xstrdup("/var/log/shrike/events.json");
 	c->file_keep_alive = 1;
 	c->http_url = xstrdup("http://127.0.0.1:2801/");
+	c->http_user_agent = xstrdup("");
+	c->http_ca_cert = xstrdup("");
+	c->http_ca_bundle = xstrdup("");
+	c->http_ca_path = xstrdup("");
+	c->http_client_cert = xstrdup("");
+	c->http_client_key = xstrdup("");
 	c->http_queue = 1024;
 	c->http_retries = 3;
+	c->http_spool_dir = xstrdup("");
+	c->http_spool_max_bytes = 64u << 20;
 	c->hostname = xstrdup("");
 }
 
@@ -341,9 +361,21 @@ struct output_config config_outputs(const struct config *c)
 		.file_keep_alive = c->file_keep_alive,
 		.syslog_enabled = c->syslog_enabled,
 		.http_enabled = c->http_enabled,
-		.http_url = c->http_url,
-		.http_queue = (size_t)c->http_queue,
-		.http_retries = (unsigned)c->http_retries,
+		.http = {
+			.url = c->http_url,
+			.user_agent = c->http_user_agent,
+			.insecure = c->http_insecure,
+			.ca_cert = c->http_ca_cert,
+			.ca_bundle = c->http_ca_bundle,
+			.ca_path = c->http_ca_path,
+			.mtls = c->http_mtls,
+			.client_cert = c->http_client_cert,
+			.client_key = c->http_client_key,
+			.queue_size = (size_t)c->http_queue,
+			.max_retries = (unsigned)c->http_retries,
+			.spool_dir = c->http_spool_dir,
+			.spool_max_bytes = c->http_spool_max_bytes,
+		},
 	};
 }
 

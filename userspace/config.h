@@ -29,8 +29,15 @@ struct config {
 	int syslog_enabled;
 	int http_enabled;
 	char *http_url;
+	char *http_user_agent;		/* empty: shrike/VERSION */
+	int http_insecure;
+	char *http_ca_cert, *http_ca_bundle, *http_ca_path;
+	int http_mtls;
+	char *http_client_cert, *http_client_key;
 	uint64_t http_queue;		/* alerts waiting for delivery at most */
 	uint64_t http_retries;
+	char *http_spool_dir;		/* empty: no spool */
+	uint64_t http_spool_max_bytes;
 	char *hostname;			/* empty: gethostname() */
 };
 

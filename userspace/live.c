@@ -45,7 +45,7 @@ void live_report_stats(struct daemon *d, struct ring_reader *r, const char *what
 {
 	struct shrike_counters c = { 0 };
 	const struct pipeline_stats *st = &d->pl.st;
-	char http[128];
+	char http[256];
 
 	ring_reader_counters(r, &c);
 	outputs_stats(http, sizeof(http));

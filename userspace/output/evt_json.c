@@ -4,17 +4,36 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cjson/cJSON.h>
+#include "lib/escape.h"
 #include "output/evt_json.h"
 #include "fields/fields.h"
 
-static cJSON *value_json(const struct rf_value *v)
+/* A string as valid UTF-8: names and paths are whatever bytes a process chose. */
+static cJSON *string_json(const char *s, size_t n)
+{
+	cJSON *j;
+	char *fixed;
+
+	if (esc_utf8_valid(s, n))
+		return cJSON_CreateString(s);
+	fixed = malloc(ESC_UTF8_SIZE(n));
+	if (!fixed)
+		return NULL;
+	esc_utf8(fixed, s, n);
+	j = cJSON_CreateString(fixed);
+	free(fixed);
+	return j;
+}
+
+/* raw: strings as they are, for print_text to escape; else valid UTF-8 for JSON */
+static cJSON *value_json(const struct rf_value *v, int raw)
 {
 	if (!v->known)
 		return cJSON_CreateNull();
 	switch (v->type) {
 	case RF_STR:
 	case RF_IPADDR:
-		return cJSON_CreateString(v->s);
+		return raw ? cJSON_CreateString(v->s) : string_json(v->s, strlen(v->s));
 	case RF_BOOL:
 		return cJSON_CreateBool(v->i != 0);
 	case RF_UINT:
@@ -31,7 +50,7 @@ static cJSON *value_json(const struct rf_value *v)
 /* Every parameter as evt.arg.NAME, except the identity (proc.* and user.*
  * already say it) and the socket tuple (fd.* already say it).
  */
-static void add_args(cJSON *obj, const struct sevent *ev)
+static void add_args(cJSON *obj, const struct sevent *ev, int raw)
 {
 	int id = fields_find("evt.arg");
 	char key[64];
@@ -46,11 +65,11 @@ static void add_args(cJSON *obj, const struct sevent *ev)
 			continue;
 		fields_extract(ev, &ref, &v);
 		snprintf(key, sizeof(key), "evt.arg.%s", p->name);
-		cJSON_AddItemToObject(obj, key, value_json(&v));
+		cJSON_AddItemToObject(obj, key, value_json(&v, raw));
 	}
 }
 
-/* <NA> for unknown values, as Falco's text output */
+/* <NA> for unknown values, as Falco's text output; strings escaped (lib/escape.h) */
 static void print_text(FILE *out, cJSON *obj)
 {
 	cJSON *it;
@@ -60,14 +79,18 @@ static void print_text(FILE *out, cJSON *obj)
 		if (!first)
 			fputc(' ', out);
 		first = 0;
-		if (cJSON_IsNull(it))
+		if (cJSON_IsNull(it)) {
 			fprintf(out, "%s=<NA>", it->string);
-		else if (cJSON_IsString(it))
-			fprintf(out, "%s=%s", it->string, it->valuestring);
-		else if (cJSON_IsBool(it))
+		} else if (cJSON_IsString(it)) {
+			char *safe = esc_text_dup(it->valuestring, strlen(it->valuestring));
+
+			fprintf(out, "%s=%s", it->string, safe ? safe : "<out of memory>");
+			free(safe);
+		} else if (cJSON_IsBool(it)) {
 			fprintf(out, "%s=%s", it->string, cJSON_IsTrue(it) ? "true" : "false");
-		else
+		} else {
 			fprintf(out, "%s=%.0f", it->string, it->valuedouble);
+		}
 	}
 	fputc('\n', out);
 }
@@ -92,9 +115,9 @@ int evt_json_print(FILE *out, const struct sevent *ev, int json)
 			continue;
 		if ((t[i].flags & FIELD_F_TRUE) && !v.i)
 			continue;
-		cJSON_AddItemToObject(obj, t[i].name, value_json(&v));
+		cJSON_AddItemToObject(obj, t[i].name, value_json(&v, !json));
 	}
-	add_args(obj, ev);
+	add_args(obj, ev, !json);
 	if (!json) {
 		print_text(out, obj);
 		cJSON_Delete(obj);

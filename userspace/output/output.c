@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include "lib/escape.h"
 #include "lib/log.h"
 #include "output/output.h"
 #include "output/output_http.h"
@@ -54,7 +55,7 @@ struct outputs *outputs_open(const struct output_config *cfg)
 			goto out_free;
 	}
 	if (cfg->http_enabled) {
-		o->http = http_sender_get(cfg->http_url, cfg->http_queue, cfg->http_retries);
+		o->http = http_sender_get(&cfg->http);
 		if (!o->http)
 			goto out_free;
 		http_used = 1;
@@ -76,7 +77,14 @@ out_free:
 
 void outputs_alert(struct outputs *o, const char *json, const char *text, int syslog_prio)
 {
-	const char *line = o->json ? json : text;
+	/*
+	 * The text line carries command lines, paths, user and container
+	 * names: bytes a process or a container chose. Escaped once here for
+	 * every text output, so that none can hold a terminal escape or
+	 * start a line of its own (lib/escape.h). JSON escapes its own.
+	 */
+	char *safe = o->json ? NULL : esc_text_dup(text, strlen(text));
+	const char *line = o->json ? json : safe ? safe : "shrike: out of memory escaping an alert";
 
 	if (o->to_stdout) {
 		fputs(line, stdout);
@@ -94,6 +102,7 @@ void outputs_alert(struct outputs *o, const char *json, const char *text, int sy
 	}
 	if (o->to_syslog)
 		syslog(syslog_prio, "%s", line);
+	free(safe);
 	/* a collector parses JSON whatever json_output says */
 	if (o->http && *json)
 		http_sender_post(o->http, json);
@@ -129,8 +138,11 @@ void outputs_shutdown(void)
 		return;
 	http_senders_shutdown(OUTPUTS_FLUSH_SECONDS);
 	http_stats_get(&st);
-	fprintf(stderr, "shrike: http output: sent=%" PRIu64 " failed=%" PRIu64 " dropped=%" PRIu64 "\n",
+	fprintf(stderr, "shrike: http output: sent=%" PRIu64 " failed=%" PRIu64 " dropped=%" PRIu64,
 		st.sent, st.failed, st.dropped);
+	if (st.spool)
+		fprintf(stderr, " spooled=%" PRIu64 " in_spool=%" PRIu64, st.spooled, st.in_spool);
+	fputc('\n', stderr);
 }
 
 void outputs_stats(char *buf, size_t len)
@@ -143,6 +155,11 @@ void outputs_stats(char *buf, size_t len)
 		return;
 	}
 	http_stats_get(&st);
-	snprintf(buf, len, " http_sent=%" PRIu64 " http_failed=%" PRIu64 " http_dropped=%" PRIu64,
-		 st.sent, st.failed, st.dropped);
+	if (st.spool)
+		snprintf(buf, len, " http_sent=%" PRIu64 " http_failed=%" PRIu64 " http_dropped=%" PRIu64
+			 " http_spooled=%" PRIu64 " http_in_spool=%" PRIu64,
+			 st.sent, st.failed, st.dropped, st.spooled, st.in_spool);
+	else
+		snprintf(buf, len, " http_sent=%" PRIu64 " http_failed=%" PRIu64 " http_dropped=%" PRIu64,
+			 st.sent, st.failed, st.dropped);
 }

@@ -1,56 +1,151 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* output_http.c - alerts POSTed as JSON by a delivery thread, behind a bounded queue. */
+/* output_http.c - alerts POSTed as JSON by a delivery thread, behind a bounded queue and an optional spool. */
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <curl/curl.h>
 #include "lib/clock.h"
 #include "lib/log.h"
+#include "output/http_spool.h"
 #include "output/output_http.h"
 
 /*
  * The event loop only ever copies an alert into the queue (a short critical
- * section, no I/O); the thread does the network. A full queue drops the new
- * alert rather than wait: a slow or dead collector must never stall event
- * processing, which would overflow the kernel's rings and lose events for
- * every rule. Drops are counted and shown in the stats line.
+ * section, no I/O); the thread does the network and the disk. A full queue
+ * drops the new alert rather than wait: a slow or dead collector must never
+ * stall event processing, which would overflow the kernel's rings and lose
+ * events for every rule. Drops are counted and shown in the stats line.
  *
  * Timeouts are short because the collector is expected to be near (a
  * falcosidekick on the host or the LAN): a request that takes longer than
- * REQUEST_TIMEOUT_MS is a failed attempt. Retries back off from
- * BACKOFF_MIN_MS, doubling up to BACKOFF_MAX_MS.
+ * REQUEST_TIMEOUT_MS is a failed attempt. An alert gets 1 + max_retries
+ * attempts, BACKOFF_MIN_MS apart and doubling up to BACKOFF_MAX_MS, which
+ * rides out a blip. Then the answer decides:
+ *
+ *  - no answer (cannot connect, TLS, timeout), or one that means "not now"
+ *    (408, 429, 502, 503, 504): the collector is away. The alert keeps its
+ *    place at the head of the line and the sender backs off: no attempt for
+ *    DOWN_MIN_MS, then a single attempt (a probe) whenever the wait is
+ *    over, the wait doubling up to DOWN_MAX_MS; a success resets it. So
+ *    an outage costs one retry cycle, not one per alert. Meanwhile alerts
+ *    go to the spool if there is one (the memory queue never fills), else
+ *    they wait in the queue, and those that do not fit are dropped.
+ *  - any other error status: the collector is there but refuses this
+ *    alert. It is counted as failed and the next one goes.
+ *
+ * Order: the spool only ever holds alerts older than those in the queue.
+ * The thread delivers from the spool first and, while the spool is not
+ * empty, moves the queue's alerts behind them instead of sending them. So
+ * alerts reach the collector in the order they were raised, across outages
+ * and restarts. Delivery is at least once: an attempt cut short (a timeout,
+ * the exit) may have arrived, and is made again.
  */
 #define CONNECT_TIMEOUT_MS	2000L
 #define REQUEST_TIMEOUT_MS	5000L
 #define BACKOFF_MIN_MS		200ull
 #define BACKOFF_MAX_MS		5000ull
+#define DOWN_MIN_MS		1000ull
+#define DOWN_MAX_MS		30000ull
+/* a sender waiting for its spool's lock tries this often, and says so after LOCK_WARN_MS */
+#define LOCK_RETRY_MS		100ull
+#define LOCK_WARN_MS		10000ull
+#define MS			1000000ull
 
 struct http_sender {
-	char *url;
-	size_t queue_size;
-	unsigned max_retries;
+	struct http_config cfg;		/* its strings are the sender's own copies */
 	int refs;			/* owned by the main thread */
 	pthread_t thread;
 	struct http_sender *next;	/* in the list of retired senders */
+	struct spool *spool;		/* NULL: none; the thread's alone once it runs */
 
 	pthread_mutex_t lock;		/* protects everything below */
 	pthread_cond_t wake;		/* an alert queued, retired, or a deadline set */
 	char **queue;			/* ring of queue_size copies */
 	size_t head, count;
-	int retired;			/* no more alerts come; exit when empty */
+	int retired;			/* no more alerts come */
 	uint64_t deadline_ns;		/* CLOCK_MONOTONIC; 0: none. Past it, give up */
 	int done;			/* the thread has returned */
 };
 
-static _Atomic uint64_t n_sent, n_failed, n_dropped;
+/* The delivery thread's own state. */
+struct link {
+	CURL *c;
+	struct curl_slist *hdrs;
+	int down;			/* the collector is away: backing off */
+	uint64_t wait_ms;		/* the current back-off */
+	uint64_t retry_ns;		/* CLOCK_MONOTONIC of the next probe */
+	int refusing;			/* warned that the collector refuses alerts */
+	int spool_trouble;		/* warned that the spool takes no more */
+	char *held;			/* no spool: the alert that found the collector away */
+};
+
+enum outcome { SENT, REFUSED, AWAY, CUT };	/* CUT: the deadline came first */
+enum source { NONE, STOP, HELD, SPOOL, QUEUE };
+
+static _Atomic uint64_t n_sent, n_failed, n_dropped, n_spooled, n_in_spool;
+static _Atomic int spool_used;
 /* Main thread only: the sender in use, and the retired ones still delivering. */
 static struct http_sender *current;
 static struct http_sender *retired_list;
 static int curl_ready;
+
+/* The string settings, for copying and comparing them as one. */
+static const size_t cfg_strings[] = {
+	offsetof(struct http_config, url), offsetof(struct http_config, user_agent),
+	offsetof(struct http_config, ca_cert), offsetof(struct http_config, ca_bundle),
+	offsetof(struct http_config, ca_path), offsetof(struct http_config, client_cert),
+	offsetof(struct http_config, client_key), offsetof(struct http_config, spool_dir),
+};
+#define N_CFG_STRINGS (sizeof(cfg_strings) / sizeof(cfg_strings[0]))
+
+static const char **cfg_str(const struct http_config *c, size_t i)
+{
+	return (const char **)((char *)c + cfg_strings[i]);
+}
+
+static int cfg_same(const struct http_config *a, const struct http_config *b)
+{
+	size_t i;
+
+	for (i = 0; i < N_CFG_STRINGS; i++)
+		if (strcmp(*cfg_str(a, i), *cfg_str(b, i)))
+			return 0;
+	return a->insecure == b->insecure && a->mtls == b->mtls && a->queue_size == b->queue_size &&
+	       a->max_retries == b->max_retries && a->spool_max_bytes == b->spool_max_bytes;
+}
+
+static void cfg_free(struct http_config *c)
+{
+	size_t i;
+
+	for (i = 0; i < N_CFG_STRINGS; i++)
+		free((char *)*cfg_str(c, i));
+}
+
+/* A copy of src whose strings are its own ("" for NULL); -1 when out of memory. */
+static int cfg_copy(struct http_config *dst, const struct http_config *src)
+{
+	size_t i;
+	int bad = 0;
+
+	*dst = *src;
+	for (i = 0; i < N_CFG_STRINGS; i++) {
+		const char *v = *cfg_str(src, i);
+
+		*cfg_str(dst, i) = strdup(v ? v : "");
+		bad |= !*cfg_str(dst, i);
+	}
+	if (bad)
+		cfg_free(dst);
+	return bad ? -1 : 0;
+}
 
 /* Milliseconds left before the deadline (at least 1), or -1 when past it. */
 static long ms_left(struct http_sender *s, long cap)
@@ -65,22 +160,26 @@ static long ms_left(struct http_sender *s, long cap)
 	now = mono_ns();
 	if (now >= deadline)
 		return -1;
-	if ((deadline - now) / 1000000 < (uint64_t)cap)
-		return (long)((deadline - now) / 1000000) + 1;
+	if ((deadline - now) / MS < (uint64_t)cap)
+		return (long)((deadline - now) / MS) + 1;
 	return cap;
 }
 
-/* Sleep ms, or until the deadline if one comes sooner; -1 if the deadline is past. */
-static int backoff(struct http_sender *s, uint64_t ms)
+static struct timespec mono_ts(uint64_t ns)
 {
-	uint64_t until = mono_ns() + ms * 1000000ull;
+	return (struct timespec){ .tv_sec = (time_t)(ns / 1000000000ull), .tv_nsec = (long)(ns % 1000000000ull) };
+}
+
+/* Sleep ms, or until the deadline if one comes sooner; -1 if the deadline is past. */
+static int pause_ms(struct http_sender *s, uint64_t ms)
+{
+	uint64_t until = mono_ns() + ms * MS;
 	int ret = 0;
 
 	pthread_mutex_lock(&s->lock);
 	for (;;) {
 		uint64_t end = s->deadline_ns && s->deadline_ns < until ? s->deadline_ns : until;
-		struct timespec ts = { .tv_sec = (time_t)(end / 1000000000ull),
-				       .tv_nsec = (long)(end % 1000000000ull) };
+		struct timespec ts = mono_ts(end);
 
 		if (mono_ns() >= end)
 			break;
@@ -93,6 +192,29 @@ static int backoff(struct http_sender *s, uint64_t ms)
 	return ret;
 }
 
+/*
+ * Sleep until `until` (CLOCK_MONOTONIC) or the deadline, whichever comes
+ * first, or until woken (retired, a deadline set, an alert queued); with
+ * queued_too, not at all while alerts are queued.
+ */
+static void wait_until(struct http_sender *s, uint64_t until, int queued_too)
+{
+	struct timespec ts;
+
+	pthread_mutex_lock(&s->lock);
+	if (s->deadline_ns && s->deadline_ns < until)
+		until = s->deadline_ns;
+	ts = mono_ts(until);
+	if (mono_ns() < until && !(queued_too && s->count))
+		pthread_cond_timedwait(&s->wake, &s->lock, &ts);
+	pthread_mutex_unlock(&s->lock);
+}
+
+static int past_deadline(struct http_sender *s)
+{
+	return ms_left(s, 1) < 0;
+}
+
 static size_t discard_body(char *ptr, size_t size, size_t n, void *arg)
 {
 	(void)ptr;
@@ -100,8 +222,8 @@ static size_t discard_body(char *ptr, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
-/* One attempt: 0 on a 2xx answer, else -1 with the reason in why. */
-static int post_once(CURL *c, const char *body, long timeout_ms, char *why, size_t whylen)
+/* One attempt; the reason of anything but SENT in why. */
+static enum outcome post_once(CURL *c, const char *body, long timeout_ms, char *why, size_t whylen)
 {
 	char errbuf[CURL_ERROR_SIZE] = "";
 	long status = 0;
@@ -115,97 +237,336 @@ static int post_once(CURL *c, const char *body, long timeout_ms, char *why, size
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, NULL);
 	if (rc != CURLE_OK) {
 		snprintf(why, whylen, "%s", *errbuf ? errbuf : curl_easy_strerror(rc));
-		return -1;
+		return AWAY;
 	}
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	if (status < 200 || status > 299) {
-		snprintf(why, whylen, "HTTP status %ld", status);
-		return -1;
-	}
-	return 0;
+	if (status >= 200 && status <= 299)
+		return SENT;
+	snprintf(why, whylen, "HTTP status %ld", status);
+	return status == 408 || status == 429 || status == 502 || status == 503 || status == 504 ? AWAY : REFUSED;
 }
 
-/* Deliver one alert with retries; counts the outcome. */
-static void deliver(struct http_sender *s, CURL *c, const char *body, int *failing)
+/* Up to `attempts` attempts at one alert, BACKOFF_MIN_MS apart, doubling. */
+static enum outcome attempt(struct http_sender *s, struct link *l, const char *body, unsigned attempts,
+			    char *why, size_t whylen)
 {
-	char why[CURL_ERROR_SIZE + 32] = "";
-	unsigned attempt;
 	uint64_t wait = BACKOFF_MIN_MS;
+	enum outcome out = CUT;
+	unsigned i;
 
-	for (attempt = 0; attempt <= s->max_retries; attempt++) {
-		long timeout = ms_left(s, REQUEST_TIMEOUT_MS);
+	for (i = 0; i < attempts; i++) {
+		long timeout;
 
-		if (attempt && (backoff(s, wait) < 0 || (timeout = ms_left(s, REQUEST_TIMEOUT_MS)) < 0))
-			break;
-		if (timeout < 0)
-			break;
-		if (attempt)
+		if (i) {
+			if (pause_ms(s, wait) < 0)
+				return CUT;
 			wait = wait * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : wait * 2;
-		if (post_once(c, body, timeout, why, sizeof(why)) == 0) {
-			atomic_fetch_add(&n_sent, 1);
-			if (*failing)
-				log_info("http output: delivering to '%s' again", s->url);
-			*failing = 0;
-			return;
 		}
+		timeout = ms_left(s, REQUEST_TIMEOUT_MS);
+		if (timeout < 0)
+			return CUT;
+		out = post_once(l->c, body, timeout, why, whylen);
+		if (out == SENT)
+			break;
 	}
-	/* Past the shutdown deadline before the first attempt: never tried. */
-	if (attempt == 0) {
-		atomic_fetch_add(&n_dropped, 1);
+	return out;
+}
+
+static void count_in_spool(struct http_sender *s)
+{
+	atomic_store(&n_in_spool, spool_count(s->spool));
+}
+
+/* Append one alert to the spool, or count it as dropped. */
+static void store(struct http_sender *s, struct link *l, const char *body)
+{
+	int r = spool_append(s->spool, body, strlen(body));
+
+	if (r == 0) {
+		atomic_fetch_add(&n_spooled, 1);
+		count_in_spool(s);
+		l->spool_trouble = 0;
 		return;
 	}
-	atomic_fetch_add(&n_failed, 1);
-	if (!*failing)
-		log_warn("http output: cannot deliver to '%s': %s (alerts are counted as failed until it answers)",
-			 s->url, why);
-	*failing = 1;
+	atomic_fetch_add(&n_dropped, 1);
+	if (!l->spool_trouble)
+		log_warn("http output: the spool '%s' takes no more alerts: %s; new alerts are dropped",
+			 spool_dir(s->spool), r == -ENOSPC ? "full (http_output.spool_max_bytes)" : strerror(-r));
+	l->spool_trouble = 1;
+}
+
+/* The queue's alerts, oldest first, behind those in the spool (or dropped without one). */
+static void queue_to_spool(struct http_sender *s, struct link *l)
+{
+	for (;;) {
+		char *body;
+
+		pthread_mutex_lock(&s->lock);
+		if (!s->count) {
+			pthread_mutex_unlock(&s->lock);
+			return;
+		}
+		body = s->queue[s->head];
+		s->queue[s->head] = NULL;
+		s->head = (s->head + 1) % s->cfg.queue_size;
+		s->count--;
+		pthread_mutex_unlock(&s->lock);
+		if (s->spool)
+			store(s, l, body);
+		else
+			atomic_fetch_add(&n_dropped, 1);
+		free(body);
+	}
+}
+
+/* The oldest alert: the held one, the spool's, or the queue's (waiting for one when idle). */
+static enum source next_alert(struct http_sender *s, struct link *l, char **body)
+{
+	enum source from;
+	size_t len;
+	int r;
+
+	if (l->held) {
+		*body = l->held;
+		return HELD;
+	}
+	if (s->spool && spool_count(s->spool)) {
+		r = spool_peek(s->spool, body, &len);
+		if (r == 0)
+			return SPOOL;
+		if (r != -ENOENT) {
+			log_warn("http output: dropping an alert the spool '%s' cannot read back: %s",
+				 spool_dir(s->spool), strerror(-r));
+			spool_pop(s->spool);
+			count_in_spool(s);
+			atomic_fetch_add(&n_dropped, 1);
+			return NONE;
+		}
+	}
+	pthread_mutex_lock(&s->lock);
+	if (!s->count && !s->retired)
+		pthread_cond_wait(&s->wake, &s->lock);
+	if (s->count) {
+		*body = s->queue[s->head];
+		s->queue[s->head] = NULL;
+		s->head = (s->head + 1) % s->cfg.queue_size;
+		s->count--;
+		from = QUEUE;
+	} else {
+		from = s->retired ? STOP : NONE;
+	}
+	pthread_mutex_unlock(&s->lock);
+	return from;
+}
+
+/* Delivered, or refused for good: the alert leaves the line. */
+static void consume(struct http_sender *s, struct link *l, enum source from, char *body)
+{
+	if (from == SPOOL) {
+		spool_pop(s->spool);
+		count_in_spool(s);
+	}
+	if (from == HELD)
+		l->held = NULL;
+	free(body);
+}
+
+/* Not delivered: the alert keeps its place at the head of the line. */
+static void keep(struct http_sender *s, struct link *l, enum source from, char *body)
+{
+	if (from == QUEUE && !s->spool) {
+		l->held = body;
+		return;
+	}
+	if (from == QUEUE)
+		store(s, l, body);	/* the spool was empty: it is the oldest */
+	if (from != HELD)
+		free(body);
+}
+
+static void collector_back(struct http_sender *s, struct link *l)
+{
+	if (l->down)
+		log_info("http output: delivering to '%s' again", s->cfg.url);
+	l->down = 0;
+	l->wait_ms = 0;
+}
+
+static void collector_away(struct http_sender *s, struct link *l, const char *why)
+{
+	l->wait_ms = !l->down ? DOWN_MIN_MS : l->wait_ms * 2 > DOWN_MAX_MS ? DOWN_MAX_MS : l->wait_ms * 2;
+	l->retry_ns = mono_ns() + l->wait_ms * MS;
+	if (!l->down)
+		log_warn("http output: cannot deliver to '%s': %s (backing off: one try at %llu s, then at doubling intervals up to %llu s; alerts %s meanwhile)",
+			 s->cfg.url, why, DOWN_MIN_MS / 1000, DOWN_MAX_MS / 1000,
+			 s->spool ? "go to the spool" : "wait in the queue");
+	l->down = 1;
+}
+
+/* One step of the delivery loop; 0 when the thread is to stop. */
+static int step(struct http_sender *s, struct link *l)
+{
+	char why[CURL_ERROR_SIZE + 32] = "";
+	enum source from;
+	enum outcome out;
+	char *body = NULL;
+
+	if (past_deadline(s))
+		return 0;
+	if (s->spool && spool_count(s->spool))
+		queue_to_spool(s, l);
+	if (l->down && mono_ns() < l->retry_ns) {
+		uint64_t deadline;
+		int retired;
+
+		if (s->spool)
+			queue_to_spool(s, l);
+		pthread_mutex_lock(&s->lock);
+		retired = s->retired;
+		deadline = s->deadline_ns;
+		pthread_mutex_unlock(&s->lock);
+		/*
+		 * Retired with no probe left before the exit; or by a SIGHUP
+		 * while the collector is away: the spool keeps it all for
+		 * the next sender.
+		 */
+		if (retired && (deadline ? deadline <= l->retry_ns : s->spool != NULL))
+			return 0;
+		wait_until(s, l->retry_ns, s->spool != NULL);
+		return 1;
+	}
+	from = next_alert(s, l, &body);
+	if (from == STOP)
+		return 0;
+	if (from == NONE)
+		return 1;
+	out = attempt(s, l, body, l->down ? 1 : 1 + s->cfg.max_retries, why, sizeof(why));
+	switch (out) {
+	case SENT:
+		atomic_fetch_add(&n_sent, 1);
+		collector_back(s, l);
+		l->refusing = 0;
+		consume(s, l, from, body);
+		break;
+	case REFUSED:
+		atomic_fetch_add(&n_failed, 1);
+		collector_back(s, l);
+		if (!l->refusing)
+			log_warn("http output: '%s' refuses alerts: %s (counted as failed)", s->cfg.url, why);
+		l->refusing = 1;
+		consume(s, l, from, body);
+		break;
+	case AWAY:
+		collector_away(s, l, why);
+		keep(s, l, from, body);
+		break;
+	case CUT:
+		keep(s, l, from, body);
+		break;
+	}
+	return 1;
+}
+
+/* Wait for the spool's lock (another sender hands it over); -1: go on without the spool. */
+static int take_spool(struct http_sender *s)
+{
+	uint64_t start = mono_ns();
+	int warned = 0, r;
+
+	for (;;) {
+		r = spool_acquire(s->spool);
+		if (r == 0) {
+			count_in_spool(s);
+			if (spool_count(s->spool))
+				log_info("http output: %llu alerts in the spool '%s' go first",
+					 (unsigned long long)spool_count(s->spool), spool_dir(s->spool));
+			return 0;
+		}
+		if (r != -EWOULDBLOCK) {
+			log_error("http output: cannot lock the spool '%s': %s; going on without it",
+				  spool_dir(s->spool), strerror(-r));
+			return -1;
+		}
+		if (!warned && mono_ns() - start > LOCK_WARN_MS * MS) {
+			log_warn("http output: the spool '%s' is in use (by another shrike?); waiting for it",
+				 spool_dir(s->spool));
+			warned = 1;
+		}
+		if (past_deadline(s))
+			return -1;
+		wait_until(s, mono_ns() + LOCK_RETRY_MS * MS, 0);
+	}
+}
+
+static void link_open(struct http_sender *s, struct link *l)
+{
+	const struct http_config *cfg = &s->cfg;
+	CURL *c = curl_easy_init();
+
+	if (!c) {
+		log_error("http output: cannot create a curl handle; alerts will not be delivered");
+		l->down = 1;
+		l->retry_ns = UINT64_MAX;
+		return;
+	}
+	l->hdrs = curl_slist_append(l->hdrs, "Content-Type: application/json");
+	/* no "Expect: 100-continue" round trip for bodies over 1 KiB */
+	l->hdrs = curl_slist_append(l->hdrs, "Expect:");
+	curl_easy_setopt(c, CURLOPT_URL, cfg->url);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, l->hdrs);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, *cfg->user_agent ? cfg->user_agent : "shrike/" SHRIKE_VERSION);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, CONNECT_TIMEOUT_MS);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard_body);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	if (cfg->insecure) {
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+	/* as Falco: ca_cert first, else ca_bundle; ca_path as well */
+	if (*cfg->ca_cert || *cfg->ca_bundle)
+		curl_easy_setopt(c, CURLOPT_CAINFO, *cfg->ca_cert ? cfg->ca_cert : cfg->ca_bundle);
+	if (*cfg->ca_path)
+		curl_easy_setopt(c, CURLOPT_CAPATH, cfg->ca_path);
+	if (cfg->mtls) {
+		curl_easy_setopt(c, CURLOPT_SSLCERT, cfg->client_cert);
+		curl_easy_setopt(c, CURLOPT_SSLKEY, cfg->client_key);
+	}
+	l->c = c;
+}
+
+/* At the end: what is still in line goes to the spool, or is dropped without one. */
+static void finish(struct http_sender *s, struct link *l)
+{
+	if (l->held) {
+		atomic_fetch_add(&n_dropped, 1);
+		free(l->held);
+		l->held = NULL;
+	}
+	queue_to_spool(s, l);
+	if (s->spool) {
+		count_in_spool(s);
+		spool_close(s->spool);	/* the lock, for the next sender */
+		s->spool = NULL;
+	}
+	curl_slist_free_all(l->hdrs);
+	if (l->c)
+		curl_easy_cleanup(l->c);
 }
 
 static void *sender_main(void *arg)
 {
 	struct http_sender *s = arg;
-	struct curl_slist *hdrs = NULL;
-	CURL *c = curl_easy_init();
-	int failing = 0;
+	struct link l = { 0 };
 
-	if (c) {
-		hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
-		/* no "Expect: 100-continue" round trip for bodies over 1 KiB */
-		hdrs = curl_slist_append(hdrs, "Expect:");
-		curl_easy_setopt(c, CURLOPT_URL, s->url);
-		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
-		curl_easy_setopt(c, CURLOPT_USERAGENT, "shrike/" SHRIKE_VERSION);
-		curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, CONNECT_TIMEOUT_MS);
-		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard_body);
-		curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	} else {
-		log_error("http output: cannot create a curl handle; alerts will be dropped");
+	link_open(s, &l);
+	if (s->spool && take_spool(s) < 0) {
+		spool_close(s->spool);
+		s->spool = NULL;
 	}
-	for (;;) {
-		char *body;
-
-		pthread_mutex_lock(&s->lock);
-		while (!s->count && !s->retired)
-			pthread_cond_wait(&s->wake, &s->lock);
-		if (!s->count) {
-			pthread_mutex_unlock(&s->lock);
-			break;
-		}
-		body = s->queue[s->head];
-		s->queue[s->head] = NULL;
-		s->head = (s->head + 1) % s->queue_size;
-		s->count--;
-		pthread_mutex_unlock(&s->lock);
-		if (c)
-			deliver(s, c, body, &failing);
-		else
-			atomic_fetch_add(&n_dropped, 1);
-		free(body);
-	}
-	curl_slist_free_all(hdrs);
-	if (c)
-		curl_easy_cleanup(c);
+	while (step(s, &l))
+		;
+	finish(s, &l);
 	pthread_mutex_lock(&s->lock);
 	s->done = 1;
 	pthread_mutex_unlock(&s->lock);
@@ -216,16 +577,17 @@ static void sender_free(struct http_sender *s)
 {
 	size_t i;
 
-	for (i = 0; i < s->queue_size; i++)
+	for (i = 0; s->queue && i < s->cfg.queue_size; i++)
 		free(s->queue[i]);
 	free(s->queue);
-	free(s->url);
+	spool_close(s->spool);
+	cfg_free(&s->cfg);
 	pthread_cond_destroy(&s->wake);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
 }
 
-/* Join and free the retired senders whose queue has run dry. */
+/* Join and free the retired senders whose thread has returned. */
 static void reap(void)
 {
 	struct http_sender **pp = &retired_list;
@@ -261,46 +623,96 @@ static int check_url(const char *url)
 	return ok ? 0 : -1;
 }
 
-struct http_sender *http_sender_get(const char *url, size_t queue_size, unsigned max_retries)
+/* A file or directory a setting names must be readable now, not at the first alert. */
+static int check_readable(const char *key, const char *path)
+{
+	if (!*path || access(path, R_OK) == 0)
+		return 0;
+	log_error("http_output.%s: cannot read '%s': %s", key, path, strerror(errno));
+	return -1;
+}
+
+static int check_config(const struct http_config *cfg)
+{
+	if (check_url(cfg->url) < 0) {
+		log_error("http_output.url: '%s' is not an http:// or https:// URL", cfg->url);
+		return -1;
+	}
+	if (cfg->mtls && (!*cfg->client_cert || !*cfg->client_key)) {
+		log_error("http_output.mtls: client_cert and client_key must name the client's certificate and key");
+		return -1;
+	}
+	if (check_readable("ca_cert", cfg->ca_cert) || check_readable("ca_bundle", cfg->ca_bundle) ||
+	    check_readable("ca_path", cfg->ca_path))
+		return -1;
+	if (cfg->mtls && (check_readable("client_cert", cfg->client_cert) ||
+			  check_readable("client_key", cfg->client_key)))
+		return -1;
+	return 0;
+}
+
+static struct http_sender *sender_new(const struct http_config *cfg)
+{
+	struct http_sender *s = calloc(1, sizeof(*s));
+	pthread_condattr_t ca;
+
+	if (!s || cfg_copy(&s->cfg, cfg) < 0) {
+		free(s);
+		log_error("out of memory");
+		return NULL;
+	}
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&s->wake, &ca);
+	pthread_condattr_destroy(&ca);
+	s->refs = 1;
+	s->queue = calloc(cfg->queue_size, sizeof(char *));
+	if (!s->queue) {
+		log_error("out of memory");
+		sender_free(s);
+		return NULL;
+	}
+	if (*s->cfg.spool_dir) {
+		s->spool = spool_open(s->cfg.spool_dir, s->cfg.spool_max_bytes);
+		if (!s->spool) {
+			sender_free(s);
+			return NULL;
+		}
+		atomic_store(&spool_used, 1);
+	}
+	return s;
+}
+
+struct http_sender *http_sender_get(const struct http_config *cfg)
 {
 	struct http_sender *s;
-	pthread_condattr_t ca;
+	struct http_config norm;
 	sigset_t all, old;
 	int err;
 
 	reap();
-	if (current && !strcmp(current->url, url) && current->queue_size == queue_size &&
-	    current->max_retries == max_retries) {
+	if (cfg_copy(&norm, cfg) < 0) {
+		log_error("out of memory");
+		return NULL;
+	}
+	if (current && cfg_same(&current->cfg, &norm)) {
+		cfg_free(&norm);
 		current->refs++;
 		return current;
 	}
 	if (!curl_ready) {
 		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 			log_error("http output: cannot initialise libcurl");
+			cfg_free(&norm);
 			return NULL;
 		}
 		curl_ready = 1;
 	}
-	if (check_url(url) < 0) {
-		log_error("http_output.url: '%s' is not an http:// or https:// URL", url);
+	s = check_config(&norm) < 0 ? NULL : sender_new(&norm);
+	cfg_free(&norm);
+	if (!s)
 		return NULL;
-	}
-	s = calloc(1, sizeof(*s));
-	if (!s || !(s->url = strdup(url)) || !(s->queue = calloc(queue_size, sizeof(char *)))) {
-		log_error("out of memory");
-		if (s)
-			free(s->url);
-		free(s);
-		return NULL;
-	}
-	s->queue_size = queue_size;
-	s->max_retries = max_retries;
-	s->refs = 1;
-	pthread_mutex_init(&s->lock, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&s->wake, &ca);
-	pthread_condattr_destroy(&ca);
 	/* signals belong to the event loop: the thread starts with all blocked */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
@@ -341,8 +753,8 @@ int http_sender_post(struct http_sender *s, const char *json)
 	int ret = -1;
 
 	pthread_mutex_lock(&s->lock);
-	if (copy && s->count < s->queue_size && !s->retired) {
-		s->queue[(s->head + s->count) % s->queue_size] = copy;
+	if (copy && s->count < s->cfg.queue_size && !s->retired) {
+		s->queue[(s->head + s->count) % s->cfg.queue_size] = copy;
 		s->count++;
 		copy = NULL;
 		ret = 0;
@@ -388,4 +800,7 @@ void http_stats_get(struct http_stats *st)
 	st->sent = atomic_load(&n_sent);
 	st->failed = atomic_load(&n_failed);
 	st->dropped = atomic_load(&n_dropped);
+	st->spooled = atomic_load(&n_spooled);
+	st->in_spool = atomic_load(&n_in_spool);
+	st->spool = atomic_load(&spool_used);
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "lib/escape.h"
 #include "rules/rule_int.h"
 
 static void die_oom(void)
@@ -118,57 +119,10 @@ void sb_printf(struct strbuf *b, const char *fmt, ...)
 	free(s);
 }
 
-/* Length of the valid UTF-8 sequence at p (at most n bytes), 0 if invalid. */
-static size_t utf8_seq(const unsigned char *p, size_t n)
-{
-	size_t len, i;
-	uint32_t cp;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		len = 2;
-		cp = p[0] & 0x1f;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		len = 3;
-		cp = p[0] & 0x0f;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		len = 4;
-		cp = p[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return len;
-}
-
 void sb_add_utf8(struct strbuf *b, const char *p, size_t n)
 {
-	const unsigned char *u = (const unsigned char *)p;
-	size_t i = 0, start = 0, k;
-
-	while (i < n) {
-		k = utf8_seq(u + i, n - i);
-		if (k && u[i] != 0) {
-			i += k;
-			continue;
-		}
-		/* invalid, or NUL (JSON strings are C strings here): U+FFFD */
-		sb_add(b, p + start, i - start);
-		sb_adds(b, "\xef\xbf\xbd");
-		i++;
-		start = i;
-	}
-	sb_add(b, p + start, n - start);
+	sb_grow(b, ESC_UTF8_SIZE(n));
+	b->len += esc_utf8(b->s + b->len, p, n);
 }
 
 char *sb_detach(struct strbuf *b, size_t *len)
