@@ -385,6 +385,8 @@ struct rule_engine {
 	size_t glob_cap;
 	struct cmp_seen *seen;	/* the checks compiled so far, by what they test */
 	size_t nseen, cseen;
+	uint32_t *seen_tab;	/* seen by hash (rule_intern.c) */
+	size_t seen_cap;
 };
 
 /* rule_util.c */
