@@ -96,8 +96,8 @@ struct ecmp *ecmp_intern(struct rule_engine *e, struct ecmp *cmp, enum rop op, c
 		seen_grow(e);
 	else
 		seen_index(e, e->nseen - 1);
-	/* one reference for the tree, one for this table: a rule whose copy is
-	 * folded away (enode_prune_types) must not free it under the next rule
+	/* one reference for the tree, one for this table: a rule that fails
+	 * after compiling it must not free it under the next rule
 	 */
 	cmp->refs = 2;
 	return cmp;
