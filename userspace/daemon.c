@@ -42,9 +42,8 @@ static char *default_rules(void)
 }
 
 /* -r files replace the configured ones; with neither, the shipped rules. */
-static void choose_rules(struct daemon *d)
+static void choose_rules(const struct daemon *d, struct config *c)
 {
-	struct config *c = &d->cfg;
 	size_t i;
 
 	if (d->n_cli_rules) {
@@ -63,37 +62,41 @@ static void choose_rules(struct daemon *d)
 	}
 }
 
-int daemon_load_config(struct daemon *d)
+int daemon_read_config(const struct daemon *d, struct config *c, char *hostname, size_t hostlen)
 {
 	char err[512];
 	size_t i;
 
-	config_free(&d->cfg);
-	config_defaults(&d->cfg);
-	if (d->config_path && config_load_file(&d->cfg, d->config_path, err, sizeof(err)) < 0) {
+	config_free(c);
+	config_defaults(c);
+	if (d->config_path && config_load_file(c, d->config_path, err, sizeof(err)) < 0) {
 		log_error("%s", err);
 		return -1;
 	}
 	for (i = 0; i < d->n_overrides; i++) {
-		if (config_set(&d->cfg, d->overrides[i], err, sizeof(err)) < 0) {
+		if (config_set(c, d->overrides[i], err, sizeof(err)) < 0) {
 			log_error("%s", err);
 			return -1;
 		}
 	}
-	if (d->cfg.buffer_size & (d->cfg.buffer_size - 1)) {
-		log_error("buffer_size must be a power of two, not %llu",
-			  (unsigned long long)d->cfg.buffer_size);
+	if (c->buffer_size & (c->buffer_size - 1)) {
+		log_error("buffer_size must be a power of two, not %llu", (unsigned long long)c->buffer_size);
 		return -1;
 	}
-	choose_rules(d);
-	if (*d->cfg.hostname)
-		snprintf(d->hostname, sizeof(d->hostname), "%s", d->cfg.hostname);
-	else if (gethostname(d->hostname, sizeof(d->hostname) - 1) < 0)
-		snprintf(d->hostname, sizeof(d->hostname), "unknown");
+	choose_rules(d, c);
+	if (*c->hostname)
+		snprintf(hostname, hostlen, "%s", c->hostname);
+	else if (gethostname(hostname, hostlen - 1) < 0)
+		snprintf(hostname, hostlen, "unknown");
 	return 0;
 }
 
-struct rule_engine *daemon_load_rules(struct daemon *d, int verbose)
+int daemon_load_config(struct daemon *d)
+{
+	return daemon_read_config(d, &d->cfg, d->hostname, sizeof(d->hostname));
+}
+
+struct rule_engine *daemon_load_rules(const struct config *cfg, int verbose)
 {
 	struct rule_engine *eng = rule_engine_new(&fields_rule_ops);
 	enum rule_priority prio;
@@ -106,8 +109,8 @@ struct rule_engine *daemon_load_rules(struct daemon *d, int verbose)
 		return NULL;
 	}
 	rule_diag_init(&diag);
-	for (i = 0; i < d->cfg.n_rules_files && !bad; i++)
-		bad = rule_engine_load_file(eng, d->cfg.rules_files[i], &diag) < 0;
+	for (i = 0; i < cfg->n_rules_files && !bad; i++)
+		bad = rule_engine_load_file(eng, cfg->rules_files[i], &diag) < 0;
 	if (!bad)
 		bad = rule_engine_compile(eng, &diag) < 0;
 	if (bad || verbose)
@@ -115,8 +118,8 @@ struct rule_engine *daemon_load_rules(struct daemon *d, int verbose)
 	else if (diag.warnings)
 		log_warn("%zu warnings while loading rules (run with -V FILE to see them)", diag.warnings);
 	rule_diag_free(&diag);
-	if (rule_priority_parse(d->cfg.priority, &prio) < 0) {
-		log_error("unknown priority '%s'", d->cfg.priority);
+	if (rule_priority_parse(cfg->priority, &prio) < 0) {
+		log_error("unknown priority '%s'", cfg->priority);
 		bad = 1;
 	} else {
 		rule_engine_set_min_priority(eng, prio);
@@ -261,36 +264,4 @@ void daemon_drop_alert(struct daemon *d, uint64_t drops, uint64_t seen, const st
 	d->alerts++;
 	free(json);
 	free(text);
-}
-
-void daemon_reload(struct daemon *d)
-{
-	struct config old = d->cfg;
-	struct rule_engine *eng;
-	struct output_config oc;
-	struct outputs *out;
-
-	outputs_reopen(d->out);	/* logrotate's SIGHUP, even if the reload fails */
-	memset(&d->cfg, 0, sizeof(d->cfg));
-	if (daemon_load_config(d) < 0 || !(eng = daemon_load_rules(d, 0))) {
-		log_error("reload failed; keeping the previous configuration and rules");
-		config_free(&d->cfg);
-		d->cfg = old;
-		return;
-	}
-	oc = config_outputs(&d->cfg);
-	out = outputs_open(&oc);
-	if (!out) {
-		log_error("reload failed: cannot open the outputs; keeping the previous ones");
-		rule_engine_free(eng);
-		config_free(&d->cfg);
-		d->cfg = old;
-		return;
-	}
-	rule_engine_free(d->rules);
-	d->rules = eng;
-	outputs_close(d->out);
-	d->out = out;
-	config_free(&old);
-	log_info("reloaded: %zu rules files", d->cfg.n_rules_files);
 }

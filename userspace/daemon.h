@@ -11,6 +11,7 @@
 
 struct rule_engine;
 struct outputs;
+struct reload;
 
 struct daemon {
 	struct config cfg;
@@ -22,6 +23,8 @@ struct daemon {
 	int all_events;			/* -A */
 	struct pipeline pl;
 	struct rule_engine *rules;
+	struct reload *reload;		/* a SIGHUP's, under way (reload.c) */
+	int reload_again;		/* another SIGHUP came meanwhile */
 	struct capture_writer cap;	/* -w */
 	int capturing;
 	char hostname[256];
@@ -30,12 +33,15 @@ struct daemon {
 };
 
 /*
- * Load configuration (file, -o overrides, then -r files or the shipped
- * rules) into d->cfg; 0 or -1 with a message on stderr.
+ * Read configuration (file, -o overrides, then -r files or the shipped
+ * rules) into c, and the alerts' host name; 0 or -1 with a message on
+ * stderr. Reads only the options of d, so that the reload thread can.
  */
+int daemon_read_config(const struct daemon *d, struct config *c, char *hostname, size_t hostlen);
+/* The same into d->cfg and d->hostname. */
 int daemon_load_config(struct daemon *d);
-/* Load and compile the configured rules files into a new engine; NULL on error (printed). */
-struct rule_engine *daemon_load_rules(struct daemon *d, int verbose);
+/* Load and compile the rules files of cfg into a new engine; NULL on error (printed). */
+struct rule_engine *daemon_load_rules(const struct config *cfg, int verbose);
 /* The syscalls the loaded rules and the process table need. */
 void daemon_syscall_mask(struct daemon *d, struct shrike_syscall_mask *m);
 /* Pipeline sink: match rules, print alerts and, with -A, the event. */
@@ -45,7 +51,5 @@ void daemon_feed(struct daemon *d, const struct shrike_evt_hdr *rec, size_t avai
 /* The drop alert, Falco's "Falco internal: syscall event drop". */
 void daemon_drop_alert(struct daemon *d, uint64_t drops, uint64_t seen, const struct shrike_counters *c,
 		       double seconds);
-/* SIGHUP: re-read configuration and rules; on error the old ones stay. */
-void daemon_reload(struct daemon *d);
 
 #endif /* SHRIKE_DAEMON_H */

@@ -11,6 +11,7 @@
 #include "lib/log.h"
 #include "output/output.h"
 #include "enrich/proctab.h"
+#include "reload.h"
 
 /* Events younger than this wait, so that a slower CPU's older events can
  * still be merged before them: output stays in timestamp order.
@@ -170,12 +171,13 @@ int live_run(struct daemon *d, struct ring_reader *r, double max_seconds)
 
 		if (live_stop || (deadline && now >= deadline))
 			draining = 1;
+		/* a reload compiles in its own thread; its result is swapped in here */
 		if (live_hup) {
 			live_hup = 0;
-			daemon_reload(d);
-			if (apply_mask(d, r) < 0)
-				return -1;
+			reload_request(d);
 		}
+		if (reload_poll(d) && apply_mask(d, r) < 0)
+			return -1;
 		ring_reader_refresh(r);
 		limit = draining ? UINT64_MAX : now - MERGE_DELAY_NS;
 		if (r->oldest_pending <= limit)

@@ -15,6 +15,7 @@
 #include "live.h"
 #include "lib/log.h"
 #include "output/output.h"
+#include "reload.h"
 #include "replay.h"
 #include "input/ring.h"
 #include "rules/rule_engine.h"
@@ -355,7 +356,7 @@ int main(int argc, char **argv)
 	ret = 2;
 	if (daemon_load_config(&d) < 0)
 		goto out;
-	if (d.cfg.n_rules_files && !(d.rules = daemon_load_rules(&d, 0)))
+	if (d.cfg.n_rules_files && !(d.rules = daemon_load_rules(&d.cfg, 0)))
 		goto out;
 	ret = 0;
 	if (env.list_rules) {
@@ -382,6 +383,7 @@ int main(int argc, char **argv)
 		ret = run_live(&d, &env);
 out:
 	/* everything freed, so that leak checkers see only real leaks */
+	reload_stop(&d);
 	if (have_pipeline)
 		pipeline_free(&d.pl);
 	outputs_close(d.out);

@@ -181,7 +181,7 @@ int main(int argc, char **argv)
 	}
 	if (daemon_load_config(&d) < 0)
 		return 2;
-	if (d.cfg.n_rules_files && !(d.rules = daemon_load_rules(&d, 0)))
+	if (d.cfg.n_rules_files && !(d.rules = daemon_load_rules(&d.cfg, 0)))
 		return 2;
 	oc = config_outputs(&d.cfg);
 	d.out = outputs_open(&oc);

@@ -533,6 +533,114 @@ static void test_listing(void **state)
 	rule_engine_free(e);
 }
 
+/* A chain of n macros, each using the one before twice (tests/rules/load_macro_chain.yaml). */
+static char *macro_chain(int n)
+{
+	size_t cap = 256 + (size_t)n * 128, len;
+	char *y = malloc(cap);
+	int i;
+
+	len = (size_t)snprintf(y, cap, "- macro: m0\n  condition: evt.type in (execve, execveat) and proc.name = x\n");
+	for (i = 1; i <= n; i++)
+		len += (size_t)snprintf(y + len, cap - len,
+					"- macro: m%d\n  condition: (m%d and fd.num > 0) or (not m%d and fd.num < 0)\n",
+					i, i - 1, i - 1);
+	snprintf(y + len, cap - len, "- rule: chain\n  desc: d\n  priority: info\n  output: o\n"
+		 "  condition: evt.type in (execve, openat) and m%d\n", n);
+	return y;
+}
+
+static void chain_stats(int n, struct rule_engine_stats *st)
+{
+	struct rule_diag d;
+	char *y = macro_chain(n);
+	struct rule_engine *e = engine_with(y, &d);
+
+	assert_int_equal(d.errors + d.warnings, 0);
+	rule_engine_get_stats(e, st);
+	rule_diag_free(&d);
+	rule_engine_free(e);
+	free(y);
+}
+
+/*
+ * A macro is compiled once, however often it is used: the compiled size of
+ * a chain of macros each used twice grows by the same few nodes per level,
+ * not twice per level. Its programs too, once a level expands to more checks
+ * than are copied into each use (INLINE_LEAVES): the larger levels are
+ * called, each laid out once per event type. Evaluating it asks each field
+ * once (the calls' results are kept for the event).
+ */
+static void test_macro_chain_linear(void **state)
+{
+	struct rule_engine_stats s5, s10, s20, s30, s40;
+	struct rule_diag d;
+	char *y = macro_chain(40);
+	struct rule_engine *e = engine_with(y, &d);
+	struct matches m = { "" };
+	unsigned long before;
+
+	(void)state;
+	chain_stats(5, &s5);
+	chain_stats(10, &s10);
+	chain_stats(20, &s20);
+	chain_stats(30, &s30);
+	chain_stats(40, &s40);
+	assert_true(s10.nodes > 0 && s10.nodes < 10 * 10);
+	assert_int_equal(s20.nodes - s10.nodes, s30.nodes - s20.nodes);
+	assert_int_equal(s40.nodes - s30.nodes, s30.nodes - s20.nodes);
+	assert_int_equal(s5.calls, 0);		/* 126 checks: copied into each use */
+	assert_true(s20.calls > 0);
+	assert_int_equal(s40.steps - s30.steps, s30.steps - s20.steps);
+	assert_int_equal(s40.calls - s30.calls, s30.calls - s20.calls);
+	assert_true(s40.index < 20000);
+	before = extract_calls;
+	assert_int_equal(match_text(e, "evt.type=execve proc.name=x fd.num=-1", &m), 1);
+	assert_int_equal(extract_calls - before, 2);	/* fd.num and proc.name, once each */
+	assert_int_equal(match_text(e, "evt.type=execve proc.name=y fd.num=-1", &m), 0);
+	assert_int_equal(match_text(e, "evt.type=openat proc.name=x fd.num=2", &m), 0);
+	rule_diag_free(&d);
+	rule_engine_free(e);
+	free(y);
+}
+
+/*
+ * A macro of 1024 checks, small enough to be copied into each use, used
+ * 2500 times: 2.5 million steps, past RULE_MAX_INDEX. The rule fails
+ * with the steps it took, and nothing is evaluated.
+ */
+static void test_index_limit(void **state)
+{
+	size_t cap = 1 << 20, len;
+	char *y = malloc(cap);
+	struct rule_engine *e = rule_engine_new(&fake_ops);
+	struct rule_diag d;
+	int i;
+
+	(void)state;
+	len = (size_t)snprintf(y, cap, "- macro: big\n  condition: proc.name = v0");
+	for (i = 1; i < 1024; i++)
+		len += (size_t)snprintf(y + len, cap - len, " or proc.name = v%d", i);
+	len += (size_t)snprintf(y + len, cap - len, "\n- rule: small\n  desc: d\n  priority: info\n"
+				"  output: o\n  condition: evt.type = execve and proc.name = a\n"
+				"- rule: r\n  desc: d\n  priority: info\n  output: o\n"
+				"  condition: evt.type = execve and (big");
+	for (i = 1; i < 2500; i++)
+		len += (size_t)snprintf(y + len, cap - len, " or big");
+	len += (size_t)snprintf(y + len, cap - len, ")\n");
+	rule_diag_init(&d);
+	assert_int_equal(rule_engine_load_string(e, "idx.yaml", y, len, &d), 0);
+	assert_int_equal(rule_engine_compile(e, &d), -1);
+	assert_int_equal(d.errors, 1);
+	if (strncmp(d.msgs[0].text, "idx.yaml:8:3: error: rule 'r': condition too large after expansion (", 68) ||
+	    !strstr(d.msgs[0].text, " steps for its event types, limit 2000000 for all rules)"))
+		fail_msg("got '%s'", d.msgs[0].text);
+	assert_int_equal(match_text(e, "evt.type=execve proc.name=a", &(struct matches){ "" }), 0);
+	free(y);
+	rule_diag_free(&d);
+	rule_engine_free(e);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct CMUnitTest api[] = {
@@ -547,6 +655,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_null_ops),
 		cmocka_unit_test(test_recompile),
 		cmocka_unit_test(test_listing),
+		cmocka_unit_test(test_macro_chain_linear),
+		cmocka_unit_test(test_index_limit),
 	};
 	struct CMUnitTest *t = NULL, *all;
 	size_t nt = 0;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* schema.c - event types and their parameters, from kmod/uapi/shrike_events.h. */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include "input/schema.h"
@@ -7,7 +8,8 @@
 _Static_assert(SHRIKE_AT_EXIT == 0 && SHRIKE_AT_ENTER == 1, "at[] is indexed by phase");
 
 static struct event_schema schemas[SHRIKE_EVT_MAX];
-static int ready;
+/* built at first use, by whichever thread comes first (rules compile in the reload thread too) */
+static pthread_once_t ready = PTHREAD_ONCE_INIT;
 
 /*
  * The parameters that say the same thing twice: an entry path and its copy
@@ -69,13 +71,11 @@ static void schema_init(void)
 		}
 		link_copies(s);
 	}
-	ready = 1;
 }
 
 const struct event_schema *schema_of(uint16_t type)
 {
-	if (!ready)
-		schema_init();
+	pthread_once(&ready, schema_init);
 	if (type >= SHRIKE_EVT_MAX || !schemas[type].name)
 		return NULL;
 	return &schemas[type];
@@ -85,8 +85,7 @@ int schema_type_by_name(const char *name)
 {
 	int t;
 
-	if (!ready)
-		schema_init();
+	pthread_once(&ready, schema_init);
 	for (t = 0; t < SHRIKE_EVT_MAX; t++)
 		if (schemas[t].name && !strcmp(schemas[t].name, name))
 			return t;

@@ -6,11 +6,14 @@
 
 int log_quiet;
 
+/* One line at a time: the reload and HTTP threads log too. */
 static void vlog(const char *level, const char *fmt, va_list ap)
 {
+	flockfile(stderr);
 	fprintf(stderr, "shrike: %s", level);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
+	funlockfile(stderr);
 }
 
 void log_error(const char *fmt, ...)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* rule_compile.c - turn a rule's AST into an evaluation tree: macros and lists expanded, fields resolved once, operands pre-built. */
+/* rule_compile.c - turn a rule's AST into an evaluation graph: macros compiled once and shared, lists expanded, fields resolved once, operands pre-built. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +7,37 @@
 
 /* Deepest evaluation tree after macro expansion (the evaluator recurses). */
 #define RULE_MAX_EVAL_DEPTH 4000
+
+/* ---- size ---- */
+
+/*
+ * Count n more nodes or list items against RULE_MAX_NODES; past it the
+ * rule fails, naming the macro or list being expanded when it happened.
+ */
+static int grow(struct cctx *c, size_t n)
+{
+	char where[160] = "";
+
+	c->e->nnodes += n;
+	if (c->e->nnodes <= RULE_MAX_NODES)
+		return 0;
+	if (c->list)
+		snprintf(where, sizeof(where), " in list '%s'", c->list->name);
+	else if (c->macro)
+		snprintf(where, sizeof(where), " in macro '%s'", c->macro->name);
+	rerr_set(&c->err, c->rule->pos,
+		 "rule '%s': condition too large after expansion (%zu nodes, limit %d for all rules)%s",
+		 c->rule->name, c->e->nnodes - c->nodes0, RULE_MAX_NODES, where);
+	c->too_large = 1;
+	return -1;
+}
+
+/* A new node of the condition being compiled, counted (checked by compile_node). */
+static struct enode *cnode(struct cctx *c, enum eop op)
+{
+	c->e->nnodes++;
+	return enode_new(op);
+}
 
 /* ---- fields ---- */
 
@@ -50,28 +81,38 @@ static void cvals_add(struct cvals *cv, const char *s, size_t len, struct rpos p
 	cv->n++;
 }
 
-static int list_expand(struct rule_engine *e, struct rl_list *l, struct rerr *err)
+/* A list's items with the lists it names replaced by theirs, once (counted: l2: [l1, l1]...). */
+static int list_expand(struct cctx *c, struct rl_list *l)
 {
+	const struct rl_list *outer = c->list;
 	size_t i, k, cap = 0;
+	int r;
 
 	if (l->state == 2)
 		return 0;
 	if (l->state == 1) {
-		rerr_set(err, l->pos, "list '%s' refers to itself", l->name);
+		rerr_set(&c->err, l->pos, "list '%s' refers to itself", l->name);
 		return -1;
 	}
 	l->state = 1;
+	if (!outer)
+		c->list = l;
 	for (i = 0; i < l->nitems; i++) {
 		struct rval v;
 		struct rl_list *ref = NULL;
 
 		rval_from_item(&v, l->items[i], l->pos);
 		if (!v.quoted)
-			ref = eng_find_list(e, v.s);
+			ref = eng_find_list(c->e, v.s);
 		if (ref && ref->index < l->visibility) {
 			free(v.s);
-			if (list_expand(e, ref, err))
+			r = list_expand(c, ref);
+			if (!r)
+				r = grow(c, ref->nexp);
+			if (r) {
+				c->list = outer;
 				return -1;
+			}
 			for (k = 0; k < ref->nexp; k++) {
 				RX_GROW(l->exp, l->nexp, cap);
 				l->exp[l->nexp] = ref->exp[k];
@@ -84,17 +125,25 @@ static int list_expand(struct rule_engine *e, struct rl_list *l, struct rerr *er
 		l->exp[l->nexp++] = v;
 	}
 	l->state = 2;
-	return 0;
+	r = grow(c, l->nitems);
+	c->list = outer;
+	return r;
 }
 
 static int add_list_items(struct cctx *c, struct cvals *cv, const char *name, struct rpos pos)
 {
 	struct rl_list *l = eng_find_list(c->e, name);
 	size_t i;
+	int r;
 
 	if (!l)
 		return 0;
-	if (list_expand(c->e, l, &c->err))
+	if (list_expand(c, l))
+		return -1;
+	c->list = l;
+	r = grow(c, l->nexp);
+	c->list = NULL;
+	if (r)
 		return -1;
 	for (i = 0; i < l->nexp; i++)
 		cvals_add(cv, l->exp[i].s, l->exp[i].len, pos);
@@ -117,17 +166,33 @@ static int collect_values(struct cctx *c, const struct rnode *n, struct cvals *c
 			if (r > 0)
 				continue;
 		}
+		if (grow(c, 1))
+			return -1;
 		cvals_add(cv, v->s, v->len, v->pos);
 	}
 	return 0;
 }
 
-static struct enode *enode_new(enum eop op)
+/* not k, constants and double negations folded; takes k's reference. */
+static struct enode *compile_not(struct cctx *c, struct enode *k)
 {
-	struct enode *n = rx_calloc(1, sizeof(*n));
+	struct enode *en;
 
-	n->op = op;
-	return n;
+	if (k->op == EO_TRUE || k->op == EO_FALSE) {
+		en = cnode(c, k->op == EO_TRUE ? EO_FALSE : EO_TRUE);
+		enode_put(k);
+		return en;
+	}
+	if (k->op == EO_NOT) {
+		en = enode_get(k->kids[0]);
+		enode_put(k);
+		return en;
+	}
+	en = cnode(c, EO_NOT);
+	en->kids = rx_malloc(sizeof(*en->kids));
+	en->kids[0] = k;
+	en->n = 1;
+	return enode_seal(en);
 }
 
 /* ---- checks ---- */
@@ -142,7 +207,7 @@ static struct enode *compile_types(struct cctx *c, const struct rnode *n)
 		free(cv.v);
 		return NULL;
 	}
-	en = enode_new(EO_TYPES);
+	en = cnode(c, EO_TYPES);
 	en->types = rx_calloc(TYPE_WORDS, sizeof(uint64_t));
 	for (i = 0; i < cv.n; i++) {
 		char *name = rx_strndup(cv.v[i].s, cv.v[i].len);
@@ -153,15 +218,8 @@ static struct enode *compile_types(struct cctx *c, const struct rnode *n)
 			en->types[id / 64] |= 1ULL << (id % 64);
 	}
 	free(cv.v);
-	if (n->op == ROP_NE) {
-		struct enode *no = enode_new(EO_NOT);
-
-		no->kids = rx_malloc(sizeof(*no->kids));
-		no->kids[0] = en;
-		no->n = 1;
-		return no;
-	}
-	return en;
+	enode_seal(en);
+	return n->op == ROP_NE ? compile_not(c, en) : en;
 }
 
 static int is_evt_type_check(const struct rule_engine *e, const struct rnode *n)
@@ -280,7 +338,7 @@ static struct enode *compile_check(struct cctx *c, const struct rnode *n)
 			free(cv.v);
 			free(ftext);
 			ecmp_free(cmp);
-			return enode_new(EO_FALSE);
+			return cnode(c, EO_FALSE);
 		}
 		if (!r)
 			r = rl_build_operand(c, cmp, &cv, ftext, n->pos);
@@ -292,21 +350,62 @@ static struct enode *compile_check(struct cctx *c, const struct rnode *n)
 		return NULL;
 	}
 	ecmp_finish(cmp);
-	en = enode_new(EO_CMP);
+	en = cnode(c, EO_CMP);
 	en->cmp = ecmp_intern(c->e, cmp, n->op, &cv);
 	free(cv.v);
-	return en;
+	return enode_seal(en);
 }
 
 /* ---- boolean structure ---- */
 
 static struct enode *compile_node(struct cctx *c, const struct rnode *n);
 
+/*
+ * A macro's condition, compiled at its first use and kept (m->comp) for
+ * every other: it does not depend on where it is used. Neither does a
+ * failure (an error, an unknown field), kept the same way, except for the
+ * depth, which does: a use nested less deeply may fit.
+ */
+static void macro_compile(struct cctx *c, struct rl_macro *m)
+{
+	struct cctx mc = {
+		.e = c->e, .visibility = m->visibility, .depth = c->depth, .max_depth = c->depth,
+		.rule = c->rule, .macro = m, .nodes0 = c->nodes0,
+	};
+	struct enode *en;
+
+	m->busy = 1;
+	en = compile_node(&mc, m->ast);
+	m->busy = 0;
+	if (mc.max_depth > c->max_depth)
+		c->max_depth = mc.max_depth;
+	if (en && !mc.err.msg && !mc.unknown) {
+		en->macro = 1;
+		m->comp = en;
+		m->depth = mc.max_depth - c->depth;
+		m->state = 1;
+		return;
+	}
+	enode_put(en);
+	if (mc.err.msg)
+		rerr_set(&c->err, mc.err.pos, "%s", mc.err.msg);
+	if (mc.unknown && !c->unknown)
+		c->unknown = rx_strdup(mc.unknown);
+	c->too_deep |= mc.too_deep;
+	c->too_large |= mc.too_large;
+	if (mc.too_deep || mc.too_large) {
+		free(mc.err.msg);
+		free(mc.unknown);
+		return;
+	}
+	m->err = mc.err;
+	m->unknown = mc.unknown;
+	m->state = 2;
+}
+
 static struct enode *compile_macro(struct cctx *c, const struct rnode *n)
 {
 	struct rl_macro *m = eng_find_macro(c->e, n->name);
-	uint32_t saved = c->visibility;
-	struct enode *en;
 
 	if (!m || m->index >= c->visibility) {
 		rerr_set(&c->err, n->pos, "undefined macro '%s' used in filter", n->name);
@@ -320,21 +419,39 @@ static struct enode *compile_macro(struct cctx *c, const struct rnode *n)
 		rerr_set(&c->err, n->pos, "macro '%s' has an invalid condition", n->name);
 		return NULL;
 	}
-	m->busy = 1;
-	c->visibility = m->visibility;
-	en = compile_node(c, m->ast);
-	c->visibility = saved;
-	m->busy = 0;
-	return en;
+	if (!m->state) {
+		macro_compile(c, m);
+		return m->state == 1 ? enode_get(m->comp) : NULL;
+	}
+	if (m->state == 2) {
+		if (m->err.msg)
+			rerr_set(&c->err, m->err.pos, "%s", m->err.msg);
+		if (m->unknown && !c->unknown)
+			c->unknown = rx_strdup(m->unknown);
+		return NULL;
+	}
+	if (c->depth + m->depth > RULE_MAX_EVAL_DEPTH) {
+		rerr_set(&c->err, n->pos, "condition is nested too deeply after macro expansion");
+		c->too_deep = 1;
+		return NULL;
+	}
+	if (c->depth + m->depth > c->max_depth)
+		c->max_depth = c->depth + m->depth;
+	return enode_get(m->comp);
 }
 
-/* and/or: flatten nested ones of the same kind and fold constants. */
+/*
+ * and/or: flatten nested ones of the same kind and fold constants. A
+ * macro's node is shared: it stays one kid (the program laid out from an
+ * and in an and is the same), rather than its kids being copied into each
+ * use.
+ */
 static struct enode *compile_bool(struct cctx *c, const struct rnode *n)
 {
 	enum eop op = n->kind == RN_AND ? EO_AND : EO_OR;
 	enum eop absorb = op == EO_AND ? EO_FALSE : EO_TRUE;
 	enum eop neutral = op == EO_AND ? EO_TRUE : EO_FALSE;
-	struct enode *en = enode_new(op), *k;
+	struct enode *en = cnode(c, op), *k;
 	size_t i, cap = 0;
 	uint32_t j;
 	int absorbed = 0;
@@ -342,37 +459,37 @@ static struct enode *compile_bool(struct cctx *c, const struct rnode *n)
 	for (i = 0; i < n->nkids; i++) {
 		k = compile_node(c, n->kids[i]);
 		if (!k) {
-			enode_free(en);
+			enode_put(en);
 			return NULL;
 		}
 		if (k->op == neutral || absorbed || k->op == absorb) {
 			absorbed |= k->op == absorb;
-			enode_free(k);
+			enode_put(k);
 			continue;
 		}
-		if (k->op == op) {
+		if (k->op == op && k->refs == 1) {
 			for (j = 0; j < k->n; j++) {
 				RX_GROW(en->kids, en->n, cap);
 				en->kids[en->n++] = k->kids[j];
 			}
 			k->n = 0;
-			enode_free(k);
+			enode_put(k);
 			continue;
 		}
 		RX_GROW(en->kids, en->n, cap);
 		en->kids[en->n++] = k;
 	}
 	if (absorbed || en->n == 0) {
-		enode_free(en);
-		return enode_new(absorbed ? absorb : neutral);
+		enode_put(en);
+		return cnode(c, absorbed ? absorb : neutral);
 	}
 	if (en->n == 1) {
 		k = en->kids[0];
 		en->n = 0;
-		enode_free(en);
+		enode_put(en);
 		return k;
 	}
-	return en;
+	return enode_seal(en);
 }
 
 static struct enode *compile_node(struct cctx *c, const struct rnode *n)
@@ -381,8 +498,12 @@ static struct enode *compile_node(struct cctx *c, const struct rnode *n)
 
 	if (++c->depth > RULE_MAX_EVAL_DEPTH) {
 		rerr_set(&c->err, n->pos, "condition is nested too deeply after macro expansion");
+		c->too_deep = 1;
+		c->depth--;
 		return NULL;
 	}
+	if (c->depth > c->max_depth)
+		c->max_depth = c->depth;
 	switch (n->kind) {
 	case RN_AND:
 	case RN_OR:
@@ -390,21 +511,8 @@ static struct enode *compile_node(struct cctx *c, const struct rnode *n)
 		break;
 	case RN_NOT:
 		k = compile_node(c, n->kids[0]);
-		if (!k)
-			break;
-		if (k->op == EO_TRUE || k->op == EO_FALSE) {
-			k->op = k->op == EO_TRUE ? EO_FALSE : EO_TRUE;
-			en = k;
-		} else if (k->op == EO_NOT) {
-			en = k->kids[0];
-			k->n = 0;
-			enode_free(k);
-		} else {
-			en = enode_new(EO_NOT);
-			en->kids = rx_malloc(sizeof(*en->kids));
-			en->kids[0] = k;
-			en->n = 1;
-		}
+		if (k)
+			en = compile_not(c, k);
 		break;
 	case RN_MACRO:
 		en = compile_macro(c, n);
@@ -414,6 +522,10 @@ static struct enode *compile_node(struct cctx *c, const struct rnode *n)
 		break;
 	}
 	c->depth--;
+	if (en && grow(c, 0)) {
+		enode_put(en);
+		en = NULL;
+	}
 	return en;
 }
 
@@ -459,7 +571,7 @@ int rl_compile_macros(struct rule_engine *e, struct rule_diag *diag)
 
 int rl_compile_rule(struct rule_engine *e, struct rule *r, struct rule_diag *diag)
 {
-	struct cctx c = { e, { { 0, 0, 0 }, NULL }, NULL, UINT32_MAX, 0 };
+	struct cctx c = { .e = e, .visibility = UINT32_MAX, .rule = r, .nodes0 = e->nnodes };
 	struct rnode *ast;
 	char *unknown = NULL;
 
@@ -481,7 +593,7 @@ int rl_compile_rule(struct rule_engine *e, struct rule *r, struct rule_diag *dia
 		rl_diag_add(e, diag, 1, c.err.pos, "%s", c.err.msg);
 		free(c.err.msg);
 		free(c.unknown);
-		enode_free(r->root);
+		enode_put(r->root);
 		r->root = NULL;
 		r->skip_reason = "error";
 		return -1;
@@ -489,7 +601,7 @@ int rl_compile_rule(struct rule_engine *e, struct rule *r, struct rule_diag *dia
 	if (c.unknown) {
 		rl_diag_add(e, diag, 0, r->pos, "rule '%s' skipped: unknown field '%s'", r->name, c.unknown);
 		free(c.unknown);
-		enode_free(r->root);
+		enode_put(r->root);
 		r->root = NULL;
 		rl_output_free(r);
 		r->skip_reason = "unknown field";
@@ -516,7 +628,6 @@ int rl_compile_rule(struct rule_engine *e, struct rule *r, struct rule_diag *dia
 				 "rule '%s' matches every event type, which has a significant performance penalty",
 				 r->name);
 	}
-	r->root = enode_prune_types(r->root, r->types);
 	r->compiled = 1;
 	return 0;
 }
@@ -526,7 +637,7 @@ void rl_compile_reset(struct rule_engine *e)
 	size_t i, k;
 
 	for (i = 0; i < e->nrules; i++) {
-		enode_free(e->rules[i]->root);
+		enode_put(e->rules[i]->root);
 		e->rules[i]->root = NULL;
 		e->rules[i]->compiled = 0;
 		rl_output_free(e->rules[i]);
@@ -542,9 +653,18 @@ void rl_compile_reset(struct rule_engine *e)
 		l->state = 0;
 	}
 	for (i = 0; i < e->nmacros; i++) {
-		rnode_free(e->macros[i]->ast);
-		e->macros[i]->ast = NULL;
-		e->macros[i]->busy = 0;
+		struct rl_macro *m = e->macros[i];
+
+		rnode_free(m->ast);
+		m->ast = NULL;
+		m->busy = 0;
+		enode_put(m->comp);
+		m->comp = NULL;
+		free(m->err.msg);
+		m->err.msg = NULL;
+		free(m->unknown);
+		m->unknown = NULL;
+		m->state = 0;
 	}
 	for (i = 0; i < e->nslots; i++) {
 		free(e->slots[i].name);
@@ -557,5 +677,6 @@ void rl_compile_reset(struct rule_engine *e)
 	e->nslots = e->cslots = 0;
 	rl_index_free(e);
 	ecmp_intern_reset(e);
+	e->nnodes = 0;
 	e->compiled = 0;
 }

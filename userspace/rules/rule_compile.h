@@ -10,7 +10,13 @@ struct cctx {
 	struct rerr err;
 	char *unknown;		/* the first field resolve() did not know */
 	uint32_t visibility;	/* macros defined (index) before this are visible */
-	unsigned depth;
+	unsigned depth, max_depth;	/* of the expansion, now and at most */
+	int too_deep;		/* failed for the depth: not kept in a macro (another use may fit) */
+	int too_large;		/* past RULE_MAX_NODES */
+	const struct rule *rule;	/* for the size error: what was being compiled */
+	const struct rl_macro *macro;
+	const struct rl_list *list;
+	size_t nodes0;		/* e->nnodes when the rule began */
 };
 
 /* A value after list expansion: points into the AST or a list, no copy. */

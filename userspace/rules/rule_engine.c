@@ -68,6 +68,18 @@ void rule_engine_free(struct rule_engine *e)
 	free(e);
 }
 
+static int index_build(struct rule_engine *e, struct rule_diag *diag)
+{
+	struct rule_index_bad bad;
+
+	if (rl_index_build(e, &bad) == 0)
+		return 0;
+	rl_diag_add(e, diag, 1, bad.rule->pos,
+		    "rule '%s': condition too large after expansion (%zu steps for its event types, "
+		    "limit %d for all rules)", bad.rule->name, bad.cost, RULE_MAX_INDEX);
+	return -1;
+}
+
 int rule_engine_compile(struct rule_engine *e, struct rule_diag *diag)
 {
 	size_t i;
@@ -75,20 +87,31 @@ int rule_engine_compile(struct rule_engine *e, struct rule_diag *diag)
 
 	rl_compile_reset(e);
 	ret = rl_compile_macros(e, diag);
-	for (i = 0; i < e->nrules; i++)
+	/* past RULE_MAX_NODES every rule would fail the same way: one error */
+	for (i = 0; i < e->nrules && e->nnodes <= RULE_MAX_NODES; i++)
 		if (rl_compile_rule(e, e->rules[i], diag))
 			ret = -1;
+	if (!ret)
+		ret = index_build(e, diag);
 	if (ret) {
 		for (i = 0; i < e->nrules; i++) {
-			enode_free(e->rules[i]->root);
+			enode_put(e->rules[i]->root);
 			e->rules[i]->root = NULL;
 			e->rules[i]->compiled = 0;
 		}
+		rl_index_free(e);
 		return -1;
 	}
-	rl_index_build(e);
 	e->compiled = 1;
 	return 0;
+}
+
+void rule_engine_get_stats(const struct rule_engine *e, struct rule_engine_stats *st)
+{
+	st->nodes = e->nnodes;
+	st->index = e->nindex;
+	st->steps = e->nsteps;
+	st->calls = e->ncalls;
 }
 
 size_t rule_engine_rule_count(const struct rule_engine *e)
@@ -152,7 +175,7 @@ const char *rule_engine_required_version(const struct rule_engine *e)
 static void reindex(struct rule_engine *e)
 {
 	if (e->compiled)
-		rl_index_build(e);
+		rl_index_rebuild(e);
 }
 
 void rule_engine_set_min_priority(struct rule_engine *e, enum rule_priority p)

@@ -454,9 +454,10 @@ static inline int cmp_eval(struct rule_engine *e, struct ecmp *c, const void *ev
 
 /*
  * The event types for which n may be true (t) and may be false (f); a check
- * on anything but evt.type may be either for every type.
+ * on anything but evt.type may be either for every type. Kept in a macro's
+ * node, so that each rule's walk stops at the macros already seen.
  */
-void enode_types(const struct enode *n, uint64_t *t, uint64_t *f)
+void enode_types(struct enode *n, uint64_t *t, uint64_t *f)
 {
 	uint64_t kt[TYPE_WORDS], kf[TYPE_WORDS], ft[TYPE_WORDS];
 	uint32_t i;
@@ -464,6 +465,11 @@ void enode_types(const struct enode *n, uint64_t *t, uint64_t *f)
 
 	if (!f)
 		f = ft;
+	if (n->tf) {
+		memcpy(t, n->tf, TYPE_WORDS * sizeof(uint64_t));
+		memcpy(f, n->tf + TYPE_WORDS, TYPE_WORDS * sizeof(uint64_t));
+		return;
+	}
 	switch (n->op) {
 	case EO_AND:
 	case EO_OR:
@@ -483,31 +489,42 @@ void enode_types(const struct enode *n, uint64_t *t, uint64_t *f)
 				}
 			}
 		}
-		return;
+		break;
 	case EO_NOT:
 		enode_types(n->kids[0], f, t);
-		return;
+		break;
 	case EO_TYPES:
 		for (w = 0; w < TYPE_WORDS; w++) {
 			t[w] = n->types[w];
 			f[w] = ~n->types[w];
 		}
-		return;
+		break;
 	case EO_TRUE:
 	case EO_FALSE:
 		for (w = 0; w < TYPE_WORDS; w++) {
 			t[w] = n->op == EO_TRUE ? UINT64_MAX : 0;
 			f[w] = n->op == EO_TRUE ? 0 : UINT64_MAX;
 		}
-		return;
+		break;
 	case EO_CMP:
 		for (w = 0; w < TYPE_WORDS; w++)
 			t[w] = f[w] = UINT64_MAX;
-		return;
+		break;
+	}
+	if (n->macro) {
+		n->tf = rx_malloc(2 * TYPE_WORDS * sizeof(uint64_t));
+		memcpy(n->tf, t, TYPE_WORDS * sizeof(uint64_t));
+		memcpy(n->tf + TYPE_WORDS, f, TYPE_WORDS * sizeof(uint64_t));
 	}
 }
 
-/* A rule's folded condition as a branching program (rule_index.c): no recursion per event. */
+static int call_eval(struct rule_engine *e, struct ecall *c, const void *event);
+
+/*
+ * A rule's folded condition as a branching program (rule_index.c): no
+ * recursion per event, but for the calls of large shared macros (as deep as
+ * those nest, each evaluated once per event).
+ */
 static int prog_run(struct rule_engine *e, int32_t i, const void *event)
 {
 	int t = e->cur_type;
@@ -518,11 +535,22 @@ static int prog_run(struct rule_engine *e, int32_t i, const void *event)
 
 		if (s->cmp)
 			r = cmp_eval(e, s->cmp, event);
-		else
+		else if (s->types)
 			r = t >= 0 && t < RULE_MAX_EVT_TYPES && (s->types[t / 64] >> (t % 64)) & 1;
+		else
+			r = call_eval(e, &e->calls[s->call], event);
 		i = r ? s->t : s->f;
 	}
 	return i == PROG_TRUE;
+}
+
+static __attribute__((noinline)) int call_eval(struct rule_engine *e, struct ecall *c, const void *event)
+{
+	if (c->memo_gen != e->gen) {
+		c->memo = prog_run(e, c->entry, event);
+		c->memo_gen = e->gen;
+	}
+	return c->memo;
 }
 
 int rule_engine_match(struct rule_engine *e, const void *event, rule_match_fn fn, void *arg)

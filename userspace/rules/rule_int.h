@@ -229,24 +229,53 @@ struct ecmp {
 	uint64_t memo_gen;
 };
 
+/*
+ * A compiled condition is a graph, not a tree: a macro is compiled once and
+ * every use of it holds a reference to that one node (refs), so a macro
+ * used twice by a macro used twice... costs one node per macro, not 2^N.
+ * A node that refs > 1 may reach is never changed in place.
+ */
 struct enode {
 	enum eop op;
 	uint32_t n;
 	struct enode **kids;
 	struct ecmp *cmp;
-	int cmp_borrowed;	/* cmp belongs to another tree (a per-type copy's) */
 	uint64_t *types;	/* EO_TYPES: bitmap of RULE_MAX_EVT_TYPES */
+	uint32_t refs;		/* its parents, a macro's memo, an index build */
+	uint32_t leaves;	/* checks in its expansion as a tree (saturates) */
+	uint8_t has_types;	/* an evt.type check below: it folds per event type */
+	uint8_t macro;		/* a macro's compiled condition (shared by its uses) */
+	uint64_t *tf;		/* a macro's enode_types(): 2 * TYPE_WORDS, once computed */
+	/* scratch of the index build (rule_index.c), valid for its stamps */
+	uint64_t fold_stamp, prog_stamp;
+	struct enode *fold;	/* this node for the event type being indexed */
+	int32_t entry;		/* its program's first step */
+	int32_t call;		/* its entry in e->calls, or -1 */
 };
 
 /*
  * One step of a condition laid out as a branching program (rule_index.c):
- * a check (cmp) or an evt.type test (types); then step t if it holds, else
- * step f. PROG_TRUE / PROG_FALSE end the program.
+ * a check (cmp), an evt.type test (types) or a call of a shared condition
+ * (e->calls[call]); then step t if it holds, else step f. PROG_TRUE /
+ * PROG_FALSE end the program.
  */
 struct estep {
 	struct ecmp *cmp;
 	const uint64_t *types;
+	int32_t call;
 	int32_t t, f;
+};
+
+/*
+ * A large macro used in several places is laid out once, as a program of
+ * its own that its uses call (rather than copied into each, which would
+ * double the program with each level of a macro used twice); its result is
+ * kept for the event, as a check's is (ecmp.memo).
+ */
+struct ecall {
+	int32_t entry;
+	int memo;
+	uint64_t memo_gen;
 };
 
 #define PROG_FALSE (-1)
@@ -256,13 +285,17 @@ struct estep {
 #define TYPE_WORDS (RULE_MAX_EVT_TYPES / 64 + 1)
 #define TYPE_KNOWN_WORDS (RULE_MAX_EVT_TYPES / 64)
 
-void enode_free(struct enode *n);
+/* rule_operand.c: a node with one reference (its creator's) */
+struct enode *enode_new(enum eop op);
+/* Once its kids are final: what is below it (leaves, has_types). Returns n. */
+struct enode *enode_seal(struct enode *n);
+/* Take and drop a reference to a node (freed, with what only it holds, at the last). */
+struct enode *enode_get(struct enode *n);
+void enode_put(struct enode *n);
 /* Choose the evaluation fast path once the operand is built. */
 void ecmp_finish(struct ecmp *c);
-/* Fold evt.type checks that are always true (or false) for the types the rule is indexed under. */
-struct enode *enode_prune_types(struct enode *n, const uint64_t *rule_types);
-/* The event types for which n can be true (t) and false (f). */
-void enode_types(const struct enode *n, uint64_t *t, uint64_t *f);
+/* The event types for which n can be true (t) and false (f); kept in a macro's node. */
+void enode_types(struct enode *n, uint64_t *t, uint64_t *f);
 
 /* A distinct field (name + argument) the compiled rules use; values cached per event. */
 struct rslot {
@@ -299,6 +332,12 @@ struct rl_macro {
 	uint32_t index, visibility;
 	struct rnode *ast;
 	int busy;
+	/* compiled once, at its first use (rule_compile.c), then shared */
+	int state;		/* 0 not yet, 1 compiled (comp), 2 failed (err or unknown) */
+	struct enode *comp;
+	unsigned depth;		/* how deep its expansion nests */
+	struct rerr err;
+	char *unknown;
 };
 
 /* An exceptions entry: a string or a list of strings (fields, comps, one value tuple). */
@@ -372,10 +411,14 @@ struct rule_engine {
 	size_t nslots, cslots;
 	uint32_t *bucket_off;	/* RULE_MAX_EVT_TYPES + 1 buckets (the last: unknown types) */
 	struct rule **bucket;
-	struct enode **bucket_root;	/* bucket[i]'s condition folded for the bucket's type */
 	int32_t *bucket_prog;	/* its first step in steps[] (or PROG_TRUE / PROG_FALSE) */
 	struct estep *steps;
 	size_t nsteps, csteps;
+	struct ecall *calls;	/* shared conditions the steps call */
+	size_t ncalls, ccalls;
+	uint64_t stamp;		/* the index build's scratch marks in enodes */
+	size_t nnodes;		/* compiled so far: nodes and list items (RULE_MAX_NODES) */
+	size_t nindex;		/* in the index: steps and nodes folded per type (RULE_MAX_INDEX) */
 	enum rule_priority min_prio;
 	uint64_t gen;
 	int cur_type;
@@ -385,6 +428,8 @@ struct rule_engine {
 	size_t glob_cap;
 	struct cmp_seen *seen;	/* the checks compiled so far, by what they test */
 	size_t nseen, cseen;
+	uint32_t *seen_tab;	/* seen by hash (rule_intern.c) */
+	size_t seen_cap;
 };
 
 /* rule_util.c */
@@ -418,8 +463,17 @@ int rl_slot_resolve(struct rule_engine *e, const struct rfield *f, struct rerr *
 /* rule_except.c: cond and not (exception 1) and not (exception 2) ...; frees cond on error */
 struct rnode *rl_exc_build(struct rule_engine *e, const struct rule *r, struct rnode *cond, struct rerr *err);
 
+/* rule_index.c: the live rules' index; 0, or -1 past RULE_MAX_INDEX (bad: the rule taking most) */
+struct rule_index_bad {
+	const struct rule *rule;
+	size_t cost;
+};
+
+int rl_index_build(struct rule_engine *e, struct rule_index_bad *bad);
+/* Again after a change of the rules selected (within the limit, as rl_index_build() checked). */
+void rl_index_rebuild(struct rule_engine *e);
+
 /* rule_eval.c */
-void rl_index_build(struct rule_engine *e);
 /*
  * Ask the daemon for ref's value. A string without a pointer cannot be known;
  * a number given for a field resolved as text is its decimal text, written to

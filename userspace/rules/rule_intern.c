@@ -47,6 +47,27 @@ static void ckey_build(struct strbuf *k, const struct ecmp *cmp, enum rop op, co
 	}
 }
 
+/* Index the seen checks by hash: open addressing, slots hold index + 1, at most half full. */
+static void seen_index(struct rule_engine *e, size_t i)
+{
+	size_t k = e->seen[i].h & (e->seen_cap - 1);
+
+	while (e->seen_tab[k])
+		k = (k + 1) & (e->seen_cap - 1);
+	e->seen_tab[k] = (uint32_t)i + 1;
+}
+
+static void seen_grow(struct rule_engine *e)
+{
+	size_t i;
+
+	free(e->seen_tab);
+	e->seen_cap = e->seen_cap ? e->seen_cap * 2 : 64;
+	e->seen_tab = rx_calloc(e->seen_cap, sizeof(*e->seen_tab));
+	for (i = 0; i < e->nseen; i++)
+		seen_index(e, i);
+}
+
 struct ecmp *ecmp_intern(struct rule_engine *e, struct ecmp *cmp, enum rop op, const struct cvals *cv)
 {
 	struct strbuf k = { 0 };
@@ -56,8 +77,9 @@ struct ecmp *ecmp_intern(struct rule_engine *e, struct ecmp *cmp, enum rop op, c
 
 	ckey_build(&k, cmp, op, cv);
 	h = rx_hash(k.s, k.len);
-	for (i = 0; i < e->nseen; i++) {
-		s = &e->seen[i];
+	for (i = e->seen_cap ? h & (e->seen_cap - 1) : 0; e->seen_cap && e->seen_tab[i];
+	     i = (i + 1) & (e->seen_cap - 1)) {
+		s = &e->seen[e->seen_tab[i] - 1];
 		if (s->h == h && s->klen == k.len && !memcmp(s->key, k.s, k.len)) {
 			sb_free(&k);
 			ecmp_free(cmp);
@@ -70,8 +92,12 @@ struct ecmp *ecmp_intern(struct rule_engine *e, struct ecmp *cmp, enum rop op, c
 	s->h = h;
 	s->key = sb_detach(&k, &s->klen);
 	s->cmp = cmp;
-	/* one reference for the tree, one for this table: a rule whose copy is
-	 * folded away (enode_prune_types) must not free it under the next rule
+	if (2 * e->nseen > e->seen_cap)
+		seen_grow(e);
+	else
+		seen_index(e, e->nseen - 1);
+	/* one reference for the tree, one for this table: a rule that fails
+	 * after compiling it must not free it under the next rule
 	 */
 	cmp->refs = 2;
 	return cmp;
@@ -88,4 +114,7 @@ void ecmp_intern_reset(struct rule_engine *e)
 	free(e->seen);
 	e->seen = NULL;
 	e->nseen = e->cseen = 0;
+	free(e->seen_tab);
+	e->seen_tab = NULL;
+	e->seen_cap = 0;
 }

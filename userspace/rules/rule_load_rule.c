@@ -87,7 +87,7 @@ void rule_free(struct rule *r)
 	rtext_free(&r->output);
 	free_tags(r->tags, r->ntags);
 	free_excs(r->exc, r->nexc);
-	enode_free(r->root);
+	enode_put(r->root);
 	rl_output_free(r);
 	free(r);
 }

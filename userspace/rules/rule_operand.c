@@ -252,18 +252,48 @@ void ecmp_release(struct ecmp *cmp)
 	ecmp_free(cmp);
 }
 
-void enode_free(struct enode *n)
+struct enode *enode_new(enum eop op)
+{
+	struct enode *n = rx_calloc(1, sizeof(*n));
+
+	n->op = op;
+	n->refs = 1;
+	return n;
+}
+
+struct enode *enode_seal(struct enode *n)
+{
+	uint64_t leaves = 0;
+	uint32_t i;
+
+	n->has_types = n->op == EO_TYPES;
+	if (n->op == EO_TYPES || n->op == EO_CMP)
+		leaves = 1;
+	for (i = 0; i < n->n; i++) {
+		leaves += n->kids[i]->leaves;
+		n->has_types |= n->kids[i]->has_types;
+	}
+	n->leaves = leaves > UINT32_MAX ? UINT32_MAX : (uint32_t)leaves;
+	return n;
+}
+
+struct enode *enode_get(struct enode *n)
+{
+	n->refs++;
+	return n;
+}
+
+void enode_put(struct enode *n)
 {
 	uint32_t i;
 
-	if (!n)
+	if (!n || --n->refs)
 		return;
 	for (i = 0; i < n->n; i++)
-		enode_free(n->kids[i]);
+		enode_put(n->kids[i]);
 	free(n->kids);
-	if (!n->cmp_borrowed)
-		ecmp_release(n->cmp);
+	ecmp_release(n->cmp);
 	free(n->types);
+	free(n->tf);
 	free(n);
 }
-
