@@ -2,6 +2,7 @@
 /* pipeline.c - joins enter and exit records per thread and drives enrichment. */
 #include <string.h>
 #include "fields/fields.h"
+#include "enrich/container.h"
 #include "enrich/identity.h"
 #include "lib/log.h"
 #include "pipeline.h"
@@ -93,6 +94,7 @@ static void report(struct pipeline *pl, struct sevent *ev, uint32_t cpu)
 	ev->cpu = cpu;
 	if (mntns)
 		identity_ns_new(identity_global(), mntns);
+	container_next_event(container_global());
 	proctab_enrich(&pl->procs, ev);
 	pl->sink(pl, ev);
 	proctab_after(&pl->procs, ev);

@@ -11,6 +11,7 @@
 
 #include "enrich/cgroupfs.h"
 #include "enrich/container.h"
+#include "enrich/platform.h"
 #include "enrich/proctab.h"
 #include "lib/clock.h"
 #include "lib/readfile.h"
@@ -31,6 +32,10 @@ struct name_rec {
 	struct container c;
 	char *name;		/* NULL: free slot; the key: id, NUL, nested */
 	size_t len;		/* of the whole key */
+	struct platform_info plat;	/* what c's platform fields point into */
+	struct platform_job *job;	/* a look under way, or NULL */
+	unsigned int hier1;		/* v1 hierarchy it was found in, 0: v2 */
+	uint64_t plat_ms;		/* when the platform was last asked for */
 	uint64_t used;		/* tick of the last use, for eviction */
 	uint32_t gen;		/* moves when the slot changes hands; never 0 */
 	uint32_t hash;
@@ -52,10 +57,15 @@ struct container_ctx {
 	unsigned long long ns_per_tick;	/* /proc/<pid>/stat start time unit */
 	char *key;		/* scratch for intern(): id, NUL, nested, NUL */
 	size_t key_cap;
+	struct resolver *resolver;	/* platform lookups; NULL: none */
+	unsigned int njobs;		/* records with a lookup under way */
+	uint64_t next_scan_ms;		/* container_next_event() looks no sooner */
 };
 
-static const struct container host = { CONTAINER_HOST, "host", "host", NULL };
-static const struct container anon_lxc = { CONTAINER_LXC, "lxc", NULL, NULL };
+static const struct container host = { CONTAINER_HOST, "host", "host", "host", NULL, NULL, NULL,
+					NULL };
+static const struct container anon_lxc = { CONTAINER_LXC, "lxc", NULL, NULL, PLATFORM_LXC, NULL,
+					    NULL, NULL };
 
 static uint32_t name_hash(const char *s, size_t len)
 {
@@ -82,6 +92,10 @@ struct container_ctx *container_new(const struct container_config *cfg)
 		cc->cfg.max_names = cc->cfg.max_names ? 1u << 24 : CONTAINER_MAX_NAMES;
 	if (!cc->cfg.retry_ms)
 		cc->cfg.retry_ms = CONTAINER_RETRY_MS;
+	if (!cc->cfg.platform_wait_ms)
+		cc->cfg.platform_wait_ms = CONTAINER_PLATFORM_WAIT_MS;
+	if (!cc->cfg.root)
+		cc->cfg.root = "";
 	if (!cc->cfg.now_ms)
 		cc->cfg.now_ms = mono_ms;
 	cc->ns_per_tick = 1000000000ull / (unsigned long long)(hz > 0 ? hz : 100);
@@ -92,7 +106,10 @@ struct container_ctx *container_new(const struct container_config *cfg)
 	cc->recs = calloc(cc->nrecs, sizeof(*cc->recs));
 	cc->buckets = calloc(cc->nbuckets, sizeof(*cc->buckets));
 	cc->pidpath = malloc(cc->pidpath_cap);
-	if (!cc->recs || !cc->buckets || !cc->pidpath) {
+	if (!cc->cfg.no_platforms && cc->cfg.procdir[0])
+		cc->resolver = resolver_new(4);
+	if (!cc->recs || !cc->buckets || !cc->pidpath ||
+	    (!cc->cfg.no_platforms && cc->cfg.procdir[0] && !cc->resolver)) {
 		container_free(cc);
 		return NULL;
 	}
@@ -104,6 +121,94 @@ struct container_ctx *container_new(const struct container_config *cfg)
 	return cc;
 }
 
+/* ---- platforms ------------------------------------------------------------- */
+
+/* Point @r's fields at what is known of its platform. */
+static void rec_show(struct name_rec *r)
+{
+	r->c.id = r->name;
+	r->c.name = r->plat.name ? r->plat.name : r->name;
+	r->c.platform = r->plat.platform ? r->plat.platform : PLATFORM_LXC;
+	r->c.project = r->plat.project;
+	r->c.tags = r->plat.tags;
+}
+
+static void rec_clear(struct container_ctx *cc, struct name_rec *r)
+{
+	if (r->job) {
+		resolver_abandon(cc->resolver, &r->job->rj);
+		r->job = NULL;
+		cc->njobs--;
+	}
+	platform_info_clear(&r->plat);
+	free(r->name);
+	r->name = NULL;
+}
+
+/* Take in what @r's finished lookup found. */
+static void plat_collect(struct container_ctx *cc, struct name_rec *r)
+{
+	struct platform_job *j = r->job;
+
+	r->job = NULL;
+	cc->njobs--;
+	platform_info_clear(&r->plat);
+	r->plat = j->out;
+	memset(&j->out, 0, sizeof(j->out));
+	j->rj.release(&j->rj);
+	rec_show(r);
+}
+
+/* Ask a worker what platform @r's container is; wait at most @wait_ms. */
+static void plat_ask(struct container_ctx *cc, struct name_rec *r, unsigned int wait_ms)
+{
+	const struct cgroupfs *cg = cc->cfg.cgroupfs;
+	struct platform_job *j;
+	int taken;
+
+	r->plat_ms = cc->cfg.now_ms(cc->cfg.arg);
+	j = platform_job_new(cc->cfg.root, r->name, cg ? cgroupfs_mount_point(cg, CGROUPFS_V2) : NULL,
+			     cg && r->hier1 ? cgroupfs_mount_point(cg, r->hier1) : NULL);
+	if (!j)
+		return;
+	taken = resolver_submit(cc->resolver, &j->rj);
+	if (taken < 0) {
+		j->rj.release(&j->rj);
+		return;
+	}
+	r->job = j;
+	cc->njobs++;
+	if (taken && wait_ms && resolver_wait(cc->resolver, &j->rj, wait_ms))
+		plat_collect(cc, r);
+}
+
+void container_next_event(struct container_ctx *cc)
+{
+	uint64_t now;
+	uint32_t i;
+
+	if (!cc || !cc->resolver)
+		return;
+	now = cc->cfg.now_ms(cc->cfg.arg);
+	if ((int64_t)(cc->next_scan_ms - now) > 0)
+		return;
+	/* a stuck lookup (a hung /etc/pve) must not make every event scan */
+	cc->next_scan_ms = now + (cc->njobs ? 50 : CONTAINER_PLATFORM_MS / 4);
+	for (i = SLOT_FIRST; i < cc->nrecs; i++) {
+		struct name_rec *r = &cc->recs[i];
+
+		if (!r->name)
+			continue;
+		if (r->job) {
+			if (resolver_done(cc->resolver, &r->job->rj))
+				plat_collect(cc, r);
+		} else if (r->plat.platform && !strcmp(r->plat.platform, PLATFORM_PROXMOX) &&
+			   now - r->plat_ms >= CONTAINER_PLATFORM_MS) {
+			plat_ask(cc, r, 0);	/* renamed? seen at a later event */
+		}
+	}
+}
+
 void container_free(struct container_ctx *cc)
 {
 	uint32_t i;
@@ -111,7 +216,8 @@ void container_free(struct container_ctx *cc)
 	if (!cc)
 		return;
 	for (i = SLOT_FIRST; cc->recs && i < cc->nrecs; i++)
-		free(cc->recs[i].name);
+		rec_clear(cc, &cc->recs[i]);
+	resolver_free(cc->resolver);
 	free(cc->recs);
 	free(cc->buckets);
 	free(cc->pidpath);
@@ -145,8 +251,7 @@ static uint32_t slot_take(struct container_ctx *cc)
 	}
 	r = &cc->recs[best];
 	chain_unlink(cc, best);
-	free(r->name);
-	r->name = NULL;
+	rec_clear(cc, r);
 	cc->nused--;
 	return best;
 }
@@ -180,8 +285,12 @@ static int make_key(struct container_ctx *cc, const struct cgroup_path_id *id, s
 	return a + 1 + b;
 }
 
-/* The slot of the container @id names (a copy of its key is kept). */
-static int intern(struct container_ctx *cc, const struct cgroup_path_id *id, uint32_t *slot)
+/*
+ * The slot of the container @id names (a copy of its key is kept). @hier1:
+ * the v1 hierarchy @id comes from, 0 for v2 (where its monitor is looked for).
+ */
+static int intern(struct container_ctx *cc, const struct cgroup_path_id *id, unsigned int hier1,
+		  uint32_t *slot)
 {
 	uint32_t h, i, *b;
 	struct name_rec *r;
@@ -217,14 +326,18 @@ static int intern(struct container_ctx *cc, const struct cgroup_path_id *id, uin
 	r->hash = h;
 	r->c.type = CONTAINER_LXC;
 	r->c.type_name = "lxc";
-	r->c.name = name;
 	r->c.nested = len > idlen + 1 ? name + idlen + 1 : NULL;
+	r->hier1 = hier1;
+	rec_show(r);
 	if (++r->gen == 0)
 		r->gen = 1;
 	r->hnext = *b;
 	*b = i + 1;
 	cc->nused++;
 	*slot = i;
+	/* a host user's container is nobody's platform: it may be called anything */
+	if (cc->resolver && id->owner == CGROUP_OWNER_SYSTEM)
+		plat_ask(cc, r, cc->cfg.platform_wait_ms);
 	return 0;
 }
 
@@ -248,7 +361,7 @@ static int place_by_id(struct container_ctx *cc, unsigned int hier, uint64_t id,
 	if (pid.type != CONTAINER_LXC)
 		return truncated ? -1 : 0;
 	/* pid.name points into the cgroupfs cache: intern before asking it again */
-	return intern(cc, &pid, slot) < 0 ? -1 : 1;
+	return intern(cc, &pid, hier == CGROUPFS_V2 ? 0 : hier, slot) < 0 ? -1 : 1;
 }
 
 /*
@@ -344,7 +457,7 @@ static int place_by_procfs(struct container_ctx *cc, const struct proc *p, uint3
 			*slot = SLOT_ANON;
 			ret = 1;
 		} else {
-			ret = intern(cc, &id, slot) == 0;
+			ret = intern(cc, &id, 0, slot) == 0;
 		}
 	}
 	free(buf);

@@ -9,12 +9,14 @@
 #define CONTAINER_MAX_NAMES	1024u	/* default: distinct container names held at once */
 #define CONTAINER_RETRY_MS	2000u	/* default: retry an unplaced process this often */
 #define CONTAINER_CGROUP_CAP	(64u << 10)	/* a bigger /proc/<pid>/cgroup is refused */
+#define CONTAINER_PLATFORM_WAIT_MS	300u	/* default: wait for a new container's platform */
+#define CONTAINER_PLATFORM_MS	2000u	/* a Proxmox container's configuration is read this often */
 
 struct proc;
 struct proctab;
 struct cgroupfs;
 
-/* What container.type, container.id and container.name show. */
+/* What container.type, container.id, container.name and the rest show. */
 struct container {
 	enum cgroup_path_type type;
 	const char *type_name;	/* "host", "lxc" */
@@ -25,6 +27,16 @@ struct container {
 	 * whose name cannot be told (see container_of()).
 	 */
 	const char *name;
+	/*
+	 * container.id: the same as name, but for a platform's container:
+	 * Proxmox's VMID (name: its hostname), Incus's or LXD's liblxc name
+	 * PROJECT_INSTANCE (name: the instance).
+	 */
+	const char *id;
+	/* container.platform (lxc, proxmox, incus, lxd), .project, .tags; NULL: none */
+	const char *platform;
+	const char *project;
+	const char *tags;
 	/*
 	 * container.nested: the containers found below that one's cgroup,
 	 * outermost first, joined with "/" (a real LXC-in-LXC, or whatever the
@@ -41,6 +53,16 @@ struct container_config {
 	struct cgroupfs *cgroupfs;
 	unsigned int max_names;		/* 0: CONTAINER_MAX_NAMES */
 	unsigned int retry_ms;		/* 0: CONTAINER_RETRY_MS */
+	/*
+	 * Platforms (docs/LXC.md): looked up for each new container by a
+	 * worker thread, waited for at most platform_wait_ms (0:
+	 * CONTAINER_PLATFORM_WAIT_MS); a Proxmox configuration is read again
+	 * every CONTAINER_PLATFORM_MS. @root stands for / in those host-side
+	 * facts (NULL: "/"; tests). no_platforms: never look.
+	 */
+	const char *root;
+	unsigned int platform_wait_ms;
+	int no_platforms;
 	/* Milliseconds of a monotonic clock; NULL: mono_ms() of lib/clock.h. */
 	uint64_t (*now_ms)(void *arg);
 	void *arg;
@@ -71,6 +93,13 @@ void container_free(struct container_ctx *cc);
  * container_of(), container_scan() or container_free().
  */
 const struct container *container_of(struct container_ctx *cc, struct proc *p);
+
+/*
+ * Between two events: take in what the platform workers found (a Proxmox
+ * container renamed), and ask again where due. The strings container_of()
+ * gives stay valid until the next call.
+ */
+void container_next_event(struct container_ctx *cc);
 
 /*
  * Place every process of @pt now, while those found by the /proc scan are

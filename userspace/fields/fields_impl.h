@@ -156,6 +156,9 @@ void f_container_name(const struct sevent *ev, const struct rf_ref *r, struct rf
 void f_container_type(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
 void f_user_host_loginuid(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
 void f_user_host_loginname(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_container_platform(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_container_project(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_container_tags(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
 void f_container_nested(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
 
 #endif /* SHRIKE_FIELDS_IMPL_H */

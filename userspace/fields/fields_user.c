@@ -120,14 +120,25 @@ static const struct container *container_ev(const struct sevent *ev)
 	return container_of(container_global(), ev->proc);
 }
 
-/* container.id is the name too: plain LXC has no other id, and "host" for the host */
 void f_container_id(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
 {
 	const struct container *c;
 
 	(void)r;
 	if (side_replaying) {
-		/* id and name are the same for LXC and the host */
+		set_str(o, side_replay_get(ev, SIDE_CONTAINER_ID));
+		return;
+	}
+	c = container_ev(ev);
+	set_str(o, c ? c->id : NULL);
+}
+
+void f_container_name(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
+{
+	const struct container *c;
+
+	(void)r;
+	if (side_replaying) {
 		set_str(o, side_replay_get(ev, SIDE_CONTAINER_NAME));
 		return;
 	}
@@ -135,10 +146,24 @@ void f_container_id(const struct sevent *ev, const struct rf_ref *r, struct rf_v
 	set_str(o, c ? c->name : NULL);
 }
 
-void f_container_name(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
-{
-	f_container_id(ev, r, o);
+/* container.platform, .project and .tags: what a platform that manages the container says */
+#define PLATFORM_FIELD(fn, side, member)						\
+void fn(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)		\
+{											\
+	const struct container *c;							\
+											\
+	(void)r;									\
+	if (side_replaying) {								\
+		set_str(o, side_replay_get(ev, side));					\
+		return;									\
+	}										\
+	c = container_ev(ev);								\
+	set_str(o, c ? c->member : NULL);						\
 }
+
+PLATFORM_FIELD(f_container_platform, SIDE_CONTAINER_PLATFORM, platform)
+PLATFORM_FIELD(f_container_project, SIDE_CONTAINER_PROJECT, project)
+PLATFORM_FIELD(f_container_tags, SIDE_CONTAINER_TAGS, tags)
 
 void f_container_nested(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
 {

@@ -10,7 +10,7 @@
 static const char *const side_names[SIDE_N] = {
 	"container.id", "container.name", "container.type", "user.name",
 	"user.homedir", "user.shell", "group.name", "user.loginname", "container.nested",
-	"user.host_loginname",
+	"user.host_loginname", "container.platform", "container.project", "container.tags",
 };
 
 int side_replaying;

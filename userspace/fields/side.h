@@ -23,6 +23,9 @@ enum side_field {
 	SIDE_USER_LOGINNAME,
 	SIDE_CONTAINER_NESTED,	/* captures before it have 8 values: unknown there */
 	SIDE_USER_HOST_LOGINNAME,
+	SIDE_CONTAINER_PLATFORM,
+	SIDE_CONTAINER_PROJECT,
+	SIDE_CONTAINER_TAGS,
 	SIDE_N
 };
 

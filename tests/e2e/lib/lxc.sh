@@ -21,7 +21,7 @@
 # copy of the base with its own config, which is all `lxc-copy` would do (it
 # needs rsync, which lxc only recommends).
 
-LXC_PATH=/var/lib/lxc
+LXC_PATH=/var/lib/lxc	# every lxc-* call here passes it (-P): a test may set another for a call
 LXC_BASE=/var/lib/shrike-lxc-base	# the base made in the VM, if needed
 LXC_IDMAP_HOST=100000			# container uid/gid 0 on the host
 LXC_IDMAP_RANGE=65536
@@ -118,17 +118,17 @@ lxc_add_user() {
 # be attached to it. LXC's debug log is in /tmp/lxc-NAME.log.
 lxc_start() {
 	local name=$1 log=/tmp/lxc-$1.log deadline=$((SECONDS + LXC_START_TIMEOUT))
-	if ! lxc-start -n "$name" -d -l DEBUG -o "$log"; then
+	if ! lxc-start -P "$LXC_PATH" -n "$name" -d -l DEBUG -o "$log"; then
 		echo "lxc: lxc-start -n $name failed:" >&2
 		grep -E 'ERROR|WARN' "$log" | tail -n 20 >&2
 		return 1
 	fi
 	while [ "$SECONDS" -lt "$deadline" ]; do
-		lxc-attach -n "$name" -- true 2>/dev/null && return 0
+		lxc-attach -P "$LXC_PATH" -n "$name" -- true 2>/dev/null && return 0
 		sleep 0.5
 	done
 	echo "lxc: container '$name' not attachable after ${LXC_START_TIMEOUT}s:" >&2
-	lxc-info -n "$name" >&2
+	lxc-info -P "$LXC_PATH" -n "$name" >&2
 	grep -E 'ERROR|WARN' "$log" | tail -n 20 >&2
 	return 1
 }
@@ -136,14 +136,14 @@ lxc_start() {
 # lxc_stop NAME: asks its init to halt (SIGUSR1 for busybox init), kills it
 # if it has not stopped within 10 s.
 lxc_stop() {
-	lxc-stop -n "$1" -t 10 2>/dev/null || lxc-stop -n "$1" -k
+	lxc-stop -P "$LXC_PATH" -n "$1" -t 10 2>/dev/null || lxc-stop -P "$LXC_PATH" -n "$1" -k
 }
 
 lxc_destroy() {
-	if [ "$(lxc-info -n "$1" -s -H 2>/dev/null)" != STOPPED ]; then
-		lxc-stop -n "$1" -k 2>/dev/null
+	if [ "$(lxc-info -P "$LXC_PATH" -n "$1" -s -H 2>/dev/null)" != STOPPED ]; then
+		lxc-stop -P "$LXC_PATH" -n "$1" -k 2>/dev/null
 	fi
-	lxc-destroy -n "$1"
+	lxc-destroy -P "$LXC_PATH" -n "$1"
 }
 
 # ---- added for the 40-lxc-* tests ------------------------------------------
@@ -179,9 +179,9 @@ lxc_old_layout() {
 }
 
 lxc_init_pid() {
-	lxc-info -n "$1" -p -H 2>/dev/null
+	lxc-info -P "$LXC_PATH" -n "$1" -p -H 2>/dev/null
 }
 
 lxc_kill() {
-	lxc-stop -n "$1" -k 2>/dev/null
+	lxc-stop -P "$LXC_PATH" -n "$1" -k 2>/dev/null
 }
