@@ -13,7 +13,8 @@
 #   Incus    proj_api and shop in the lxcpath /var/lib/incus/containers:
 #            id proj_api, name api, project proj; id and name shop, project
 #            default; platform incus
-#   LXC      my_app in /var/lib/lxc: an underscore makes nothing Incus
+#   LXC      my_app in /var/lib/lxc: an underscore makes nothing Incus;
+#            oldconf with the single lxc.cgroup.dir key of older configs
 . tests/e2e/lib/tap.sh
 . tests/e2e/lib/shrike.sh
 . tests/e2e/lib/lxc.sh
@@ -39,7 +40,9 @@ if lxc_case_make 101 privileged alice:1000 && pve_keys 101 &&
 	lxc_case_make 102 idmapped bob:1000 && pve_keys 102 &&
 	LXC_PATH=$incus lxc_case_make proj_api privileged carl:1000 &&
 	LXC_PATH=$incus lxc_case_make shop idmapped dana:1000 &&
-	lxc_case_make my_app privileged erin:1000; then
+	lxc_case_make my_app privileged erin:1000 &&
+	lxc_case_make oldconf privileged finn:1000 &&
+	echo 'lxc.cgroup.dir = custom' >>"$LXC_PATH/oldconf/config"; then
 	tap_setup "containers 101, 102 (Proxmox), proj_api, shop (Incus), my_app (LXC) made"
 else
 	tap_setup_fail "the containers are made"
@@ -49,7 +52,7 @@ LXC_CASE_ROOTFS[shop]=$incus/shop/rootfs
 printf 'arch: amd64\nhostname: web-prod\nmemory: 512\ntags: prod;web\n[snap1]\nhostname: old\n' \
 	>/etc/pve/lxc/101.conf
 printf 'arch: amd64\nhostname: db-prod\n' >/etc/pve/lxc/102.conf
-for c in 101 102 my_app; do
+for c in 101 102 my_app oldconf; do
 	lxc_case_start "$c" || tap_setup_fail "container $c runs"
 done
 for c in proj_api shop; do
@@ -59,6 +62,7 @@ tap_premise_is "$(lxc_case_cgroup "${LXC_CASE_INIT[101]}")" /lxc/101/ns \
 	"101's init is in /lxc/101/ns, as under Proxmox"
 tap_premise_is "$(lxc_case_cgroup "${LXC_CASE_INIT[proj_api]}")" /lxc.payload.proj_api \
 	"proj_api's init is in /lxc.payload.proj_api"
+tap_diag "oldconf (lxc.cgroup.dir = custom): its init is in $(lxc_case_cgroup "${LXC_CASE_INIT[oldconf]}")"
 
 shrike_load
 shrike_start "$ev" || tap_setup_fail "the daemon starts" "$(cat "$SHRIKE_ERR")"
@@ -69,6 +73,7 @@ lxc_mark_attach m-pve-102 102 -u 1000 -g 1000
 lxc_mark_cmd m-incus-api proj_api lxc-attach -P "$incus" -n proj_api -u 1000 -g 1000 --
 lxc_mark_cmd m-incus-shop shop lxc-attach -P "$incus" -n shop -u 1000 -g 1000 --
 lxc_mark_attach m-lxc-my-app my_app -u 1000 -g 1000
+lxc_mark_attach m-lxc-oldconf oldconf -u 1000 -g 1000
 
 # Proxmox: the hostname changed in the GUI while the container runs
 lxc_ev_wait "$ev" m-pve-101 || tap_premise_fail "the daemon caught up before the rename"
@@ -97,7 +102,9 @@ lxc_expect exec:m-incus-shop container.name=shop container.id=shop container.pla
 lxc_expect exec:m-lxc-my-app container.name=my_app container.id=my_app container.platform=lxc \
 	container.project='<none>' container.tags='<none>'
 
-for c in 101 102 my_app; do lxc_kill "$c"; done
+lxc_expect exec:m-lxc-oldconf container.platform=lxc
+
+for c in 101 102 my_app oldconf; do lxc_kill "$c"; done
 for c in proj_api shop; do LXC_PATH=$incus lxc_kill "$c"; done
 rm -rf /etc/pve "$incus"
 shrike_unload

@@ -204,7 +204,12 @@ void container_next_event(struct container_ctx *cc)
 				plat_collect(cc, r);
 		} else if (r->plat.platform && !strcmp(r->plat.platform, PLATFORM_PROXMOX) &&
 			   now - r->plat_ms >= CONTAINER_PLATFORM_MS) {
-			plat_ask(cc, r, 0);	/* renamed? seen at a later event */
+			/*
+			 * Renamed? Waited for (briefly), so that the event that
+			 * ends a quiet spell already has the new name; a lookup
+			 * that hangs is not asked again, nor waited for again.
+			 */
+			plat_ask(cc, r, cc->cfg.platform_wait_ms);
 		}
 	}
 }
