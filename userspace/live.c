@@ -75,7 +75,34 @@ struct drop_watch {
 	struct shrike_counters base;	/* at the window's start */
 	uint64_t since_ns;		/* the window's start */
 	uint64_t polled_ns, alerted_ns;
+	uint64_t total, noted_ns;	/* note_drops(): all drops so far, and when looked */
 };
+
+static uint64_t drops_of(const struct shrike_counters *c)
+{
+	return c->n_drop_full + c->n_drop_nested + c->n_drop_noring;
+}
+
+/*
+ * Records were dropped since the last look: the process table may now hold
+ * a dead process whose pid was reused (its exit and the newcomer's fork and
+ * exec lost), so every entry is checked against /proc once, at its next
+ * event (proctab's drop epoch). Looked at before each pass over the rings,
+ * so that the events read after a drop are already checked.
+ */
+static void note_drops(struct daemon *d, struct ring_reader *r, struct drop_watch *w, uint64_t now)
+{
+	struct shrike_counters c;
+
+	/* under a flood, a new epoch (a /proc read per process) ten times a second at most */
+	if (now - w->noted_ns < DROP_POLL_NS)
+		return;
+	w->noted_ns = now;
+	if (ring_reader_counters(r, &c) < 0 || drops_of(&c) == w->total)
+		return;
+	w->total = drops_of(&c);
+	d->pl.procs.drop_epoch++;
+}
 
 static void check_drops(struct daemon *d, struct ring_reader *r, struct drop_watch *w, uint64_t now)
 {
@@ -162,6 +189,7 @@ int live_run(struct daemon *d, struct ring_reader *r, double max_seconds)
 	if (apply_mask(d, r) < 0)
 		return -1;
 	ring_reader_counters(r, &drops.base);
+	drops.total = drops_of(&drops.base);
 	for (;;) {
 		uint64_t now = clock_ns(CLOCK_BOOTTIME);
 		const struct shrike_evt_hdr *rec;
@@ -179,6 +207,7 @@ int live_run(struct daemon *d, struct ring_reader *r, double max_seconds)
 		if (reload_poll(d) && apply_mask(d, r) < 0)
 			return -1;
 		ring_reader_refresh(r);
+		note_drops(d, r, &drops, now);
 		limit = draining ? UINT64_MAX : now - MERGE_DELAY_NS;
 		if (r->oldest_pending <= limit)
 			limit = r->oldest_pending - 1;

@@ -158,37 +158,66 @@ static void read_ids(struct proc *p, const char *procdir, const char *status)
 	free(login);
 }
 
-/* /proc/<pid>/stat: "pid (comm) state ppid pgrp session tty ... starttime(22)" */
-static int read_stat(struct proc *p, const char *procdir)
+/*
+ * /proc/<pid>/stat: "pid (comm) state ppid pgrp session tty ... starttime(22)";
+ * of fields 3.. (after the comm): @ppid, @sid, @tty, @start (ticks).
+ */
+static int parse_stat(char *stat, int *ppid, int *sid, int *tty, unsigned long long *start)
 {
-	char *stat = read_pid_file(procdir, p->pid, "stat", 4096, NULL);
 	char *rp = stat ? strrchr(stat, ')') : NULL;
-	unsigned long long start = 0;
-	int ppid = 0, sid = 0, tty = 0, i;
 	char *tok, *save = NULL;
+	int i;
 
-	if (!rp) {
-		free(stat);
+	if (!rp)
 		return -1;
-	}
 	/* fields after ")": 3=state 4=ppid 5=pgrp 6=session 7=tty_nr ... 22=starttime */
 	for (i = 3, tok = strtok_r(rp + 1, " ", &save); tok; tok = strtok_r(NULL, " ", &save), i++) {
 		if (i == 4)
-			ppid = atoi(tok);
+			*ppid = atoi(tok);
 		else if (i == 6)
-			sid = atoi(tok);
+			*sid = atoi(tok);
 		else if (i == 7)
-			tty = atoi(tok);
+			*tty = atoi(tok);
 		else if (i == 22) {
-			start = strtoull(tok, NULL, 10);
-			break;
+			*start = strtoull(tok, NULL, 10);
+			return 0;
 		}
 	}
+	return -1;
+}
+
+static uint64_t ticks_ns(unsigned long long ticks)
+{
+	return ticks * (1000000000ull / (unsigned long long)sysconf(_SC_CLK_TCK));
+}
+
+int procfs_start_ns(const char *procdir, uint32_t pid, uint64_t *start_ns)
+{
+	char *stat = read_pid_file(procdir, pid, "stat", 4096, NULL);
+	unsigned long long start = 0;
+	int ppid, sid, tty, ret;
+
+	ret = parse_stat(stat, &ppid, &sid, &tty, &start);
 	free(stat);
+	if (ret == 0)
+		*start_ns = ticks_ns(start);
+	return ret;
+}
+
+static int read_stat(struct proc *p, const char *procdir)
+{
+	char *stat = read_pid_file(procdir, p->pid, "stat", 4096, NULL);
+	unsigned long long start = 0;
+	int ppid = 0, sid = 0, tty = 0, ret;
+
+	ret = parse_stat(stat, &ppid, &sid, &tty, &start);
+	free(stat);
+	if (ret < 0)
+		return -1;
 	p->ctx.ppid = (uint32_t)ppid;
 	p->ctx.sid = (uint32_t)sid;
 	p->ctx.tty = (uint32_t)tty;
-	p->start_ns = start * (1000000000ull / (unsigned long long)sysconf(_SC_CLK_TCK));
+	p->start_ns = ticks_ns(start);
 	p->ctx.start_ns = p->start_ns;
 	return 0;
 }

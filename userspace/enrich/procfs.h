@@ -18,4 +18,11 @@ char *procfs_slurp(const char *path, size_t cap, size_t *len);
  */
 uint32_t procfs_map_id(const char *map, uint32_t host_id);
 
+/*
+ * The start time of process @pid as <procdir>/<pid>/stat gives it, in ns of
+ * CLOCK_BOOTTIME (clock-tick resolution). 0, or -1 if it cannot be read (the
+ * process is gone).
+ */
+int procfs_start_ns(const char *procdir, uint32_t pid, uint64_t *start_ns);
+
 #endif /* SHRIKE_PROCFS_H */

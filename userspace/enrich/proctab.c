@@ -89,6 +89,7 @@ static struct proc *proctab_replace(struct proctab *pt, uint32_t pid)
 	if (!p)
 		return NULL;
 	p->pid = pid;
+	p->epoch = pt->drop_epoch;
 	b = bucket_of(pt, pid);
 	p->hnext = pt->buckets[b];
 	pt->buckets[b] = p;
@@ -144,6 +145,29 @@ static int stale(const struct proc *p, const struct sevent *ev)
 
 	return ev->has_ctx && c->pid == ev->pid && c->tid == c->pid && c->start_ns &&
 	       p->start_ns && !same_start(p->start_ns, c->start_ns);
+}
+
+/*
+ * Records were dropped since @p was last confirmed: is its pid another
+ * process's now? Asked of /proc once per drop epoch, at @p's next event. A
+ * different start time only condemns @p if the event is not older than the
+ * new process (a record of the dead one may still be on its way).
+ */
+static int stale_after_drop(struct proctab *pt, struct proc *p, const struct sevent *ev)
+{
+	uint64_t start;
+
+	if (p->epoch == pt->drop_epoch || pt->no_procfs)
+		return 0;
+	if (procfs_start_ns("/proc", p->pid, &start) < 0) {
+		p->epoch = pt->drop_epoch;	/* gone: nothing to tell it from */
+		return 0;
+	}
+	if (same_start(p->start_ns, start)) {
+		p->epoch = pt->drop_epoch;
+		return 0;
+	}
+	return ev->ts >= start;
 }
 
 static char *dup_bytes(const char *s, size_t n)
@@ -311,7 +335,7 @@ void proctab_enrich(struct proctab *pt, struct sevent *ev)
 		break;
 	}
 	ev->proc = proctab_get(pt, ev->pid);
-	if (ev->proc && stale(ev->proc, ev)) {
+	if (ev->proc && (stale(ev->proc, ev) || stale_after_drop(pt, ev->proc, ev))) {
 		/* never the dead one's identity: what the event says, and /proc */
 		proctab_remove(pt, ev->pid);
 		pt->pids_reused++;

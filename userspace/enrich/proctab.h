@@ -24,6 +24,7 @@ struct proc {
 	uint32_t cont_cgroup1_hier;
 	uint32_t cont_slot, cont_gen;
 	size_t bytes;		/* what proctab counts for it: see max_bytes */
+	uint32_t epoch;		/* the drop epoch its identity was last confirmed in */
 	struct proc *hnext;
 };
 
@@ -43,6 +44,12 @@ struct proctab {
 	size_t bytes, max_bytes;
 	uint64_t args_dropped;	/* argv not kept for max_bytes */
 	uint64_t pids_reused;	/* entries found to be a dead process's (pid reused) */
+	/*
+	 * Moved by the reader when records were dropped: an entry last
+	 * confirmed in an older epoch is checked against /proc (its start
+	 * time) at its next event, once.
+	 */
+	uint32_t drop_epoch;
 	int no_procfs;		/* replaying: never ask this machine's /proc */
 	/* told about every entry built from /proc after the start-up scan
 	 * (a capture must carry what replay cannot read) */
