@@ -299,14 +299,14 @@ static int run_live(struct daemon *d, const struct env *env)
 		}
 		d->capturing = 1;
 	}
-	if (container_init(NULL) < 0 || identity_init(NULL) < 0) {
+	if (pipeline_enrich_host(&d->pl) < 0) {
 		log_error("out of memory");
 		goto out_close;
 	}
 	n = proctab_scan(&d->pl.procs, "/proc");
 	/* place the scanned processes while they are still alive */
-	container_scan(container_global(), &d->pl.procs);
-	identity_scan(identity_global(), &d->pl.procs);
+	container_scan(d->pl.enrich.containers, &d->pl.procs);
+	identity_scan(d->pl.enrich.identity, &d->pl.procs);
 	if (d->capturing) {
 		proctab_foreach(&d->pl.procs, write_snapshot, &d->cap);
 		d->pl.procs.from_procfs = write_snapshot;
@@ -316,8 +316,6 @@ static int run_live(struct daemon *d, const struct env *env)
 	if (live_run(d, &reader, env->max_seconds) == 0)
 		ret = 0;
 	live_report_stats(d, &reader, "stats");
-	identity_exit();
-	container_exit();
 out_close:
 	if (d->capturing && capture_close_write(&d->cap) < 0)
 		ret = 1;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* pipeline.c - joins enter and exit records per thread and drives enrichment. */
+#include <errno.h>
 #include <string.h>
-#include "fields/fields.h"
+#include "enrich/cgroupfs.h"
 #include "enrich/container.h"
 #include "enrich/identity.h"
 #include "lib/log.h"
@@ -23,7 +24,7 @@ int pipeline_init(struct pipeline *pl, pipeline_sink sink, void *sink_ctx)
 	pl->sink_ctx = sink_ctx;
 	if (proctab_init(&pl->procs, PROCTAB_MAX) < 0)
 		return -1;
-	fields_set_procs(&pl->procs);
+	pl->enrich.procs = &pl->procs;
 	if (pending_init(&pl->pending, PENDING_MAX) < 0) {
 		proctab_free(&pl->procs);
 		return -1;
@@ -31,8 +32,26 @@ int pipeline_init(struct pipeline *pl, pipeline_sink sink, void *sink_ctx)
 	return 0;
 }
 
+int pipeline_enrich_host(struct pipeline *pl)
+{
+	struct container_config cc = { 0 };
+
+	pl->cgroupfs = cgroupfs_new(NULL);
+	if (!pl->cgroupfs)
+		return -ENOMEM;
+	cc.cgroupfs = pl->cgroupfs;
+	pl->enrich.containers = container_new(&cc);
+	if (!pl->enrich.containers)
+		return -ENOMEM;
+	pl->enrich.identity = identity_new(NULL);
+	return pl->enrich.identity ? 0 : -ENOMEM;
+}
+
 void pipeline_free(struct pipeline *pl)
 {
+	identity_free(pl->enrich.identity);
+	container_free(pl->enrich.containers);
+	cgroupfs_free(pl->cgroupfs);
 	held_free(&pl->held);
 	proctab_free(&pl->procs);
 	pending_free(&pl->pending);
@@ -92,16 +111,17 @@ static void report(struct pipeline *pl, struct sevent *ev, uint32_t cpu)
 
 	ev->num = ++pl->st.events;
 	ev->cpu = cpu;
+	ev->enrich = &pl->enrich;
 	if (mntns)
-		identity_ns_new(identity_global(), mntns);
-	container_next_event(container_global());
+		identity_ns_new(pl->enrich.identity, mntns);
+	container_next_event(pl->enrich.containers);
 	proctab_enrich(&pl->procs, ev);
 	pl->sink(pl, ev);
 	proctab_after(&pl->procs, ev);
 	if (ev->type == SHRIKE_EVT_PROCEXIT) {
 		pending_forget(&pl->pending, ev->tid);
 		if (ev->has_ctx && event_group_dead(ev))
-			identity_exited(identity_global(), ev->ctx.mntns, ev->pid);
+			identity_exited(pl->enrich.identity, ev->ctx.mntns, ev->pid);
 	}
 }
 

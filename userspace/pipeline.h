@@ -8,6 +8,7 @@
 #include "input/event.h"
 #include "input/held.h"
 #include "input/pending.h"
+#include "enrich/enrich.h"
 #include "enrich/proctab.h"
 
 struct pipeline_stats {
@@ -20,11 +21,14 @@ struct pipeline_stats {
 };
 
 struct pipeline;
+struct cgroupfs;
 /* Called for each complete event; ev and its strings live until it returns. */
 typedef void (*pipeline_sink)(struct pipeline *pl, struct sevent *ev);
 
 struct pipeline {
 	struct proctab procs;
+	struct enrich_ctx enrich;	/* procs, and the host's containers and users when live */
+	struct cgroupfs *cgroupfs;	/* the containers' own, made by pipeline_enrich_host() */
 	struct pending pending;
 	struct held held;	/* events waiting for deferred paths */
 	struct pipeline_stats st;
@@ -34,6 +38,13 @@ struct pipeline {
 
 int pipeline_init(struct pipeline *pl, pipeline_sink sink, void *sink_ctx);
 void pipeline_free(struct pipeline *pl);
+/*
+ * Look up container and user names on this host (the real /proc, a cgroupfs
+ * of its mount table, each container's own passwd): what live events need.
+ * A replay has none, its names come from the capture. 0 or -ENOMEM; freed
+ * by pipeline_free().
+ */
+int pipeline_enrich_host(struct pipeline *pl);
 /* One record from CPU cpu; avail is how many bytes may be read at rec. */
 void pipeline_feed(struct pipeline *pl, const struct shrike_evt_hdr *rec, size_t avail,
 		   uint32_t cpu);

@@ -46,7 +46,7 @@ int replay_run(struct daemon *d, const char *path)
 	fields_boot_offset_ns = r.hdr.boot_offset_ns;
 	if (!*d->cfg.hostname)
 		snprintf(d->hostname, sizeof(d->hostname), "%s", r.hdr.hostname);
-	side_replaying = 1;
+	d->pl.enrich.replaying = 1;
 	d->pl.procs.no_procfs = 1;
 	t0 = mono_ns();
 	ret = capture_replay(&r, &sink, err, sizeof(err));

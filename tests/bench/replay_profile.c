@@ -134,7 +134,7 @@ static double run_pass(struct profile *pf, const char *path)
 		return -1;
 	}
 	fields_boot_offset_ns = r.hdr.boot_offset_ns;
-	side_replaying = 1;
+	pf->d->pl.enrich.replaying = 1;
 	pf->d->pl.procs.no_procfs = 1;
 	pf->records = pf->events = pf->alerts = 0;
 	t0 = now_s();

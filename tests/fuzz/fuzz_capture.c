@@ -54,8 +54,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(buf, data, size);
 	if (!devnull)
 		devnull = fopen("/dev/null", "w");
-	side_replaying = 1;
 	if (pipeline_init(&pl, sink, NULL) == 0) {
+		pl.enrich.replaying = 1;
 		pl.procs.no_procfs = 1;
 		if (capture_open_buffer(&r, buf, size, "fuzz", err, sizeof(err)) == 0) {
 			capture_replay(&r, &s, err, sizeof(err));

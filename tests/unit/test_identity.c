@@ -17,6 +17,7 @@
 #include "field_check.h"
 #include "fixture.h"
 
+#include "enrich/enrich.h"
 #include "fields/fields.h"
 #include "enrich/identity.h"
 
@@ -632,16 +633,19 @@ static void test_fields(void **state)
 {
 	struct fake *f = fake_new(NULL, 0);
 	struct identity_config cfg = fake_config(f);
+	struct enrich_ctx enrich = { 0 };
 	struct sevent ev = {
 		.num = 1, .pid = 200, .tid = 200, .has_ctx = 1, .type = SHRIKE_EVT_EXECVE,
 	};
 
 	(void)state;
 	ev.ctx = ctx(200, f->web1_ns, 1001, 1000, NONE);
-	/* before identity_init(): unknown, not a crash */
+	/* no context, or one without identities: unknown, not a crash */
 	field(&ev, "user.name", NULL);
-	assert_int_equal(identity_init(&cfg), 0);
-	assert_non_null(identity_global());
+	ev.enrich = &enrich;
+	field(&ev, "user.name", NULL);
+	enrich.identity = identity_new(&cfg);
+	assert_non_null(enrich.identity);
 	field(&ev, "user.name", "bob");
 	field(&ev, "user.homedir", "/home/bob");
 	field(&ev, "user.shell", "/bin/sh");
@@ -665,8 +669,7 @@ static void test_fields(void **state)
 	ev.has_ctx = 0;
 	field(&ev, "user.name", NULL);
 	field(&ev, "group.name", NULL);
-	identity_exit();
-	assert_null(identity_global());
+	identity_free(enrich.identity);
 	fake_free(f);
 }
 

@@ -107,16 +107,4 @@ void container_next_event(struct container_ctx *cc);
  */
 int container_scan(struct container_ctx *cc, struct proctab *pt);
 
-/* ---- the daemon's instance, used by the field extractors --------------- */
-
-/*
- * Create the instance the container.* fields use. @cfg NULL: the real /proc,
- * and a cgroupfs of the real mount table owned by the instance (cgroupfs_new()
- * with defaults). Returns 0 or -ENOMEM.
- */
-int container_init(const struct container_config *cfg);
-void container_exit(void);
-/* The instance, or NULL before container_init(). */
-struct container_ctx *container_global(void);
-
 #endif /* SHRIKE_CONTAINER_H */

@@ -743,25 +743,3 @@ const char *identity_host_user(struct identity_ctx *ic, uint32_t uid, uint64_t t
 	identity_lookup(ic, &c, 1, tag, &n);
 	return n.login;
 }
-
-/* ---- the daemon's instance ------------------------------------------------ */
-
-static struct identity_ctx *global;
-
-int identity_init(const struct identity_config *cfg)
-{
-	identity_exit();
-	global = identity_new(cfg);
-	return global ? 0 : -ENOMEM;
-}
-
-void identity_exit(void)
-{
-	identity_free(global);
-	global = NULL;
-}
-
-struct identity_ctx *identity_global(void)
-{
-	return global;
-}

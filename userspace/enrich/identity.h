@@ -122,12 +122,4 @@ int identity_scan(struct identity_ctx *ic, struct proctab *pt);
 /* Mount namespaces followed now (their files may or may not be cached). */
 unsigned int identity_ns_count(const struct identity_ctx *ic);
 
-/* ---- the daemon's instance, used by the field extractors --------------- */
-
-/* Create the instance the user.* and group.* names come from; @cfg may be NULL. 0 or -ENOMEM. */
-int identity_init(const struct identity_config *cfg);
-void identity_exit(void);
-/* The instance, or NULL before identity_init(). */
-struct identity_ctx *identity_global(void);
-
 #endif /* SHRIKE_IDENTITY_H */

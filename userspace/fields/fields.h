@@ -6,8 +6,6 @@
 #include "rules/rule_fields.h"
 #include "input/event.h"
 
-struct proctab;
-
 #define FIELD_F_INDEX	0x1	/* takes [N] */
 #define FIELD_F_KEY	0x2	/* takes .KEY or [KEY] */
 #define FIELD_F_STREAM	0x4	/* printed in every -A event */
@@ -29,8 +27,6 @@ int fields_find(const char *name);
 void fields_extract(const struct sevent *ev, const struct rf_ref *ref, struct rf_value *out);
 /* The operations the rules engine uses to reach the fields. */
 extern const struct rule_field_ops fields_rule_ops;
-/* Set by the pipeline: the process table the ancestry fields walk. */
-void fields_set_procs(struct proctab *procs);
 /* CLOCK_REALTIME minus CLOCK_BOOTTIME, to turn event stamps into wall time. */
 extern int64_t fields_boot_offset_ns;
 

@@ -325,8 +325,9 @@ void f_fd_ip(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o
 
 void f_proc_pexe(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
 {
-	const struct proc *p = ev->proc && fields_procs && ev->proc->has_ctx ?
-		proctab_get(fields_procs, ev->proc->ctx.ppid) : NULL;
+	struct proctab *procs = ev_procs(ev);
+	const struct proc *p = ev->proc && procs && ev->proc->has_ctx ?
+		proctab_get(procs, ev->proc->ctx.ppid) : NULL;
 
 	(void)r;
 	set_str(o, p ? p->args : NULL);
@@ -334,12 +335,13 @@ void f_proc_pexe(const struct sevent *ev, const struct rf_ref *r, struct rf_valu
 
 void f_proc_aexepath(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
 {
+	struct proctab *procs = ev_procs(ev);
 	const struct proc *p = ev->proc;
 	int n = r->index < 0 ? 1 : r->index;
 
 	while (p && n-- > 0)
-		p = p->has_ctx && fields_procs && p->ctx.ppid != p->pid ?
-			proctab_get(fields_procs, p->ctx.ppid) : NULL;
+		p = p->has_ctx && procs && p->ctx.ppid != p->pid ?
+			proctab_get(procs, p->ctx.ppid) : NULL;
 	set_str(o, p ? p->exepath : NULL);
 }
 
@@ -347,11 +349,12 @@ void f_proc_aexepath(const struct sevent *ev, const struct rf_ref *r, struct rf_
 void f_proc_sname(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
 {
 	const struct shrike_proc_ctx *c = fields_ctx_of(ev);
+	struct proctab *procs = ev_procs(ev);
 	const struct proc *p;
 
 	(void)r;
 	/* sid is in the process's pid namespace: only comparable on the host's */
-	p = c && c->sid && c->vpid == c->pid && fields_procs ? proctab_get(fields_procs, c->sid) : NULL;
+	p = c && c->sid && c->vpid == c->pid && procs ? proctab_get(procs, c->sid) : NULL;
 	set_str(o, p ? p->comm : NULL);
 }
 
@@ -402,11 +405,12 @@ void f_fd_port(const struct sevent *ev, const struct rf_ref *r, struct rf_value 
 
 void f_proc_aexe(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
 {
+	struct proctab *procs = ev_procs(ev);
 	const struct proc *p = ev->proc;
 	int n = r->index < 0 ? 1 : r->index;
 
 	while (p && n-- > 0)
-		p = p->has_ctx && fields_procs && p->ctx.ppid != p->pid ?
-			proctab_get(fields_procs, p->ctx.ppid) : NULL;
+		p = p->has_ctx && procs && p->ctx.ppid != p->pid ?
+			proctab_get(procs, p->ctx.ppid) : NULL;
 	set_str(o, p ? p->args : NULL);
 }

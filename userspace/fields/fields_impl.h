@@ -5,9 +5,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include "enrich/enrich.h"
 #include "fields/fields.h"
-
-struct proctab;
 
 /* Per-field scratch for values built on demand (e.g. proc.cmdline). Grows
  * to the largest value once; no allocation per event after warm-up.
@@ -73,8 +72,32 @@ static inline void set_id(struct rf_value *out, uint32_t id)
 }
 
 
+/*
+ * What the pipeline gave ev (enrich.h); NULL, as for an event made by hand,
+ * when it gave none.
+ */
+static inline struct proctab *ev_procs(const struct sevent *ev)
+{
+	return ev->enrich ? ev->enrich->procs : NULL;
+}
+
+static inline struct container_ctx *ev_containers(const struct sevent *ev)
+{
+	return ev->enrich ? ev->enrich->containers : NULL;
+}
+
+static inline struct identity_ctx *ev_identity(const struct sevent *ev)
+{
+	return ev->enrich ? ev->enrich->identity : NULL;
+}
+
+/* Names come from the capture's side records (side.h), not from this host. */
+static inline int ev_replaying(const struct sevent *ev)
+{
+	return ev->enrich && ev->enrich->replaying;
+}
+
 /* fields_proc.c */
-extern struct proctab *fields_procs;
 const struct shrike_proc_ctx *fields_ctx_of(const struct sevent *ev);
 void f_proc_pid(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
 void f_proc_tid(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);

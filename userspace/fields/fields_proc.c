@@ -137,28 +137,22 @@ CTX_ID_FIELD(f_group_gid, gid)
 CTX_ID_FIELD(f_group_host_gid, host_gid)
 
 
-/* Ancestry fields walk the process table the pipeline gives (fields_set_procs). */
-struct proctab *fields_procs;
-
-void fields_set_procs(struct proctab *procs)
+/* Ancestry fields walk the process table the pipeline gives with the event. */
+static const struct proc *parent_of(struct proctab *procs, const struct proc *p)
 {
-	fields_procs = procs;
-}
-
-static const struct proc *parent_of(const struct proc *p)
-{
-	if (!p || !p->has_ctx || !fields_procs || p->ctx.ppid == 0 || p->ctx.ppid == p->pid)
+	if (!p || !p->has_ctx || !procs || p->ctx.ppid == 0 || p->ctx.ppid == p->pid)
 		return NULL;
-	return proctab_get(fields_procs, p->ctx.ppid);
+	return proctab_get(procs, p->ctx.ppid);
 }
 
 /* The n-th ancestor: 0 is the process itself, 1 its parent, ... */
 static const struct proc *ancestor(const struct sevent *ev, int n)
 {
+	struct proctab *procs = ev_procs(ev);
 	const struct proc *p = ev->proc;
 
 	while (p && n-- > 0)
-		p = parent_of(p);
+		p = parent_of(procs, p);
 	return p;
 }
 

@@ -22,7 +22,7 @@ static void names_of(const struct sevent *ev, struct identity_names *n)
 	}
 	/* an exiting process has no root left to open: use another of its namespace */
 	pid = ev->type == SHRIKE_EVT_PROCEXIT ? 0 : c->pid;
-	identity_lookup(identity_global(), c, pid, ev->num, n);
+	identity_lookup(ev_identity(ev), c, pid, ev->num, n);
 }
 
 void f_user_name(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
@@ -30,7 +30,7 @@ void f_user_name(const struct sevent *ev, const struct rf_ref *r, struct rf_valu
 	struct identity_names n;
 
 	(void)r;
-	if (side_replaying) {
+	if (ev_replaying(ev)) {
 		set_str(o, side_replay_get(ev, SIDE_USER_NAME));
 		return;
 	}
@@ -43,7 +43,7 @@ void f_user_homedir(const struct sevent *ev, const struct rf_ref *r, struct rf_v
 	struct identity_names n;
 
 	(void)r;
-	if (side_replaying) {
+	if (ev_replaying(ev)) {
 		set_str(o, side_replay_get(ev, SIDE_USER_HOMEDIR));
 		return;
 	}
@@ -56,7 +56,7 @@ void f_user_shell(const struct sevent *ev, const struct rf_ref *r, struct rf_val
 	struct identity_names n;
 
 	(void)r;
-	if (side_replaying) {
+	if (ev_replaying(ev)) {
 		set_str(o, side_replay_get(ev, SIDE_USER_SHELL));
 		return;
 	}
@@ -69,7 +69,7 @@ void f_user_loginname(const struct sevent *ev, const struct rf_ref *r, struct rf
 	struct identity_names n;
 
 	(void)r;
-	if (side_replaying) {
+	if (ev_replaying(ev)) {
 		set_str(o, side_replay_get(ev, SIDE_USER_LOGINNAME));
 		return;
 	}
@@ -94,12 +94,12 @@ void f_user_host_loginname(const struct sevent *ev, const struct rf_ref *r, stru
 	const struct shrike_proc_ctx *c;
 
 	(void)r;
-	if (side_replaying) {
+	if (ev_replaying(ev)) {
 		set_str(o, side_replay_get(ev, SIDE_USER_HOST_LOGINNAME));
 		return;
 	}
 	c = fields_ctx_of(ev);
-	set_str(o, c ? identity_host_user(identity_global(), c->host_loginuid, ev->num) : NULL);
+	set_str(o, c ? identity_host_user(ev_identity(ev), c->host_loginuid, ev->num) : NULL);
 }
 
 void f_group_name(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
@@ -107,7 +107,7 @@ void f_group_name(const struct sevent *ev, const struct rf_ref *r, struct rf_val
 	struct identity_names n;
 
 	(void)r;
-	if (side_replaying) {
+	if (ev_replaying(ev)) {
 		set_str(o, side_replay_get(ev, SIDE_GROUP_NAME));
 		return;
 	}
@@ -117,7 +117,7 @@ void f_group_name(const struct sevent *ev, const struct rf_ref *r, struct rf_val
 
 static const struct container *container_ev(const struct sevent *ev)
 {
-	return container_of(container_global(), ev->proc);
+	return container_of(ev_containers(ev), ev->proc);
 }
 
 void f_container_id(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
@@ -125,7 +125,7 @@ void f_container_id(const struct sevent *ev, const struct rf_ref *r, struct rf_v
 	const struct container *c;
 
 	(void)r;
-	if (side_replaying) {
+	if (ev_replaying(ev)) {
 		set_str(o, side_replay_get(ev, SIDE_CONTAINER_ID));
 		return;
 	}
@@ -138,7 +138,7 @@ void f_container_name(const struct sevent *ev, const struct rf_ref *r, struct rf
 	const struct container *c;
 
 	(void)r;
-	if (side_replaying) {
+	if (ev_replaying(ev)) {
 		set_str(o, side_replay_get(ev, SIDE_CONTAINER_NAME));
 		return;
 	}
@@ -153,7 +153,7 @@ void fn(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)		\
 	const struct container *c;							\
 											\
 	(void)r;									\
-	if (side_replaying) {								\
+	if (ev_replaying(ev)) {								\
 		set_str(o, side_replay_get(ev, side));					\
 		return;									\
 	}										\
@@ -170,7 +170,7 @@ void f_container_nested(const struct sevent *ev, const struct rf_ref *r, struct 
 	const struct container *c;
 
 	(void)r;
-	if (side_replaying) {
+	if (ev_replaying(ev)) {
 		set_str(o, side_replay_get(ev, SIDE_CONTAINER_NESTED));
 		return;
 	}
@@ -183,7 +183,7 @@ void f_container_type(const struct sevent *ev, const struct rf_ref *r, struct rf
 	const struct container *c;
 
 	(void)r;
-	if (side_replaying) {
+	if (ev_replaying(ev)) {
 		set_str(o, side_replay_get(ev, SIDE_CONTAINER_TYPE));
 		return;
 	}

@@ -13,8 +13,6 @@ static const char *const side_names[SIDE_N] = {
 	"user.host_loginname", "container.platform", "container.project", "container.tags",
 };
 
-int side_replaying;
-
 static uint64_t fnv(uint64_t h, const char *s)
 {
 	if (!s)

@@ -34,8 +34,7 @@ struct capture_writer;
 /* Capturing: write ev's side values to w if they changed for its process. */
 void side_capture(struct capture_writer *w, const struct sevent *ev);
 
-/* Replaying: remember values for pid; side_replaying makes fields use them. */
-extern int side_replaying;
+/* Replaying: remember values for pid; enrich_ctx.replaying makes fields use them. */
 void side_replay_set(uint32_t pid, const char *const *values, uint32_t n);
 /* The value of field f for ev's process, NULL if unknown. */
 const char *side_replay_get(const struct sevent *ev, enum side_field f);

@@ -158,6 +158,7 @@ int event_decode(const void *rec, size_t avail, struct sevent *ev, const char **
 	ev->has_ctx = 0;
 	ev->deferred = 0;
 	ev->proc = NULL;
+	ev->enrich = NULL;
 	/* the other phase's record may never join this one */
 	params_missing(ev, !phase);
 	if (decode_params(rec, &h, phase, ev, why) < 0) {

@@ -20,6 +20,7 @@ struct sparam {
 #define SPARAM_MISSING	0x0001
 
 struct proc;
+struct enrich_ctx;
 
 struct sevent {
 	uint64_t num;		/* evt.num: position in the stream */
@@ -36,6 +37,7 @@ struct sevent {
 	int deferred;		/* parameters marked SHRIKE_PARAM_DEFER (a path to come) */
 	struct shrike_proc_ctx ctx;	/* aligned copy of the ctx parameter */
 	struct proc *proc;		/* filled by enrichment */
+	const struct enrich_ctx *enrich;	/* what its fields look up, set by the pipeline */
 };
 
 /*
