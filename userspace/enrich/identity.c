@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "enrich/identity.h"
+#include "enrich/procfs.h"
 #include "enrich/proctab.h"
 #include "enrich/resolver.h"
 #include "enrich/userdb.h"
@@ -106,18 +107,6 @@ static uint64_t userdb_clock(void *arg)
 	return now_ms(arg);
 }
 
-/* The inode number of @pid's mount namespace, 0 if it cannot be told. */
-static uint64_t pid_mntns(const char *procdir, uint32_t pid)
-{
-	char path[PATH_MAX];
-	struct stat st;
-
-	if ((size_t)snprintf(path, sizeof(path), "%s/%u/ns/mnt", procdir, pid) >= sizeof(path) ||
-	    stat(path, &st) < 0)
-		return 0;
-	return (uint64_t)st.st_ino;
-}
-
 struct identity_ctx *identity_new(const struct identity_config *cfg)
 {
 	struct identity_ctx *ic = calloc(1, sizeof(*ic));
@@ -156,7 +145,7 @@ struct identity_ctx *identity_new(const struct identity_config *cfg)
 	ic->pidpath = malloc(ic->pidpath_cap);
 	if (ic->cfg.procdir[0]) {
 		ic->resolver = resolver_new(ic->cfg.workers ? ic->cfg.workers : IDENTITY_WORKERS);
-		ic->host_mntns = pid_mntns(ic->cfg.procdir, 1);
+		ic->host_mntns = procfs_ns_inode(ic->cfg.procdir, 1, "mnt");
 	}
 	if (!ic->cache || !ic->ents || !ic->buckets || !ic->pidpath ||
 	    (ic->cfg.procdir[0] && !ic->resolver)) {

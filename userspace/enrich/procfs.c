@@ -86,7 +86,7 @@ static char *read_pid_file(const char *procdir, uint32_t pid, const char *file, 
 	return buf;
 }
 
-static uint64_t ns_inode(const char *procdir, uint32_t pid, const char *ns)
+uint64_t procfs_ns_inode(const char *procdir, uint32_t pid, const char *ns)
 {
 	char *path = NULL;
 	struct stat st;
@@ -299,12 +299,12 @@ int procfs_read_proc(struct proc *p, const char *procdir)
 	to_own_root(p->exepath, root);
 	to_own_root(p->cwd, root);
 	free(root);
-	c->userns = ns_inode(procdir, p->pid, "user");
-	c->mntns = ns_inode(procdir, p->pid, "mnt");
-	c->pidns = ns_inode(procdir, p->pid, "pid");
-	c->netns = ns_inode(procdir, p->pid, "net");
-	c->cgroupns = ns_inode(procdir, p->pid, "cgroup");
-	c->utsns = ns_inode(procdir, p->pid, "uts");
+	c->userns = procfs_ns_inode(procdir, p->pid, "user");
+	c->mntns = procfs_ns_inode(procdir, p->pid, "mnt");
+	c->pidns = procfs_ns_inode(procdir, p->pid, "pid");
+	c->netns = procfs_ns_inode(procdir, p->pid, "net");
+	c->cgroupns = procfs_ns_inode(procdir, p->pid, "cgroup");
+	c->utsns = procfs_ns_inode(procdir, p->pid, "uts");
 	p->has_ctx = 1;
 	return 0;
 }

@@ -18,6 +18,9 @@ char *procfs_slurp(const char *path, size_t cap, size_t *len);
  */
 uint32_t procfs_map_id(const char *map, uint32_t host_id);
 
+/* The inode number of namespace @ns ("mnt", "user", ...) of @pid, 0 if it cannot be told. */
+uint64_t procfs_ns_inode(const char *procdir, uint32_t pid, const char *ns);
+
 /*
  * The start time of process @pid as <procdir>/<pid>/stat gives it, in ns of
  * CLOCK_BOOTTIME (clock-tick resolution). 0, or -1 if it cannot be read (the

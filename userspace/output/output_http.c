@@ -13,6 +13,7 @@
 #include <curl/curl.h>
 #include "lib/clock.h"
 #include "lib/log.h"
+#include "output/http_config.h"
 #include "output/http_spool.h"
 #include "output/output_http.h"
 
@@ -95,57 +96,6 @@ static _Atomic int spool_used;
 static struct http_sender *current;
 static struct http_sender *retired_list;
 static int curl_ready;
-
-/* The string settings, for copying and comparing them as one. */
-static const size_t cfg_strings[] = {
-	offsetof(struct http_config, url), offsetof(struct http_config, user_agent),
-	offsetof(struct http_config, ca_cert), offsetof(struct http_config, ca_bundle),
-	offsetof(struct http_config, ca_path), offsetof(struct http_config, client_cert),
-	offsetof(struct http_config, client_key), offsetof(struct http_config, spool_dir),
-};
-#define N_CFG_STRINGS (sizeof(cfg_strings) / sizeof(cfg_strings[0]))
-
-static const char **cfg_str(const struct http_config *c, size_t i)
-{
-	return (const char **)((char *)c + cfg_strings[i]);
-}
-
-static int cfg_same(const struct http_config *a, const struct http_config *b)
-{
-	size_t i;
-
-	for (i = 0; i < N_CFG_STRINGS; i++)
-		if (strcmp(*cfg_str(a, i), *cfg_str(b, i)))
-			return 0;
-	return a->insecure == b->insecure && a->mtls == b->mtls && a->queue_size == b->queue_size &&
-	       a->max_retries == b->max_retries && a->spool_max_bytes == b->spool_max_bytes;
-}
-
-static void cfg_free(struct http_config *c)
-{
-	size_t i;
-
-	for (i = 0; i < N_CFG_STRINGS; i++)
-		free((char *)*cfg_str(c, i));
-}
-
-/* A copy of src whose strings are its own ("" for NULL); -1 when out of memory. */
-static int cfg_copy(struct http_config *dst, const struct http_config *src)
-{
-	size_t i;
-	int bad = 0;
-
-	*dst = *src;
-	for (i = 0; i < N_CFG_STRINGS; i++) {
-		const char *v = *cfg_str(src, i);
-
-		*cfg_str(dst, i) = strdup(v ? v : "");
-		bad |= !*cfg_str(dst, i);
-	}
-	if (bad)
-		cfg_free(dst);
-	return bad ? -1 : 0;
-}
 
 /* Milliseconds left before the deadline (at least 1), or -1 when past it. */
 static long ms_left(struct http_sender *s, long cap)
@@ -581,7 +531,7 @@ static void sender_free(struct http_sender *s)
 		free(s->queue[i]);
 	free(s->queue);
 	spool_close(s->spool);
-	cfg_free(&s->cfg);
+	http_config_free(&s->cfg);
 	pthread_cond_destroy(&s->wake);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
@@ -609,54 +559,12 @@ static void reap(void)
 	}
 }
 
-static int check_url(const char *url)
-{
-	CURLU *u = curl_url();
-	char *scheme = NULL;
-	int ok;
-
-	ok = u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-	     curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-	     (!strcmp(scheme, "http") || !strcmp(scheme, "https"));
-	curl_free(scheme);
-	curl_url_cleanup(u);
-	return ok ? 0 : -1;
-}
-
-/* A file or directory a setting names must be readable now, not at the first alert. */
-static int check_readable(const char *key, const char *path)
-{
-	if (!*path || access(path, R_OK) == 0)
-		return 0;
-	log_error("http_output.%s: cannot read '%s': %s", key, path, strerror(errno));
-	return -1;
-}
-
-static int check_config(const struct http_config *cfg)
-{
-	if (check_url(cfg->url) < 0) {
-		log_error("http_output.url: '%s' is not an http:// or https:// URL", cfg->url);
-		return -1;
-	}
-	if (cfg->mtls && (!*cfg->client_cert || !*cfg->client_key)) {
-		log_error("http_output.mtls: client_cert and client_key must name the client's certificate and key");
-		return -1;
-	}
-	if (check_readable("ca_cert", cfg->ca_cert) || check_readable("ca_bundle", cfg->ca_bundle) ||
-	    check_readable("ca_path", cfg->ca_path))
-		return -1;
-	if (cfg->mtls && (check_readable("client_cert", cfg->client_cert) ||
-			  check_readable("client_key", cfg->client_key)))
-		return -1;
-	return 0;
-}
-
 static struct http_sender *sender_new(const struct http_config *cfg)
 {
 	struct http_sender *s = calloc(1, sizeof(*s));
 	pthread_condattr_t ca;
 
-	if (!s || cfg_copy(&s->cfg, cfg) < 0) {
+	if (!s || http_config_copy(&s->cfg, cfg) < 0) {
 		free(s);
 		log_error("out of memory");
 		return NULL;
@@ -692,25 +600,25 @@ struct http_sender *http_sender_get(const struct http_config *cfg)
 	int err;
 
 	reap();
-	if (cfg_copy(&norm, cfg) < 0) {
+	if (http_config_copy(&norm, cfg) < 0) {
 		log_error("out of memory");
 		return NULL;
 	}
-	if (current && cfg_same(&current->cfg, &norm)) {
-		cfg_free(&norm);
+	if (current && http_config_same(&current->cfg, &norm)) {
+		http_config_free(&norm);
 		current->refs++;
 		return current;
 	}
 	if (!curl_ready) {
 		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 			log_error("http output: cannot initialise libcurl");
-			cfg_free(&norm);
+			http_config_free(&norm);
 			return NULL;
 		}
 		curl_ready = 1;
 	}
-	s = check_config(&norm) < 0 ? NULL : sender_new(&norm);
-	cfg_free(&norm);
+	s = http_config_check(&norm) < 0 ? NULL : sender_new(&norm);
+	http_config_free(&norm);
 	if (!s)
 		return NULL;
 	/* signals belong to the event loop: the thread starts with all blocked */
