@@ -21,8 +21,9 @@ KDIR       ?= /lib/modules/$(KVER)/build
 CC         ?= cc
 CFLAGS     ?= -O2 -g
 CFLAGS     += -std=gnu11 -Wall -Wextra -Werror=implicit-function-declaration \
-              -D_GNU_SOURCE -DSHRIKE_VERSION='"$(VERSION)"' -Ikmod/uapi -Iuserspace
-LDLIBS     := -lyaml -lcjson -lm -lcurl -lpthread
+              -D_GNU_SOURCE -DSHRIKE_VERSION='"$(VERSION)"' -Ikmod/uapi -Iuserspace \
+              -iquote bpf -iquote $(BUILD)/bpf
+LDLIBS     := -lyaml -lcjson -lm -lcurl -lmicrohttpd -lpthread -lbpf
 SAN        ?=
 
 # The daemon's sources: the wiring at the top of userspace/, the rest in one
@@ -52,6 +53,31 @@ module:
 	@rm -f Module.symvers modules.order
 
 daemon: $(BUILD)/shrike
+
+# The eBPF driver (bpf/, docs/DRIVERS.md): CO-RE programs compiled with
+# clang against a vmlinux.h that bpftool writes from the kernel's BTF (any
+# kernel's will do: libbpf relocates the object for the one it loads on),
+# then embedded in the daemon as a skeleton. Nothing generated is committed.
+BPF_CLANG   ?= clang
+BPFTOOL     ?= bpftool
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+BPF_SRCS    := bpf/shrike.bpf.c $(wildcard bpf/*.h) $(wildcard kmod/uapi/*.h)
+BPF_SKEL    := $(BUILD)/bpf/shrike.skel.h
+BPF_CFLAGS  := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror \
+               -I$(BUILD)/bpf -Ibpf -Ikmod/uapi -I/usr/include/$(shell $(CC) -dumpmachine)
+
+$(BUILD)/bpf/vmlinux.h:
+	@mkdir -p $(dir $@)
+	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/bpf/shrike.bpf.o: $(BPF_SRCS) $(BUILD)/bpf/vmlinux.h
+	$(BPF_CLANG) $(BPF_CFLAGS) -c -o $@ $<
+
+$(BPF_SKEL): $(BUILD)/bpf/shrike.bpf.o
+	$(BPFTOOL) gen skeleton $< name shrike_bpf > $@.tmp && mv $@.tmp $@
+
+# the objects that include the skeleton wait for it
+$(BUILD)/obj/input/bpf_load.o $(BUILD)/obj/input/source_bpf.o: $(BPF_SKEL)
 
 # Each object depends on the headers it includes (-MMD -MP: $(BUILD)/obj/**/*.d).
 $(BUILD)/obj/%.o: userspace/%.c
@@ -127,7 +153,7 @@ fuzz: deps
 # `make fuzz-bins`, then runs them.
 FUZZ_CC     ?= clang
 FUZZ_CFLAGS := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
-               -D_GNU_SOURCE -Ikmod/uapi -Iuserspace -DSHRIKE_VERSION='"fuzz"'
+               -D_GNU_SOURCE -Ikmod/uapi -Iuserspace -iquote bpf -iquote $(BUILD)/bpf -DSHRIKE_VERSION='"fuzz"'
 FUZZ_TARGETS ?= $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SRCS   := $(filter-out userspace/main.c,$(wildcard userspace/*.c userspace/*/*.c))
 FUZZ_OBJS   := $(FUZZ_SRCS:userspace/%.c=$(BUILD)/fuzz/obj/%.o)
@@ -136,6 +162,8 @@ FUZZ_BINS   := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 $(BUILD)/fuzz/obj/%.o: userspace/%.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+$(BUILD)/fuzz/obj/input/bpf_load.o $(BUILD)/fuzz/obj/input/source_bpf.o: $(BPF_SKEL)
 
 $(FUZZ_BINS): $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -MMD -MP -MF $@.d $< $(FUZZ_OBJS) $(LDLIBS) -o $@

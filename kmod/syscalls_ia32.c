@@ -29,35 +29,21 @@
 #include <asm/syscall.h>
 #include <asm/unistd.h>
 #include "internal.h"
-
-enum ia32_fix {
-	IA32_NONE,		/* not reported */
-	IA32_SAME,		/* the native arguments, in the native order */
-	IA32_ID16,		/* old_uid_t/old_gid_t at the argument positions in ids */
-	IA32_CLONE,		/* clone(flags, newsp, parent_tid, tls, child_tid) */
-	IA32_UMOUNT,		/* umount(name): umount2(name, 0) */
-	IA32_SOCKETCALL,	/* socketcall(call, args): see socketcalls[] */
-};
-
-struct ia32_call {
-	s16 nr;			/* the native syscall */
-	u8 fix;			/* enum ia32_fix */
-	u8 ids;			/* IA32_ID16: bit i set when argument i is a 16-bit id */
-};
+#include "uapi/shrike_ia32.h"	/* the tables' shape, shared with bpf/ia32.h */
 
 #define FIX(name, nat, fix, ids) \
 	[__NR_ia32_##name] = { __NR_##nat, fix, ids }
 #define SAME(name) \
-	[__NR_ia32_##name] = { __NR_##name, IA32_SAME, 0 }
-#define AS(name, nat)	FIX(name, nat, IA32_SAME, 0)
+	[__NR_ia32_##name] = { __NR_##name, SHRIKE_IA32_SAME, 0 }
+#define AS(name, nat)	FIX(name, nat, SHRIKE_IA32_SAME, 0)
 #define ID16(name, ids) \
-	[__NR_ia32_##name] = { __NR_##name, IA32_ID16, ids }
+	[__NR_ia32_##name] = { __NR_##name, SHRIKE_IA32_ID16, ids }
 
-/* Indexed by 32-bit syscall number; the gaps are IA32_NONE. */
-static const struct ia32_call ia32_calls[] = {
+/* Indexed by 32-bit syscall number; the gaps are SHRIKE_IA32_NONE. */
+static const struct shrike_ia32_call ia32_calls[] = {
 	/* processes */
 	SAME(execve), SAME(execveat),
-	FIX(clone, clone, IA32_CLONE, 0), SAME(clone3), SAME(fork), SAME(vfork),
+	FIX(clone, clone, SHRIKE_IA32_CLONE, 0), SAME(clone3), SAME(fork), SAME(vfork),
 	SAME(ptrace), SAME(kill), SAME(tgkill), SAME(prctl),
 	/* files */
 	SAME(open), SAME(openat), SAME(openat2), SAME(creat), SAME(close),
@@ -75,21 +61,16 @@ static const struct ia32_call ia32_calls[] = {
 	AS(setuid32, setuid), AS(setgid32, setgid), AS(setreuid32, setreuid),
 	AS(setregid32, setregid), AS(setresuid32, setresuid), AS(setresgid32, setresgid),
 	/* mounts, namespaces, the kernel */
-	SAME(mount), FIX(umount, umount2, IA32_UMOUNT, 0), SAME(umount2),
+	SAME(mount), FIX(umount, umount2, SHRIKE_IA32_UMOUNT, 0), SAME(umount2),
 	SAME(setns), SAME(unshare), SAME(init_module), SAME(finit_module), SAME(bpf),
 	/* network: the socket calls have their own numbers since Linux 4.3 */
-	[__NR_ia32_socketcall] = { -1, IA32_SOCKETCALL, 0 },
+	[__NR_ia32_socketcall] = { -1, SHRIKE_IA32_SOCKETCALL, 0 },
 	SAME(socket), SAME(bind), SAME(connect), SAME(listen), SAME(accept4),
 	SAME(sendto), SAME(sendmsg),
 };
 
 /* socketcall(2): the call number picks the syscall. */
-struct socketcall {
-	s16 nr;			/* the native syscall */
-	u8 nargs;		/* u32 the kernel copies from the array; 0: not reported */
-};
-
-static const struct socketcall socketcalls[] = {
+static const struct shrike_socketcall socketcalls[] = {
 	[SYS_SOCKET] = { __NR_socket, 3 },
 	[SYS_BIND] = { __NR_bind, 3 },
 	[SYS_CONNECT] = { __NR_connect, 3 },
@@ -102,19 +83,19 @@ static const struct socketcall socketcalls[] = {
 };
 
 /* nr comes from userspace: bounds-checked and clamped under speculation. */
-static const struct ia32_call *ia32_call(long nr)
+static const struct shrike_ia32_call *ia32_call(long nr)
 {
-	const struct ia32_call *c;
+	const struct shrike_ia32_call *c;
 
 	if ((unsigned long)nr >= ARRAY_SIZE(ia32_calls))
 		return NULL;
 	c = &ia32_calls[array_index_nospec(nr, ARRAY_SIZE(ia32_calls))];
-	return c->fix == IA32_NONE ? NULL : c;
+	return c->fix == SHRIKE_IA32_NONE ? NULL : c;
 }
 
-static const struct socketcall *socketcall_of(unsigned long call)
+static const struct shrike_socketcall *socketcall_of(unsigned long call)
 {
-	const struct socketcall *sc;
+	const struct shrike_socketcall *sc;
 
 	if (call >= ARRAY_SIZE(socketcalls))
 		return NULL;
@@ -144,20 +125,20 @@ static unsigned long id16(unsigned long v)
 }
 
 /* Native number, with a's arguments moved to the native positions. */
-static long ia32_fix(const struct ia32_call *c, struct shrike_args *a)
+static long ia32_fix(const struct shrike_ia32_call *c, struct shrike_args *a)
 {
 	size_t i;
 
 	switch (c->fix) {
-	case IA32_ID16:
+	case SHRIKE_IA32_ID16:
 		for (i = 0; i < 3; i++)
 			if (c->ids & BIT(i))
 				a->v[i] = id16(a->v[i]);
 		break;
-	case IA32_CLONE:
+	case SHRIKE_IA32_CLONE:
 		swap(a->v[3], a->v[4]);
 		break;
-	case IA32_UMOUNT:
+	case SHRIKE_IA32_UMOUNT:
 		a->v[1] = 0;
 		break;
 	}
@@ -165,7 +146,7 @@ static long ia32_fix(const struct ia32_call *c, struct shrike_args *a)
 }
 
 /* The socketcall's argument array, read without faulting; false if unreadable. */
-static bool socketcall_read(const struct socketcall *sc, unsigned long uargs, u32 *args)
+static bool socketcall_read(const struct shrike_socketcall *sc, unsigned long uargs, u32 *args)
 {
 	memset(args, 0, 6 * sizeof(*args));
 	return !copy_from_user_nofault(args, (const void __user *)uargs,
@@ -188,7 +169,7 @@ static void socketcall_args(const u32 *args, struct shrike_args *a)
  */
 static void socketcall_enter(struct shrike_session *s, struct shrike_args *a)
 {
-	const struct socketcall *sc = socketcall_of(a->v[0]);
+	const struct shrike_socketcall *sc = socketcall_of(a->v[0]);
 	struct shrike_inflight x = { .kind = SHRIKE_INFLIGHT_SOCKETCALL, .compat = 1 };
 
 	if (!sc)
@@ -208,7 +189,7 @@ static void socketcall_enter(struct shrike_session *s, struct shrike_args *a)
 
 static long socketcall_exit(struct shrike_args *a)
 {
-	const struct socketcall *sc = socketcall_of(a->v[0]);
+	const struct shrike_socketcall *sc = socketcall_of(a->v[0]);
 	struct shrike_inflight x;
 
 	if (!sc)
@@ -223,14 +204,14 @@ static long socketcall_exit(struct shrike_args *a)
 
 void shrike_ia32_enter(struct shrike_session *s, struct pt_regs *regs, long nr)
 {
-	const struct ia32_call *c = ia32_call(nr);
+	const struct shrike_ia32_call *c = ia32_call(nr);
 	struct shrike_args a;
 	long native;
 
 	if (!c)
 		return;
 	ia32_regs(regs, &a);
-	if (c->fix == IA32_SOCKETCALL) {
+	if (c->fix == SHRIKE_IA32_SOCKETCALL) {
 		socketcall_enter(s, &a);
 		return;
 	}
@@ -244,14 +225,14 @@ void shrike_ia32_enter(struct shrike_session *s, struct pt_regs *regs, long nr)
 
 void shrike_ia32_exit(struct shrike_session *s, struct pt_regs *regs, long ret)
 {
-	const struct ia32_call *c = ia32_call(syscall_get_nr(current, regs));
+	const struct shrike_ia32_call *c = ia32_call(syscall_get_nr(current, regs));
 	struct shrike_args a;
 	long native;
 
 	if (!c)
 		return;
 	ia32_regs(regs, &a);
-	if (c->fix == IA32_SOCKETCALL)
+	if (c->fix == SHRIKE_IA32_SOCKETCALL)
 		native = socketcall_exit(&a);
 	else
 		native = ia32_fix(c, &a);
@@ -269,10 +250,10 @@ void shrike_ia32_exit(struct shrike_session *s, struct pt_regs *regs, long ret)
  */
 long shrike_ia32_args(struct pt_regs *regs, long nr, struct shrike_args *a)
 {
-	const struct ia32_call *c = ia32_call(nr);
+	const struct shrike_ia32_call *c = ia32_call(nr);
 
 	ia32_regs(regs, a);
-	if (!c || c->fix == IA32_SOCKETCALL)
+	if (!c || c->fix == SHRIKE_IA32_SOCKETCALL)
 		return -1;
 	return ia32_fix(c, a);
 }

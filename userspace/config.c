@@ -8,8 +8,9 @@
 #include <string.h>
 #include <yaml.h>
 #include "config.h"
+#include "rules_select.h"
 
-enum ctype { CT_BOOL, CT_UINT, CT_DOUBLE, CT_STR, CT_STRLIST };
+enum ctype { CT_BOOL, CT_UINT, CT_DOUBLE, CT_STR, CT_STRLIST, CT_RULESEL };
 
 struct ckey {
 	const char *name;	/* dotted path */
@@ -22,11 +23,19 @@ struct ckey {
 #define K(n, t, m, lo, hi, d) { n, t, offsetof(struct config, m), lo, hi, d }
 
 static const struct ckey keys[] = {
-	K("rules_file", CT_STRLIST, rules_files, 0, 0, "rules files, loaded in order"),
+	K("rules_files", CT_STRLIST, rules_files, 0, 0,
+	  "rules files and directories (their files in name order), loaded in order"),
+	K("rules_file", CT_STRLIST, rules_files, 0, 0, "the same (Falco's older name)"),
+	K("rules", CT_RULESEL, rules_select, 0, 0,
+	  "enable/disable rules by name or tag (globs), in order, after loading"),
+	K("watch_config_files", CT_BOOL, watch_config_files, 0, 0,
+	  "reload when the configuration or a rules file or directory changes"),
 	K("json_output", CT_BOOL, json_output, 0, 0, "JSON (true) or one text line per event/alert"),
 	K("json_include_output_property", CT_BOOL, json_include_output_property, 0, 0,
 	  "include the rendered output line in JSON alerts"),
 	K("priority", CT_STR, priority, 0, 0, "minimum priority of alerts printed"),
+	K("driver", CT_STR, driver, 0, 0,
+	  "kmod, bpf or auto (the module if present or loadable, else eBPF); read at start"),
 	K("buffer_size", CT_UINT, buffer_size, 262144, 1 << 30, "ring bytes per CPU (power of two)"),
 	K("snaplen", CT_UINT, snaplen, 64, 16383, "bytes kept of a path, argv or buffer"),
 	K("syscall_event_drops.threshold", CT_DOUBLE, drop_threshold, 0, 1,
@@ -54,7 +63,29 @@ static const struct ckey keys[] = {
 	  "keep alerts here while the collector is away (empty: no spool)"),
 	K("http_output.spool_max_bytes", CT_UINT, http_spool_max_bytes, 65536, 1ull << 40,
 	  "the spool's size at most; when full, new alerts are dropped"),
+	K("program_output.enabled", CT_BOOL, program_enabled, 0, 0, "write alerts to a program's stdin"),
+	K("program_output.keep_alive", CT_BOOL, program_keep_alive, 0, 0,
+	  "one long-lived program (else one per alert)"),
+	K("program_output.program", CT_STR, program, 0, 0, "the program, run with sh -c"),
+	K("program_output.queue_size", CT_UINT, program_queue, 1, 1 << 20,
+	  "alerts waiting for the program at most; beyond, dropped"),
 	K("hostname", CT_STR, hostname, 0, 0, "hostname in alerts (empty: the system's)"),
+	/* the web server (web/): read at start, a SIGHUP does not move it */
+	K("webserver.enabled", CT_BOOL, web_enabled, 0, 0, "serve /healthz and /metrics over HTTP"),
+	K("webserver.listen_address", CT_STR, web_address, 0, 0, "numeric address to listen on (default 127.0.0.1)"),
+	K("webserver.listen_port", CT_UINT, web_port, 1, 65535, "TCP port to listen on"),
+	K("webserver.healthz_endpoint", CT_STR, web_healthz, 0, 0, "path of the health check"),
+	K("webserver.prometheus_metrics_enabled", CT_BOOL, web_metrics, 0, 0,
+	  "serve Prometheus metrics at /metrics"),
+	K("webserver.threadiness", CT_UINT, web_threads, 0, 16, "threads answering requests (0: one)"),
+	K("webserver.healthz_stall_seconds", CT_UINT, web_stall_s, 1, 3600,
+	  "unhealthy when the event loop made no pass for this long"),
+	K("webserver.healthz_output_failing_seconds", CT_UINT, web_output_fail_s, 1, 86400,
+	  "unhealthy when an output has failed for this long"),
+	K("metrics.enabled", CT_BOOL, metrics_enabled, 0, 0, "emit a metrics snapshot every interval"),
+	K("metrics.interval", CT_UINT, metrics_interval, 1, 86400, "seconds between metrics snapshots"),
+	K("metrics.output_rule", CT_BOOL, metrics_output_rule, 0, 0,
+	  "send the snapshot as the internal alert 'Falco internal: metrics snapshot'"),
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -82,6 +113,7 @@ void config_defaults(struct config *c)
 	c->json_output = 1;
 	c->json_include_output_property = 1;
 	c->priority = xstrdup("debug");
+	c->driver = xstrdup("auto");
 	c->buffer_size = 8u << 20;
 	c->snaplen = 4096;
 	c->drop_threshold = 0.1;
@@ -101,6 +133,16 @@ void config_defaults(struct config *c)
 	c->http_spool_dir = xstrdup("");
 	c->http_spool_max_bytes = 64u << 20;
 	c->hostname = xstrdup("");
+	c->web_address = xstrdup("127.0.0.1");
+	c->web_port = 8765;
+	c->web_healthz = xstrdup("/healthz");
+	c->web_stall_s = 10;
+	c->web_output_fail_s = 60;
+	c->metrics_interval = 900;
+	c->metrics_output_rule = 1;
+	c->watch_config_files = 1;
+	c->program = xstrdup("");
+	c->program_queue = 1024;
 }
 
 static void clear_rules(struct config *c)
@@ -117,6 +159,7 @@ void config_free(struct config *c)
 	size_t i;
 
 	clear_rules(c);
+	rules_select_free(&c->rules_select);
 	for (i = 0; i < NKEYS; i++)
 		if (keys[i].type == CT_STR)
 			free(*(char **)((char *)c + keys[i].off));
@@ -188,6 +231,9 @@ static int set_scalar(struct config *c, const struct ckey *k, const char *v, con
 		clear_rules(c);
 		c->rules_files[c->n_rules_files++] = xstrdup(v);
 		return 0;
+	case CT_RULESEL:
+		*msg = "expected rules[].enable.rule=NAME (or .tag, or disable)";
+		return -1;
 	}
 	*msg = "unsupported type";
 	return -1;
@@ -205,8 +251,8 @@ static void errf(char *err, size_t len, const char *path, const yaml_node_t *n, 
 	va_end(ap);
 }
 
-static int load_list(struct config *c, yaml_document_t *doc, yaml_node_t *n, const char *path,
-		     char *err, size_t errlen)
+static int load_list(struct config *c, yaml_document_t *doc, yaml_node_t *n, const char *name,
+		     const char *path, char *err, size_t errlen)
 {
 	yaml_node_item_t *it;
 
@@ -216,7 +262,7 @@ static int load_list(struct config *c, yaml_document_t *doc, yaml_node_t *n, con
 		return set_scalar(c, find_key("rules_file"), (const char *)n->data.scalar.value, &msg);
 	}
 	if (n->type != YAML_SEQUENCE_NODE) {
-		errf(err, errlen, path, n, "rules_file: expected a list of files");
+		errf(err, errlen, path, n, "%s: expected a list of files", name);
 		return -1;
 	}
 	clear_rules(c);
@@ -224,11 +270,11 @@ static int load_list(struct config *c, yaml_document_t *doc, yaml_node_t *n, con
 		yaml_node_t *item = yaml_document_get_node(doc, *it);
 
 		if (!item || item->type != YAML_SCALAR_NODE) {
-			errf(err, errlen, path, item, "rules_file: expected a file name");
+			errf(err, errlen, path, item, "%s: expected a file name", name);
 			return -1;
 		}
 		if (c->n_rules_files == CONFIG_MAX_RULES_FILES) {
-			errf(err, errlen, path, item, "rules_file: more than %d files", CONFIG_MAX_RULES_FILES);
+			errf(err, errlen, path, item, "%s: more than %d files", name, CONFIG_MAX_RULES_FILES);
 			return -1;
 		}
 		c->rules_files[c->n_rules_files++] = xstrdup((const char *)item->data.scalar.value);
@@ -268,7 +314,12 @@ static int load_mapping(struct config *c, yaml_document_t *doc, yaml_node_t *map
 			return -1;
 		}
 		if (k->type == CT_STRLIST) {
-			if (load_list(c, doc, vn, path, err, errlen))
+			if (load_list(c, doc, vn, name, path, err, errlen))
+				return -1;
+			continue;
+		}
+		if (k->type == CT_RULESEL) {
+			if (rules_select_load_yaml(&c->rules_select, doc, vn, path, err, errlen))
 				return -1;
 			continue;
 		}
@@ -330,6 +381,11 @@ int config_set(struct config *c, const char *keyval, char *err, size_t errlen)
 	}
 	memcpy(name, keyval, (size_t)(eq - keyval));
 	name[eq - keyval] = '\0';
+	/* Falco's append syntax: rules[].disable.rule=..., rules_files[]=... */
+	if (!strncmp(name, "rules[].", 8))
+		return rules_select_override(&c->rules_select, name + 8, eq + 1, err, errlen);
+	if (eq - keyval > 2 && !strcmp(name + (eq - keyval) - 2, "[]"))
+		name[eq - keyval - 2] = '\0';
 	k = find_key(name);
 	if (!k) {
 		snprintf(err, errlen, "-o: unknown key '%s'", name);
@@ -361,6 +417,12 @@ struct output_config config_outputs(const struct config *c)
 		.file_keep_alive = c->file_keep_alive,
 		.syslog_enabled = c->syslog_enabled,
 		.http_enabled = c->http_enabled,
+		.program_enabled = c->program_enabled,
+		.program = {
+			.program = c->program,
+			.keep_alive = c->program_keep_alive,
+			.queue_size = (size_t)c->program_queue,
+		},
 		.http = {
 			.url = c->http_url,
 			.user_agent = c->http_user_agent,

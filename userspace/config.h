@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "output/output.h"
+#include "rules_select.h"
 
 #define CONFIG_DEFAULT_FILE "/etc/shrike/shrike.yaml"
 #define CONFIG_MAX_RULES_FILES 64
@@ -17,7 +18,8 @@ struct config {
 	int json_output;		/* 0: one readable text line per event/alert */
 	int json_include_output_property;
 	char *priority;			/* minimum priority of alerts printed */
-	uint64_t buffer_size;		/* ring bytes per CPU for the module (checked) */
+	char *driver;			/* "kmod", "bpf", "auto" (checked); read at start */
+	uint64_t buffer_size;		/* ring bytes per CPU (checked); eBPF: times CPUs */
 	uint64_t snaplen;		/* bytes kept of strings and argv */
 	double drop_threshold;		/* fraction dropped in an interval that raises the drop alert */
 	uint64_t drop_interval;		/* seconds between drop checks */
@@ -39,6 +41,25 @@ struct config {
 	char *http_spool_dir;		/* empty: no spool */
 	uint64_t http_spool_max_bytes;
 	char *hostname;			/* empty: gethostname() */
+	/* webserver: /healthz and /metrics (web/); read at start only */
+	int web_enabled;
+	char *web_address;		/* numeric IPv4 or IPv6 address */
+	uint64_t web_port;
+	char *web_healthz;		/* the health endpoint's path */
+	int web_metrics;		/* serve /metrics */
+	uint64_t web_threads;		/* 0: one */
+	uint64_t web_stall_s;		/* healthz: the event loop made no pass for this long */
+	uint64_t web_output_fail_s;	/* healthz: an output has failed for this long */
+	/* metrics: a periodic snapshot as an internal alert (Falco's metrics.output_rule) */
+	int metrics_enabled;
+	uint64_t metrics_interval;	/* seconds */
+	int metrics_output_rule;
+	struct rules_select_list rules_select;	/* rules: enable/disable steps, in order */
+	int watch_config_files;		/* reload on changes (watch.c) */
+	int program_enabled;
+	int program_keep_alive;
+	char *program;			/* sh -c PROGRAM */
+	uint64_t program_queue;		/* alerts waiting for it at most */
 };
 
 /* Built-in defaults. */
@@ -49,7 +70,10 @@ void config_free(struct config *c);
  * "file:line:col: message"; returns 0 or -1.
  */
 int config_load_file(struct config *c, const char *path, char *err, size_t errlen);
-/* Apply one -o key=value (dotted keys, e.g. syscall_event_drops.threshold=0.2). */
+/*
+ * Apply one -o key=value (dotted keys, e.g. syscall_event_drops.threshold=0.2;
+ * Falco's appends rules[].enable.rule=PATTERN and rules_files[]=PATH).
+ */
 int config_set(struct config *c, const char *keyval, char *err, size_t errlen);
 /* The outputs' part of c (its strings still c's). */
 struct output_config config_outputs(const struct config *c);

@@ -11,11 +11,16 @@
 #include "daemon.h"
 #include "output/evt_json.h"
 #include "fields/fields.h"
+#include "lib/clock.h"
 #include "lib/log.h"
 #include "output/output.h"
 #include "rules/rule_engine.h"
+#include "rules_files.h"
+#include "rules_select.h"
 #include "shrike_events.h"
+#include "input/source.h"
 #include "fields/side.h"
+#include "web/metrics.h"
 
 /* The shipped rules: installed, or next to the binary in a build tree. */
 static char *default_rules(void)
@@ -64,6 +69,7 @@ static void choose_rules(const struct daemon *d, struct config *c)
 
 int daemon_read_config(const struct daemon *d, struct config *c, char *hostname, size_t hostlen)
 {
+	enum source_driver drv;
 	char err[512];
 	size_t i;
 
@@ -78,6 +84,10 @@ int daemon_read_config(const struct daemon *d, struct config *c, char *hostname,
 			log_error("%s", err);
 			return -1;
 		}
+	}
+	if (source_driver_parse(c->driver, &drv) < 0) {
+		log_error("driver must be kmod, bpf or auto, not '%s'", c->driver);
+		return -1;
 	}
 	if (c->buffer_size & (c->buffer_size - 1)) {
 		log_error("buffer_size must be a power of two, not %llu", (unsigned long long)c->buffer_size);
@@ -98,21 +108,29 @@ int daemon_load_config(struct daemon *d)
 
 struct rule_engine *daemon_load_rules(const struct config *cfg, int verbose)
 {
-	struct rule_engine *eng = rule_engine_new(&fields_rule_ops);
+	struct rule_engine *eng;
 	enum rule_priority prio;
+	struct rules_files files;
 	struct rule_diag diag;
 	size_t i;
 	int bad = 0;
 
+	if (rules_files_expand((const char *const *)cfg->rules_files, cfg->n_rules_files, &files) < 0)
+		return NULL;
+	eng = rule_engine_new(&fields_rule_ops);
 	if (!eng) {
+		rules_files_free(&files);
 		log_error("out of memory");
 		return NULL;
 	}
 	rule_diag_init(&diag);
-	for (i = 0; i < cfg->n_rules_files && !bad; i++)
-		bad = rule_engine_load_file(eng, cfg->rules_files[i], &diag) < 0;
+	for (i = 0; i < files.n && !bad; i++)
+		bad = rule_engine_load_file(eng, files.v[i], &diag) < 0;
+	rules_files_free(&files);
 	if (!bad)
 		bad = rule_engine_compile(eng, &diag) < 0;
+	if (!bad)
+		rules_select_apply(eng, &cfg->rules_select);
 	if (bad || verbose)
 		rule_diag_print(&diag, stderr);
 	else if (diag.warnings)
@@ -173,7 +191,7 @@ static int syslog_level(enum rule_priority p)
 
 static uint64_t event_time_ns(const struct sevent *ev)
 {
-	return ev->ts + (uint64_t)fields_boot_offset_ns;
+	return ev->ts + (uint64_t)(ev->enrich ? ev->enrich->boot_offset_ns : 0);
 }
 
 /* Falco's text line: "HH:MM:SS.nnnnnnnnn: Priority output", local time. */
@@ -203,6 +221,8 @@ static void on_match(void *arg, const struct rule *r, const void *event)
 	char *text = d->cfg.json_output ? NULL : alert_text(d, r, ev);
 
 	d->alerts++;
+	if (d->metrics)
+		metrics_alert(d->metrics, r, (int)rule_get_priority(r));
 	if (json || text)
 		outputs_alert(d->out, json ? json : "", text ? text : "", syslog_level(rule_get_priority(r)));
 	free(json);
@@ -229,39 +249,52 @@ void daemon_feed(struct daemon *d, const struct shrike_evt_hdr *rec, size_t avai
 		capture_write_record(&d->cap, rec, cpu);
 }
 
-void daemon_drop_alert(struct daemon *d, uint64_t drops, uint64_t seen, const struct shrike_counters *c,
-		       double seconds)
+void daemon_internal_alert(struct daemon *d, const char *rule, enum rule_priority prio, const char *output,
+			   struct cJSON *fields, const char *tag)
 {
-	cJSON *o = cJSON_CreateObject(), *f = cJSON_CreateObject();
+	cJSON *o = cJSON_CreateObject();
 	struct timespec ts;
-	char when[64], msg[256], *json, *text = NULL;
+	char when[64], *json, *text = NULL;
 	struct tm tm;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(when + strlen(when), sizeof(when) - strlen(when), ".%09ldZ", ts.tv_nsec);
-	snprintf(msg, sizeof(msg), "Falco internal: syscall event drop. %llu system calls dropped in last %.0f second%s.",
-		 (unsigned long long)drops, seconds, seconds == 1 ? "" : "s");
 	cJSON_AddStringToObject(o, "time", when);
-	cJSON_AddStringToObject(o, "rule", "Falco internal: syscall event drop");
-	cJSON_AddStringToObject(o, "priority", "Critical");
+	cJSON_AddStringToObject(o, "rule", rule);
+	cJSON_AddStringToObject(o, "priority", rule_priority_name(prio));
 	cJSON_AddStringToObject(o, "source", "syscall");
 	cJSON_AddStringToObject(o, "hostname", d->hostname);
-	cJSON_AddStringToObject(o, "output", msg);
+	cJSON_AddStringToObject(o, "output", output);
+	cJSON_AddItemToObject(o, "output_fields", fields);
+	cJSON_AddItemToObject(o, "tags", cJSON_CreateStringArray((const char *[]){ "shrike", tag }, 2));
+	json = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	if (asprintf(&text, "%s: %s %s", when, rule_priority_name(prio), output) < 0)
+		text = NULL;
+	outputs_alert(d->out, json ? json : "", text ? text : output, syslog_level(prio));
+	d->alerts++;
+	if (d->metrics)
+		metrics_alert(d->metrics, NULL, (int)prio);
+	free(json);
+	free(text);
+}
+
+void daemon_drop_alert(struct daemon *d, uint64_t drops, uint64_t seen, const struct shrike_counters *c,
+		       double seconds)
+{
+	cJSON *f = cJSON_CreateObject();
+	char msg[256];
+
+	snprintf(msg, sizeof(msg), "Falco internal: syscall event drop. %llu system calls dropped in last %.0f second%s.",
+		 (unsigned long long)drops, seconds, seconds == 1 ? "" : "s");
 	cJSON_AddNumberToObject(f, "n_drops", (double)drops);
 	cJSON_AddNumberToObject(f, "n_evts", (double)seen);
 	cJSON_AddNumberToObject(f, "n_drops_buffer_total", (double)c->n_drop_full);
 	cJSON_AddNumberToObject(f, "n_drops_nested_total", (double)c->n_drop_nested);
 	cJSON_AddNumberToObject(f, "n_drops_noring_total", (double)c->n_drop_noring);
-	cJSON_AddItemToObject(o, "output_fields", f);
-	cJSON_AddItemToObject(o, "tags", cJSON_CreateStringArray((const char *[]){ "shrike", "drops" }, 2));
-	json = cJSON_PrintUnformatted(o);
-	cJSON_Delete(o);
-	if (asprintf(&text, "%s: Critical %s", when, msg) < 0)
-		text = NULL;
-	outputs_alert(d->out, json ? json : "", text ? text : msg, LOG_CRIT);
-	d->alerts++;
-	free(json);
-	free(text);
+	if (d->metrics)
+		metrics_bump(&d->metrics->drop_alerts, 1);
+	daemon_internal_alert(d, "Falco internal: syscall event drop", RULE_PRIO_CRITICAL, msg, f, "drops");
 }

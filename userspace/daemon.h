@@ -7,11 +7,15 @@
 #include "capture/capture.h"
 #include "config.h"
 #include "pipeline.h"
+#include "rules/rule_engine.h"
 #include "shrike.h"
 
 struct rule_engine;
 struct outputs;
 struct reload;
+struct metrics;
+struct cJSON;
+struct watch;
 
 struct daemon {
 	struct config cfg;
@@ -25,11 +29,13 @@ struct daemon {
 	struct rule_engine *rules;
 	struct reload *reload;		/* a SIGHUP's, under way (reload.c) */
 	int reload_again;		/* another SIGHUP came meanwhile */
+	struct watch *watch;		/* watch_config_files (watch.c), or NULL */
 	struct capture_writer cap;	/* -w */
 	int capturing;
 	char hostname[256];
 	uint64_t alerts;
 	struct outputs *out;
+	struct metrics *metrics;	/* NULL: no web server, no metrics (web/metrics.h) */
 };
 
 /*
@@ -40,7 +46,11 @@ struct daemon {
 int daemon_read_config(const struct daemon *d, struct config *c, char *hostname, size_t hostlen);
 /* The same into d->cfg and d->hostname. */
 int daemon_load_config(struct daemon *d);
-/* Load and compile the rules files of cfg into a new engine; NULL on error (printed). */
+/*
+ * Load the rules files of cfg (directories expanded, rules_files.h) into a
+ * new engine, compile them and apply the rules: selection; NULL on error
+ * (printed).
+ */
 struct rule_engine *daemon_load_rules(const struct config *cfg, int verbose);
 /* The syscalls the loaded rules and the process table need. */
 void daemon_syscall_mask(struct daemon *d, struct shrike_syscall_mask *m);
@@ -48,6 +58,13 @@ void daemon_syscall_mask(struct daemon *d, struct shrike_syscall_mask *m);
 void daemon_on_event(struct pipeline *pl, struct sevent *ev);
 /* A record as it arrives (live or replay): feed it, and capture it if asked. */
 void daemon_feed(struct daemon *d, const struct shrike_evt_hdr *rec, size_t avail, uint32_t cpu);
+/*
+ * An internal alert, as Falco's "Falco internal: ..." rules have them, to
+ * every output: @fields (taken) is its output_fields, @tag its tag after
+ * "shrike". Counted with the alerts.
+ */
+void daemon_internal_alert(struct daemon *d, const char *rule, enum rule_priority prio, const char *output,
+			   struct cJSON *fields, const char *tag);
 /* The drop alert, Falco's "Falco internal: syscall event drop". */
 void daemon_drop_alert(struct daemon *d, uint64_t drops, uint64_t seen, const struct shrike_counters *c,
 		       double seconds);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* live.c - the live loop: drain the rings in time order, watch drops, handle signals. */
+/* live.c - the live loop: drain the driver in time order, watch drops, handle signals. */
 #include <errno.h>
 #include <inttypes.h>
 #include <poll.h>
@@ -8,7 +8,9 @@
 #include <time.h>
 #include "daemon.h"
 #include "live.h"
+#include "lib/clock.h"
 #include "lib/log.h"
+#include "metrics_feed.h"
 #include "output/output.h"
 #include "enrich/proctab.h"
 #include "reload.h"
@@ -30,25 +32,25 @@ static uint64_t clock_ns(clockid_t id)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static int apply_mask(struct daemon *d, struct ring_reader *r)
+static int apply_mask(struct daemon *d, struct source *r)
 {
 	struct shrike_syscall_mask m;
 
 	daemon_syscall_mask(d, &m);
-	if (ring_reader_set_mask(r, &m) < 0) {
+	if (source_set_mask(r, &m) < 0) {
 		log_error("cannot select syscalls: %s", strerror(errno));
 		return -1;
 	}
 	return 0;
 }
 
-void live_report_stats(struct daemon *d, struct ring_reader *r, const char *what)
+void live_report_stats(struct daemon *d, struct source *r, const char *what)
 {
 	struct shrike_counters c = { 0 };
 	const struct pipeline_stats *st = &d->pl.st;
-	char http[256];
+	char http[512];
 
-	ring_reader_counters(r, &c);
+	source_counters(r, &c);
 	outputs_stats(http, sizeof(http));
 	fprintf(stderr,
 		"shrike: %s: events=%" PRIu64 " alerts=%" PRIu64 " seen=%llu dropped_full=%llu "
@@ -59,7 +61,7 @@ void live_report_stats(struct daemon *d, struct ring_reader *r, const char *what
 		st->events, d->alerts, (unsigned long long)c.n_seen, (unsigned long long)c.n_drop_full,
 		(unsigned long long)c.n_fault, (unsigned long long)c.n_drop_nested,
 		(unsigned long long)c.n_drop_noring,
-		st->bad_records + r->corrupt, st->enter_missing, st->paths_deferred, st->paths_lost,
+		st->bad_records + source_corrupt(r), st->enter_missing, st->paths_deferred, st->paths_lost,
 		d->pl.procs.pids_reused, d->pl.procs.args_dropped, http);
 }
 
@@ -90,7 +92,7 @@ static uint64_t drops_of(const struct shrike_counters *c)
  * event (proctab's drop epoch). Looked at before each pass over the rings,
  * so that the events read after a drop are already checked.
  */
-static void note_drops(struct daemon *d, struct ring_reader *r, struct drop_watch *w, uint64_t now)
+static void note_drops(struct daemon *d, struct source *r, struct drop_watch *w, uint64_t now)
 {
 	struct shrike_counters c;
 
@@ -98,13 +100,13 @@ static void note_drops(struct daemon *d, struct ring_reader *r, struct drop_watc
 	if (now - w->noted_ns < DROP_POLL_NS)
 		return;
 	w->noted_ns = now;
-	if (ring_reader_counters(r, &c) < 0 || drops_of(&c) == w->total)
+	if (source_counters(r, &c) < 0 || drops_of(&c) == w->total)
 		return;
 	w->total = drops_of(&c);
 	d->pl.procs.drop_epoch++;
 }
 
-static void check_drops(struct daemon *d, struct ring_reader *r, struct drop_watch *w, uint64_t now)
+static void check_drops(struct daemon *d, struct source *r, struct drop_watch *w, uint64_t now)
 {
 	uint64_t interval = d->cfg.drop_interval * 1000000000ull;
 	struct shrike_counters c;
@@ -113,11 +115,10 @@ static void check_drops(struct daemon *d, struct ring_reader *r, struct drop_wat
 	if (now - w->polled_ns < DROP_POLL_NS)
 		return;
 	w->polled_ns = now;
-	if (ring_reader_counters(r, &c) < 0)
+	if (source_counters(r, &c) < 0)
 		return;
 	/* a CPU came online since: its ring is there to read */
-	if (c.ring_gen != r->ring_gen && ring_reader_map_new(r) == 0)
-		r->ring_gen = c.ring_gen;
+	source_grow(r, &c);
 	drops = (c.n_drop_full - w->base.n_drop_full) + (c.n_drop_nested - w->base.n_drop_nested) +
 		(c.n_drop_noring - w->base.n_drop_noring);
 	seen = c.n_seen - w->base.n_seen;
@@ -138,11 +139,11 @@ static void check_drops(struct daemon *d, struct ring_reader *r, struct drop_wat
  * arrives meanwhile is older: sleep until then instead of polling, since the
  * device reports "ready" as long as any record is unread (a poll would spin).
  */
-static int wait_for_events(struct ring_reader *r, uint64_t deadline)
+static int wait_for_events(struct source *r, uint64_t deadline)
 {
 	uint64_t now = clock_ns(CLOCK_BOOTTIME);
-	uint64_t oldest = ring_reader_oldest(r);
-	struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
+	uint64_t oldest = source_oldest(r);
+	struct pollfd pfd = { .fd = source_pollfd(r), .events = POLLIN };
 	int timeout_ms = 100;
 
 	if (oldest != UINT64_MAX) {
@@ -178,7 +179,7 @@ static int wait_for_events(struct ring_reader *r, uint64_t deadline)
 /* Records fed between two releases and looks at the drop counters, in a long drain. */
 #define DRAIN_CLOCK_EVERY	256
 
-int live_run(struct daemon *d, struct ring_reader *r, double max_seconds)
+int live_run(struct daemon *d, struct source *r, double max_seconds)
 {
 	uint64_t start = clock_ns(CLOCK_BOOTTIME);
 	uint64_t deadline = max_seconds > 0 ? start + (uint64_t)(max_seconds * 1e9) : 0;
@@ -188,7 +189,7 @@ int live_run(struct daemon *d, struct ring_reader *r, double max_seconds)
 
 	if (apply_mask(d, r) < 0)
 		return -1;
-	ring_reader_counters(r, &drops.base);
+	source_counters(r, &drops.base);
 	drops.total = drops_of(&drops.base);
 	for (;;) {
 		uint64_t now = clock_ns(CLOCK_BOOTTIME);
@@ -200,18 +201,14 @@ int live_run(struct daemon *d, struct ring_reader *r, double max_seconds)
 		if (live_stop || (deadline && now >= deadline))
 			draining = 1;
 		/* a reload compiles in its own thread; its result is swapped in here */
-		if (live_hup) {
-			live_hup = 0;
-			reload_request(d);
-		}
-		if (reload_poll(d) && apply_mask(d, r) < 0)
+		if (reload_tick(d, &live_hup) && apply_mask(d, r) < 0)
 			return -1;
-		ring_reader_refresh(r);
+		source_refresh(r);
 		note_drops(d, r, &drops, now);
 		limit = draining ? UINT64_MAX : now - MERGE_DELAY_NS;
 		if (r->oldest_pending <= limit)
 			limit = r->oldest_pending - 1;
-		while ((rec = ring_reader_next(r, limit, &cpu))) {
+		while ((rec = source_next(r, limit, &cpu))) {
 			daemon_feed(d, rec, rec->len, cpu);
 			/*
 			 * Under a flood one drain can take seconds: hand space back
@@ -219,10 +216,11 @@ int live_run(struct daemon *d, struct ring_reader *r, double max_seconds)
 			 */
 			if (++fed % DRAIN_CLOCK_EVERY)
 				continue;
-			if (ring_reader_release(r) < 0)
+			if (source_release(r) < 0)
 				return -1;
 			if (!draining)
 				check_drops(d, r, &drops, clock_ns(CLOCK_BOOTTIME));
+			metrics_feed_tick(d, r, mono_ns());	/* a long drain is progress too */
 		}
 		/* everything up to limit is in: a deferred path older than that is not coming */
 		if (draining)
@@ -230,12 +228,13 @@ int live_run(struct daemon *d, struct ring_reader *r, double max_seconds)
 		else
 			pipeline_expire(&d->pl, limit);
 		fflush(stdout);
-		if (ring_reader_release(r) < 0)
+		if (source_release(r) < 0)
 			return -1;
 		if (draining)
 			return 0;
 		now = clock_ns(CLOCK_BOOTTIME);
 		check_drops(d, r, &drops, now);
+		metrics_feed_tick(d, r, mono_ns());	/* the heartbeat: at least every 100 ms, idle or not */
 		if (d->cfg.stats_interval && now - last_stats_ns >= d->cfg.stats_interval * 1000000000ull) {
 			live_report_stats(d, r, "stats");
 			last_stats_ns = now;

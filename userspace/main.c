@@ -10,19 +10,27 @@
 #include <unistd.h>
 #include "enrich/container.h"
 #include "daemon.h"
+#include "fields/argsyms.h"
 #include "fields/fields.h"
 #include "enrich/identity.h"
 #include "live.h"
+#include "lib/clock.h"
+#include "metrics_feed.h"
 #include "lib/log.h"
 #include "output/output.h"
 #include "reload.h"
+#include "watch.h"
 #include "replay.h"
-#include "input/ring.h"
+#include "input/source.h"
 #include "rules/rule_engine.h"
 #include "input/schema.h"
+#include "web/metrics.h"
+#include "web/web.h"
 
 struct env {
 	const char *device;
+	int device_given;		/* -D: the module's device, named */
+	const char *driver;		/* --driver, over the key driver */
 	const char *replay_file;	/* -e */
 	const char *capture_file;	/* -w */
 	const char *validate[CONFIG_MAX_RULES_FILES];	/* -V */
@@ -32,6 +40,7 @@ struct env {
 	int list_rules;			/* -L */
 	int list_fields;		/* --list */
 	int list_events;		/* --list-events */
+	int list_args;			/* --list-args */
 	double max_seconds;		/* -M */
 };
 
@@ -68,7 +77,11 @@ static void usage(FILE *out)
 		"  -L              list the loaded rules and exit\n"
 		"      --list      list every supported field and exit\n"
 		"      --list-events  list every event type and its parameters (markdown) and exit\n"
-		"  -D DEVICE       read from DEVICE instead of " SHRIKE_DEVICE "\n"
+		"      --list-args    list the parameters evt.arg renders by name (markdown) and exit\n"
+		"  -D DEVICE       read from DEVICE instead of " SHRIKE_DEVICE " (the module's)\n"
+		"      --driver kmod|bpf|auto\n"
+		"                  the kernel side: the module, the eBPF driver, or auto (default,\n"
+		"                  key driver): the module if present or loadable, else eBPF\n"
 		"  -h, --help      show this help\n"
 		"      --version   show the version\n"
 		"\n"
@@ -96,6 +109,8 @@ static int parse_args(int argc, char **argv, struct env *env, struct daemon *d)
 		{ "version", no_argument, NULL, 'v' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "list-events", no_argument, NULL, 'E' },
+		{ "list-args", no_argument, NULL, 'Y' },
+		{ "driver", required_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
@@ -147,9 +162,23 @@ static int parse_args(int argc, char **argv, struct env *env, struct daemon *d)
 		case 'E':
 			env->list_events = 1;
 			break;
+		case 'Y':
+			env->list_args = 1;
+			break;
 		case 'D':
 			env->device = optarg;
+			env->device_given = 1;
 			break;
+		case 'P': {
+			enum source_driver drv;
+
+			if (source_driver_parse(optarg, &drv) < 0) {
+				log_error("invalid --driver '%s': expected kmod, bpf or auto", optarg);
+				return 2;
+			}
+			env->driver = optarg;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -219,6 +248,72 @@ static void list_events(void)
 	}
 }
 
+/* What a family shows beyond the number, for --list-args: the kinds that are not names from a table. */
+static void list_args_meaning(const struct argsym_family *f)
+{
+	switch (f->kind) {
+	case ARGSYM_USER:
+		printf(" the user's name in the caller's own passwd; `<NA>` when it has none, "
+		       "`<NONE>` for -1");
+		return;
+	case ARGSYM_GROUP:
+		printf(" the group's name in the caller's own group file; `<NA>` when it has none, "
+		       "`<NONE>` for -1");
+		return;
+	case ARGSYM_FD:
+		if (f->fd_type)
+			printf(" `<%c>` and the path its `from` parameter gives", f->fd_type);
+		else
+			printf(" `<4t>`, `<6u>`, `<u>`... and the fd.name of its `from` socket");
+		printf("; a negative one `AT_FDCWD` (-100), else its errno name (-9: `EBADF`)");
+		return;
+	default:
+		return;
+	}
+}
+
+/*
+ * The parameters evt.arg renders as Falco does, one row per family, from the
+ * table the renderer uses (fields/argsyms.c), for docs/FIELDS.md.
+ */
+static void list_args(void)
+{
+	static const char *const kinds[] = {
+		"flags", "enum", "number", "user name", "group name", "descriptor"
+	};
+	static const char *const bases[] = { "decimal", "octal", "hex" };
+	const struct argsym_use *u;
+	size_t n = argsym_uses(&u), i, k, j;
+
+	printf("| parameters | renders as | names, in Falco's order |\n|---|---|---|\n");
+	for (i = 0; i < n; i++) {
+		const struct argsym_family *f = u[i].family;
+		const char *sep = "|";
+
+		for (k = 0; k < i && u[k].family != f; k++)
+			;
+		if (k < i)
+			continue;	/* listed with its first use */
+		for (k = i; k < n; k++) {
+			if (u[k].family != f)
+				continue;
+			printf("%s `%s.%s`", sep, u[k].event, u[k].param);
+			if (u[k].via)
+				printf(" from `%s`", u[k].via);
+			sep = ",";
+		}
+		printf(" | %s: %s, number in %s |", f->id, kinds[f->kind], bases[f->base]);
+		list_args_meaning(f);
+		if (f->kind == ARGSYM_NUMBER)
+			printf(" none");
+		for (j = 0; f->kind != ARGSYM_FD && j < f->nsyms; j++)
+			printf(" `%s`", f->syms[j].name);
+		if (f->unknown)
+			printf(", else `%s`", f->unknown);
+		printf(" |\n");
+	}
+}
+
 static void list_rules(struct rule_engine *eng)
 {
 	size_t i, k;
@@ -273,6 +368,50 @@ static int validate(const struct env *env)
 	return bad ? 2 : 0;
 }
 
+/*
+ * The metrics, if the web server or the metrics snapshot alert wants them,
+ * and the web server, if the configuration asks for one: it starts before the
+ * events flow, so that a port in use is an error at start (exit 1), and it
+ * keeps its settings until exit (a SIGHUP does not move it).
+ */
+static int start_web(struct daemon *d, const struct env *env, struct web **web)
+{
+	const struct config *c = &d->cfg;
+	struct web_config wc = {
+		.address = c->web_address,
+		.port = (unsigned int)c->web_port,
+		.healthz_path = c->web_healthz,
+		.metrics = c->web_metrics,
+		.threads = (unsigned int)c->web_threads,
+		.health = { c->web_stall_s * 1000000000ull, c->web_output_fail_s * 1000000000ull },
+	};
+	char err[256];
+
+	if (!c->web_enabled && !(c->metrics_enabled && c->metrics_output_rule))
+		return 0;
+	if (c->web_healthz[0] != '/') {
+		log_error("webserver.healthz_endpoint must start with '/', not '%s'", c->web_healthz);
+		return -1;
+	}
+	d->metrics = metrics_new(env->replay_file ? "replay" : "kmod");
+	if (!d->metrics) {
+		log_error("out of memory");
+		return -1;
+	}
+	metrics_rules_set(d->metrics, d->rules);
+	if (!c->web_enabled)
+		return 0;
+	*web = web_start(&wc, d->metrics, err, sizeof(err));
+	if (!*web) {
+		log_error("%s", err);
+		return -1;
+	}
+	log_info("webserver: listening on %s%s%s:%u (%s%s)", strchr(c->web_address, ':') ? "[" : "",
+		 c->web_address, strchr(c->web_address, ':') ? "]" : "", wc.port, c->web_healthz,
+		 c->web_metrics ? ", /metrics" : "");
+	return 0;
+}
+
 static void write_snapshot(void *arg, struct proc *p)
 {
 	capture_write_proc(arg, p);
@@ -280,20 +419,29 @@ static void write_snapshot(void *arg, struct proc *p)
 
 static int run_live(struct daemon *d, const struct env *env)
 {
-	struct ring_reader reader = { .fd = -1 };
-	char err[256];
+	struct source_params sp = {
+		.device = env->device,
+		.device_given = env->device_given,
+		.buffer_size = d->cfg.buffer_size,
+	};
+	struct source reader;
+	char err[1536];
 	int n, ret = 1;
 
+	/* --driver wins over the key; both were checked when read */
+	source_driver_parse(env->driver ? env->driver : d->cfg.driver, &sp.driver);
 	/* Rings first, then the /proc scan: a process born in between shows up
 	 * in both, and the event wins; none falls in a gap.
 	 */
-	if (ring_reader_open(&reader, env->device, err, sizeof(err)) < 0) {
+	if (source_open(&reader, &sp, err, sizeof(err)) < 0) {
 		log_error("%s", err);
 		return 1;
 	}
+	if (d->metrics)
+		__atomic_store_n(&d->metrics->driver, source_name(&reader), __ATOMIC_RELEASE);
 	if (env->capture_file) {
-		if (capture_open_write(&d->cap, env->capture_file, fields_boot_offset_ns,
-				       reader.info.ncpus, reader.info.snaplen, err, sizeof(err)) < 0) {
+		if (capture_open_write(&d->cap, env->capture_file, d->pl.enrich.boot_offset_ns,
+				       reader.ncpus, reader.snaplen, err, sizeof(err)) < 0) {
 			log_error("%s", err);
 			goto out_close;
 		}
@@ -312,14 +460,14 @@ static int run_live(struct daemon *d, const struct env *env)
 		d->pl.procs.from_procfs = write_snapshot;
 		d->pl.procs.from_procfs_arg = &d->cap;
 	}
-	log_info("running: %u cpus, %d processes found in /proc", reader.info.ncpus, n);
+	log_info("running: %u cpus, %d processes found in /proc", reader.ncpus, n);
 	if (live_run(d, &reader, env->max_seconds) == 0)
 		ret = 0;
 	live_report_stats(d, &reader, "stats");
 out_close:
 	if (d->capturing && capture_close_write(&d->cap) < 0)
 		ret = 1;
-	ring_reader_close(&reader);
+	source_close(&reader);
 	return ret;
 }
 
@@ -329,6 +477,7 @@ int main(int argc, char **argv)
 	struct env env = { 0 };
 	struct sigaction stop = { .sa_handler = on_stop }, hup = { .sa_handler = on_hup };
 	struct output_config oc;
+	struct web *web = NULL;
 	struct timespec rt, bt;
 	int ret, have_pipeline = 0;
 
@@ -341,6 +490,10 @@ int main(int argc, char **argv)
 	}
 	if (env.list_events) {
 		list_events();
+		goto out;
+	}
+	if (env.list_args) {
+		list_args();
 		goto out;
 	}
 	if (env.n_validate) {
@@ -368,20 +521,30 @@ int main(int argc, char **argv)
 	if (!d.out || pipeline_init(&d.pl, daemon_on_event, &d) < 0)
 		goto out;
 	have_pipeline = 1;
+	if (start_web(&d, &env, &web) < 0)
+		goto out;
+	reload_follow(&d);	/* watch_config_files */
 	sigaction(SIGINT, &stop, NULL);
 	sigaction(SIGTERM, &stop, NULL);
 	sigaction(SIGHUP, &hup, NULL);
 	clock_gettime(CLOCK_REALTIME, &rt);
 	clock_gettime(CLOCK_BOOTTIME, &bt);
-	fields_boot_offset_ns = ((int64_t)rt.tv_sec - bt.tv_sec) * 1000000000ll + (rt.tv_nsec - bt.tv_nsec);
+	d.pl.enrich.boot_offset_ns = ((int64_t)rt.tv_sec - bt.tv_sec) * 1000000000ll + (rt.tv_nsec - bt.tv_nsec);
 
-	if (env.replay_file)
+	if (env.replay_file) {
+		uint64_t t0 = mono_ns();
+
 		ret = replay_run(&d, env.replay_file);
-	else
+		if (env.max_seconds > 0)
+			metrics_feed_linger(&d, t0 + (uint64_t)(env.max_seconds * 1e9), &live_stop);
+	} else
 		ret = run_live(&d, &env);
 out:
 	/* everything freed, so that leak checkers see only real leaks */
 	reload_stop(&d);
+	web_stop(web);		/* no request reads the metrics any more */
+	metrics_free(d.metrics);
+	watch_stop(d.watch);
 	if (have_pipeline)
 		pipeline_free(&d.pl);
 	outputs_close(d.out);

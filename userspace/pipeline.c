@@ -13,7 +13,7 @@
 /*
  * How long an event waits for its deferred paths, in record time: they come
  * when its thread returns to user space, microseconds later, unless a tracer
- * stopped it there.
+ * stopped it there. The events read after it wait as long, behind it.
  */
 #define HOLD_NS		(100ull * 1000 * 1000)
 
@@ -125,15 +125,22 @@ static void report(struct pipeline *pl, struct sevent *ev, uint32_t cpu)
 	}
 }
 
-/* Report held event i, with whatever of its paths came. */
-static void release_held(struct pipeline *pl, size_t i)
+/* Report the oldest held event, with whatever of its paths came. */
+static void release_oldest(struct pipeline *pl)
 {
 	struct held_event e;
 
-	held_take(&pl->held, i, &e);
+	held_take(&pl->held, &e);
 	pl->st.paths_lost += (uint64_t)e.waiting;
 	report(pl, &e.ev, e.cpu);
 	held_done(&e);
+}
+
+/* Report the held events, oldest first, up to the first that still waits. */
+static void release_ready(struct pipeline *pl)
+{
+	while (held_ready(&pl->held))
+		release_oldest(pl);
 }
 
 void pipeline_feed(struct pipeline *pl, const struct shrike_evt_hdr *rec, size_t avail,
@@ -154,18 +161,14 @@ void pipeline_feed(struct pipeline *pl, const struct shrike_evt_hdr *rec, size_t
 		return;
 	}
 	if (ev.type == SHRIKE_EVT_PATH) {
-		int done = held_fill(&pl->held, &ev, &pl->st.paths_deferred);
-
-		if (done >= 0)
-			release_held(pl, (size_t)done);
+		if (held_fill(&pl->held, &ev, &pl->st.paths_deferred) == 0)
+			release_ready(pl);
 		return;
 	}
 	if (pl->held.n) {
-		int i = held_find(&pl->held, ev.tid);
-
 		/* its thread went on (or exited) without the rest of its paths */
-		if (i >= 0)
-			release_held(pl, (size_t)i);
+		held_close(&pl->held, ev.tid);
+		/* releases what is ready, the closed event among them, and what aged */
 		pipeline_expire(pl, ev.ts);
 	}
 	if (ev.type == SHRIKE_EVT_MODULE_LOAD) {
@@ -192,25 +195,30 @@ void pipeline_feed(struct pipeline *pl, const struct shrike_evt_hdr *rec, size_t
 	}
 	if (ev.type == SHRIKE_EVT_INIT_MODULE || ev.type == SHRIKE_EVT_FINIT_MODULE)
 		join_module_name(pl, &ev);
-	/* counted while decoding: no parameter walk for the common event */
-	if (ev.deferred && held_waiting(&ev)) {
-		if (pl->held.n == HELD_MAX)
-			release_held(pl, 0);
+	/*
+	 * Behind a held event, or one itself (ev.deferred is counted while
+	 * decoding: no parameter walk for the common event): held, in order.
+	 */
+	if (pl->held.n || (ev.deferred && held_waiting(&ev))) {
+		if (pl->held.n == HELD_MAX) {
+			release_oldest(pl);
+			release_ready(pl);
+		}
 		if (held_put(&pl->held, &ev, cpu) == 0)
 			return;
-		/* out of memory: reported now, the deferred paths unknown */
+		/* out of memory: reported now, out of order, the deferred paths unknown */
 	}
 	report(pl, &ev, cpu);
 }
 
 void pipeline_expire(struct pipeline *pl, uint64_t now_ts)
 {
-	while (pl->held.n && pl->held.ev[0].ev.ts + HOLD_NS < now_ts)
-		release_held(pl, 0);
+	while (pl->held.n && (held_ready(&pl->held) || held_oldest_ts(&pl->held) + HOLD_NS < now_ts))
+		release_oldest(pl);
 }
 
 void pipeline_flush(struct pipeline *pl)
 {
 	while (pl->held.n)
-		release_held(pl, 0);
+		release_oldest(pl);
 }

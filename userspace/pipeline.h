@@ -30,7 +30,7 @@ struct pipeline {
 	struct enrich_ctx enrich;	/* procs, and the host's containers and users when live */
 	struct cgroupfs *cgroupfs;	/* the containers' own, made by pipeline_enrich_host() */
 	struct pending pending;
-	struct held held;	/* events waiting for deferred paths */
+	struct held held;	/* events waiting for deferred paths, and those behind them */
 	struct pipeline_stats st;
 	pipeline_sink sink;
 	void *sink_ctx;
@@ -49,8 +49,9 @@ int pipeline_enrich_host(struct pipeline *pl);
 void pipeline_feed(struct pipeline *pl, const struct shrike_evt_hdr *rec, size_t avail,
 		   uint32_t cpu);
 /*
- * Report the events held for longer than they may wait at record time
- * now_ts (CLOCK_BOOTTIME ns), without their missing paths.
+ * Report the held events, oldest first, that wait for nothing more or for
+ * longer than they may at record time now_ts (CLOCK_BOOTTIME ns), the
+ * latter without their missing paths.
  */
 void pipeline_expire(struct pipeline *pl, uint64_t now_ts);
 /* Report every held event: the stream ended. */

@@ -28,9 +28,12 @@
 #include <string.h>
 #include "daemon.h"
 #include "lib/log.h"
+#include "lib/thread.h"
 #include "output/output.h"
 #include "reload.h"
 #include "rules/rule_engine.h"
+#include "web/metrics.h"
+#include "watch.h"
 
 struct reload {
 	pthread_t thread;
@@ -67,7 +70,6 @@ static void *reload_main(void *arg)
 static void reload_start(struct daemon *d)
 {
 	struct reload *r = calloc(1, sizeof(*r));
-	sigset_t all, old;
 	int err;
 
 	if (!r || sem_init(&r->handback, 0, 0) < 0) {
@@ -76,11 +78,7 @@ static void reload_start(struct daemon *d)
 		return;
 	}
 	r->d = d;
-	/* signals belong to the event loop: the thread starts with all blocked */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	err = pthread_create(&r->thread, NULL, reload_main, r);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	err = thread_start(&r->thread, NULL, reload_main, r);
 	if (err) {
 		log_error("reload failed: cannot start the reload thread: %s; keeping the previous "
 			  "configuration and rules", strerror(err));
@@ -91,13 +89,44 @@ static void reload_start(struct daemon *d)
 	d->reload = r;
 }
 
-void reload_request(struct daemon *d)
+static void reload_begin(struct daemon *d)
 {
-	outputs_reopen(d->out);	/* logrotate's SIGHUP, even if the reload fails */
 	if (d->reload)
 		d->reload_again = 1;
 	else
 		reload_start(d);
+}
+
+void reload_request(struct daemon *d)
+{
+	outputs_reopen(d->out);	/* logrotate's SIGHUP, even if the reload fails */
+	reload_begin(d);
+}
+
+void reload_follow(struct daemon *d)
+{
+	const char *const *rules = (const char *const *)d->cfg.rules_files;
+
+	if (!d->cfg.watch_config_files) {
+		watch_stop(d->watch);
+		d->watch = NULL;
+	} else if (d->watch) {
+		watch_update(d->watch, d->config_path, rules, d->cfg.n_rules_files);
+	} else {
+		d->watch = watch_start(d->config_path, rules, d->cfg.n_rules_files);
+	}
+}
+
+int reload_tick(struct daemon *d, volatile sig_atomic_t *hup)
+{
+	if (*hup) {
+		*hup = 0;
+		reload_request(d);
+	} else if (watch_changed(d->watch)) {
+		log_info("configuration or rules changed: reloading");
+		reload_begin(d);
+	}
+	return reload_poll(d);
 }
 
 /*
@@ -146,8 +175,13 @@ int reload_poll(struct daemon *d)
 			return 0;
 		if (!r->ok)
 			log_error("reload failed; keeping the previous configuration and rules");
-		else
-			swapped = swap_in(d, r) == 0;
+		else if ((swapped = swap_in(d, r) == 0))
+			reload_follow(d);
+		if (d->metrics) {
+			metrics_reload(d->metrics, swapped);
+			if (swapped)
+				metrics_rules_set(d->metrics, d->rules);
+		}
 		r->handed = 1;
 		sem_post(&r->handback);
 		return swapped;

@@ -3,6 +3,8 @@
 #ifndef SHRIKE_RELOAD_H
 #define SHRIKE_RELOAD_H
 
+#include <signal.h>
+
 struct daemon;
 
 /*
@@ -19,6 +21,16 @@ void reload_request(struct daemon *d);
  * differ), else 0. Never waits for a compile, nor for a free.
  */
 int reload_poll(struct daemon *d);
+/*
+ * Between events: a SIGHUP (*hup, cleared) or a settled change the watcher
+ * saw starts a reload; then reload_poll(). Returns what reload_poll does.
+ */
+int reload_tick(struct daemon *d, volatile sig_atomic_t *hup);
+/*
+ * watch_config_files: start, update or stop d->watch to follow d->cfg (its
+ * configuration file and rules paths). At start and after each swap.
+ */
+void reload_follow(struct daemon *d);
 /* At exit: wait for a reload under way and drop what it built. */
 void reload_stop(struct daemon *d);
 

@@ -2,19 +2,51 @@
 /* replay.c - a capture file through the same pipeline, with no module and no /proc. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "capture/capture.h"
 #include "daemon.h"
 #include "fields/fields.h"
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "enrich/proctab.h"
+#include "live.h"
+#include "metrics_feed.h"
+#include "reload.h"
 #include "replay.h"
 #include "fields/side.h"
 
+/* Records between two looks at the clock for the metrics, replaying. */
+#define METRICS_TICK_RECORDS	256
+
+/*
+ * SHRIKE_REPLAY_PACE_US: sleep this long before each record, so that a test
+ * can change the rules while a replay runs (docs/TESTING.md). Unset: 0.
+ */
+static struct timespec pace;
+
 static void on_record(void *ctx, const struct shrike_evt_hdr *rec, size_t len, uint32_t cpu)
 {
+	struct daemon *d = ctx;
+
+	if (pace.tv_sec || pace.tv_nsec)
+		nanosleep(&pace, NULL);
+	/* SIGHUP and watch_config_files, as in the live loop: swapped in between records */
+	reload_tick(ctx, &live_hup);
 	daemon_feed(ctx, rec, len, cpu);
+	/* a replay has no loop of its own: its records are the heartbeat */
+	if (d->metrics && d->pl.st.records % METRICS_TICK_RECORDS == 0)
+		metrics_feed_tick(d, NULL, mono_ns());
+}
+
+static void set_pace(void)
+{
+	const char *v = getenv("SHRIKE_REPLAY_PACE_US");
+	unsigned long us = v ? strtoul(v, NULL, 10) : 0;
+
+	pace.tv_sec = (time_t)(us / 1000000);
+	pace.tv_nsec = (long)(us % 1000000) * 1000;
 }
 
 static void on_proc(void *ctx, struct proc *p)
@@ -43,9 +75,10 @@ int replay_run(struct daemon *d, const char *path)
 		return 1;
 	}
 	/* the capturing host's clock and name, so that the output is the same */
-	fields_boot_offset_ns = r.hdr.boot_offset_ns;
+	d->pl.enrich.boot_offset_ns = r.hdr.boot_offset_ns;
 	if (!*d->cfg.hostname)
 		snprintf(d->hostname, sizeof(d->hostname), "%s", r.hdr.hostname);
+	set_pace();
 	d->pl.enrich.replaying = 1;
 	d->pl.procs.no_procfs = 1;
 	t0 = mono_ns();

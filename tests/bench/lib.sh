@@ -96,11 +96,13 @@ sysdig_stat() {
 }
 
 # consumer_up KIND ERRFILE: the consumer of KIND as the measured
-# configurations run it: shrike with the caller's daemon_args, sysdig with
-# the caller's filter. Sets CONSUMER.
+# configurations run it: shrike with the caller's daemon_args (shrike-bpf:
+# the same on the eBPF driver), sysdig with the caller's filter. Sets CONSUMER.
 consumer_up() {
 	if [ "$1" = shrike ]; then
 		shrike_up "$2" "${daemon_args[@]}"
+	elif [ "$1" = shrike-bpf ]; then
+		shrike_up "$2" --driver bpf "${daemon_args[@]}"
 	else
 		sysdig_up "$2" -q "$filter"
 	fi
@@ -109,7 +111,7 @@ consumer_up() {
 # consumer_counts KIND ERRFILE: SEEN and DROPPED (full buffers) as the
 # stopped consumer's driver counted them
 consumer_counts() {
-	if [ "$1" = shrike ]; then
+	if [ "$1" = shrike ] || [ "$1" = shrike-bpf ]; then
 		SEEN=$(shrike_stat "$2" seen)
 		DROPPED=$(shrike_stat "$2" dropped_full)
 	else

@@ -133,7 +133,7 @@ static double run_pass(struct profile *pf, const char *path)
 		capture_close_read(&r);
 		return -1;
 	}
-	fields_boot_offset_ns = r.hdr.boot_offset_ns;
+	pf->d->pl.enrich.boot_offset_ns = r.hdr.boot_offset_ns;
 	pf->d->pl.enrich.replaying = 1;
 	pf->d->pl.procs.no_procfs = 1;
 	pf->records = pf->events = pf->alerts = 0;

@@ -88,6 +88,8 @@ insmod shrike.ko
 run shrike-noreader
 run_consumed shrike-daemon shrike
 rmmod shrike
+# the eBPF driver, with nothing of the module loaded
+run_consumed shrike-bpf shrike-bpf
 insmod "$scap_ko"
 run_consumed scap-sysdig sysdig
 rmmod scap

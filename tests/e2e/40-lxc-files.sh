@@ -7,10 +7,7 @@
 # directory or no file at all, with null names and every other field right.
 # Each case replaces the files in the running container, waits for the
 # daemon's revalidation (1 s) and runs a marked command as uid 1000.
-. tests/e2e/lib/tap.sh
-. tests/e2e/lib/shrike.sh
-. tests/e2e/lib/lxc.sh
-. tests/e2e/lib/lxc_cases.sh
+. tests/e2e/lib/lxc_cases.sh	# and tap.sh, shrike.sh, lxc.sh
 
 tmp=$(mktemp -d)
 ev=$tmp/ev.json

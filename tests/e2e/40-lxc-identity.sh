@@ -11,10 +11,7 @@
 # login uid. Processes that started before the daemon, a user renamed in a
 # running container, and a container stopped and started again under the same
 # name get the same scrutiny.
-. tests/e2e/lib/tap.sh
-. tests/e2e/lib/shrike.sh
-. tests/e2e/lib/lxc.sh
-. tests/e2e/lib/lxc_cases.sh
+. tests/e2e/lib/lxc_cases.sh	# and tap.sh, shrike.sh, lxc.sh
 
 tmp=$(mktemp -d)
 ev=$tmp/ev.json
@@ -79,6 +76,10 @@ MARK_LOGINUID=1000 lxc_mark_attach m-login-web1 web1 -u 1000 -g 1000
 MARK_LOGINUID=2345 lxc_mark_attach m-login-web1-2345 web1
 MARK_LOGINUID=1000 lxc_mark_attach m-login-db1-unmapped db1 -u 1000 -g 1000
 MARK_LOGINUID=101000 lxc_mark_attach m-login-db1 db1 -u 1000 -g 1000
+# an admin logged in as themselves, then root enters the container (sudo
+# lxc-attach, pct enter): root inside, the admin's login on the host side
+MARK_LOGINUID=1000 lxc_mark_attach m-login-web1-root web1
+MARK_LOGINUID=1000 lxc_mark_attach m-login-db1-root db1
 
 # Renaming users in running containers: alice -> alicia (privileged), bob ->
 # bobby (id-mapped; sed -i makes a new file, given back to the container's
@@ -156,6 +157,10 @@ lxc_expect exec:m-login-db1-unmapped user.loginuid=-1 user.loginname=null \
 	user.host_loginuid=1000 user.host_loginname="$host1000"
 lxc_expect exec:m-login-db1 user.loginuid=1000 user.loginname=bob \
 	user.host_loginuid=101000 user.host_loginname='<none>'
+lxc_expect exec:m-login-web1-root user.uid=0 user.name=root user.loginuid=1000 user.loginname=alice \
+	user.host_loginuid=1000 user.host_loginname="$host1000"
+lxc_expect exec:m-login-db1-root user.uid=0 user.name=root user.loginuid=-1 user.loginname=null \
+	user.host_loginuid=1000 user.host_loginname="$host1000"
 
 # ---- older than the daemon (found by its /proc scan)
 lxc_expect open:/shrike-pre-web1.fifo user.name=alice user.loginuid=1000 user.loginname=alice

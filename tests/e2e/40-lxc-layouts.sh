@@ -7,10 +7,7 @@
 # monitors (/lxc.monitor/<name>) are host processes; a nested container's
 # monitor belongs to the outer container. Run on cgroup v2 (see 40-lxc-v1.sh
 # for v1).
-. tests/e2e/lib/tap.sh
-. tests/e2e/lib/shrike.sh
-. tests/e2e/lib/lxc.sh
-. tests/e2e/lib/lxc_cases.sh
+. tests/e2e/lib/lxc_cases.sh	# and tap.sh, shrike.sh, lxc.sh
 
 tmp=$(mktemp -d)
 ev=$tmp/ev.json

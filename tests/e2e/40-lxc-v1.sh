@@ -7,10 +7,7 @@
 # pre-existing processes. Needs a VM booted with cgroup v1:
 #   SHRIKE_VM_CGROUP=v1 scripts/vmtest tests/e2e/40-lxc-v1.sh
 # and skips in any other boot.
-. tests/e2e/lib/tap.sh
-. tests/e2e/lib/shrike.sh
-. tests/e2e/lib/lxc.sh
-. tests/e2e/lib/lxc_cases.sh
+. tests/e2e/lib/lxc_cases.sh	# and tap.sh, shrike.sh, lxc.sh
 
 if [ "${SHRIKE_VM_CGROUP:-}" != v1 ]; then
 	tap_skip "LXC on cgroup v1" "this VM runs cgroup ${SHRIKE_VM_CGROUP:-v2}; boot with SHRIKE_VM_CGROUP=v1"

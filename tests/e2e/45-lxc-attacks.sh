@@ -20,10 +20,7 @@
 #                   host and other-container events keep coming (each within
 #                   2 s), t45-fuse's keep the names they had, and when the
 #                   mount goes its names are read again
-. tests/e2e/lib/tap.sh
-. tests/e2e/lib/shrike.sh
-. tests/e2e/lib/lxc.sh
-. tests/e2e/lib/lxc_cases.sh
+. tests/e2e/lib/lxc_cases.sh	# and tap.sh, shrike.sh, lxc.sh
 
 tmp=$(mktemp -d)
 ev=$tmp/ev.json
@@ -60,7 +57,9 @@ latency() {
 	LAT=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
 }
 
-# within SECS LAT WHAT: LAT is a number below SECS
+# within SECS LAT WHAT: LAT is a number below SECS. The bounds tell "never
+# waits on the container" from "waits for IDENTITY_STUCK_MS (5 s)"; TCG on a
+# loaded host adds up to a second or two to any wall-clock figure.
 within() {
 	if [ "$2" != never ] && awk -v l="$2" -v s="$1" 'BEGIN { exit !(l < s) }'; then
 		tap_ok "$3 (${2} s)"
@@ -133,14 +132,14 @@ if grep -q ready "$tmp/fuse.out"; then
 	sleep 1.5	# due for a check: the next event of t45-fuse reads /etc
 	lxc_pre_poke "$fuse"
 	latency m-fuse-host host
-	within 2 "$LAT" "while $fuse's /etc hangs, a host command is reported"
+	within 4 "$LAT" "while $fuse's /etc hangs, a host command is reported"
 	latency m-fuse-other "$other" lxc-attach -n "$other" -u 1000 -g 1000 --
-	within 2 "$LAT" "while $fuse's /etc hangs, a command in $other is reported"
+	within 4 "$LAT" "while $fuse's /etc hangs, a command in $other is reported"
 	lxc_pre_poke "$fuse"
 	sleep 4	# past IDENTITY_STUCK_MS (5 s) since the read began: said once
 	lxc_pre_poke "$fuse"
 	latency m-fuse-host2 host
-	within 2 "$LAT" "a host command is reported after more events of $fuse"
+	within 4 "$LAT" "a host command is reported after more events of $fuse"
 	kill "$fuse_pid"
 	wait "$fuse_pid" 2>/dev/null
 	nsenter -t "${LXC_CASE_INIT[$fuse]}" -m -- umount -l /etc ||

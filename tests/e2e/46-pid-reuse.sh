@@ -69,9 +69,16 @@ for i in $(seq 1 300); do
 	grep -qF '"proc.cmdline":"echo m-reuse-sync"' "$ev" && break
 	sleep 0.2
 done
-echo go >"$fifo"	# B's open of the FIFO returns: its first event since the drop
+# The write end stays open from "go" to "done": B reopens the FIFO for its
+# second read at once, and a writer that had closed after "go" could be
+# gone by then (B would see EOF and exit) or still there (B's reopen would
+# pair with it, read EOF when it closes, and "done" would wait forever for
+# a reader).
+exec 4>"$fifo"		# B's open of the FIFO returns: its first event since the drop
+echo go >&4
 sleep 2			# B stays alive while the daemon looks at it
-echo done >"$fifo"
+echo done >&4
+exec 4>&-
 wait "$b"
 sleep 1
 shrike_stop

@@ -147,25 +147,53 @@ static void test_thread_goes_on(void **state)
 	assert_int_equal(pl->st.paths_lost, 1);
 }
 
-/* Other threads are not held up by it; it leaves when too old, or at the end. */
-static void test_others_expire_flush(void **state)
+/*
+ * Other threads' events wait behind it, so that the stream stays in merge
+ * order; it leaves when its paths came, when too old, or at the end.
+ */
+static void test_others_wait_expire_flush(void **state)
 {
 	struct pipeline *pl = *state;
 
 	openat_deferred(pl, 9);
 	close_exit(pl, 10);
-	assert_int_equal(seen.n, 1);
-	assert_int_equal(seen.tid[0], 10);
+	assert_int_equal(seen.n, 0);
 	pipeline_expire(pl, 1000 + 9 + 1000);	/* 1 us later: still waits */
-	assert_int_equal(seen.n, 1);
+	assert_int_equal(seen.n, 0);
 	pipeline_expire(pl, 1000 + 9 + 1000ull * 1000 * 1000);
 	assert_int_equal(seen.n, 2);
-	assert_int_equal(seen.tid[1], 9);
-	assert_string_equal(seen.dirpath[1], "(null)");
+	assert_int_equal(seen.tid[0], 9);
+	assert_string_equal(seen.dirpath[0], "(null)");
+	assert_int_equal(seen.tid[1], 10);
 	openat_deferred(pl, 11);
 	pipeline_flush(pl);
 	assert_int_equal(seen.n, 3);
 	assert_int_equal(seen.tid[2], 11);
+}
+
+/* Two threads wait at once; the second one's paths come first: still reported in order. */
+static void test_order_kept(void **state)
+{
+	struct pipeline *pl = *state;
+
+	openat_deferred(pl, 20);
+	close_exit(pl, 21);
+	openat_deferred(pl, 22);
+	path(pl, 22, SHRIKE_EVT_OPENAT, OPENAT_OPENED, "/b/a.txt");
+	path(pl, 22, SHRIKE_EVT_OPENAT | SHRIKE_EVT_ENTER, OPENAT_DIRPATH, "/b");
+	assert_int_equal(seen.n, 0);
+	path(pl, 20, SHRIKE_EVT_OPENAT, OPENAT_OPENED, "/a/a.txt");
+	path(pl, 20, SHRIKE_EVT_OPENAT | SHRIKE_EVT_ENTER, OPENAT_DIRPATH, "/a");
+	assert_int_equal(seen.n, 3);
+	assert_int_equal(seen.tid[0], 20);
+	assert_string_equal(seen.opened[0], "/a/a.txt");
+	assert_int_equal(seen.tid[1], 21);
+	assert_int_equal(seen.tid[2], 22);
+	assert_string_equal(seen.opened[2], "/b/a.txt");
+	assert_int_equal(pl->st.paths_lost, 0);
+	/* the queue is empty again: a plain event goes straight through */
+	close_exit(pl, 23);
+	assert_int_equal(seen.n, 4);
 }
 
 /* A path record that matches nothing is ignored: wrong type, index, a filled one, no event. */
@@ -209,7 +237,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_paths_fill_in, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_thread_goes_on, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_others_expire_flush, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_others_wait_expire_flush, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_order_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stray_paths, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_full, setup, teardown),
 	};

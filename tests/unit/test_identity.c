@@ -20,6 +20,9 @@
 #include "enrich/enrich.h"
 #include "fields/fields.h"
 #include "enrich/identity.h"
+#include "capture/capture.h"
+#include "fields/side.h"
+#include "output/evt_json.h"
 
 #define NONE	SHRIKE_ID_NONE
 
@@ -291,6 +294,32 @@ static void test_young_namespace(void **state)
 	free(lnk);
 	free(host);
 	free(web1);
+	fake_free(f);
+}
+
+/*
+ * pid 1's namespace has its root: not read again at every lookup of the
+ * daemon's first seconds, only once per revalidate_ms like any settled one.
+ */
+static void test_host_namespace_settled(void **state)
+{
+	struct fake *f = fake_new(NULL, 0);
+	struct shrike_proc_ctx host = ctx(100, f->host_ns, 1000, 1000, NONE);
+	struct identity_config cfg;
+
+	(void)state;
+	identity_free(f->ic);
+	fake_pid(f, 1, "host", 100);	/* pid 1 in the host's namespace */
+	cfg = fake_config(f);
+	f->ic = identity_new(&cfg);
+	assert_non_null(f->ic);
+	expect(f, &host, "cloudsdk", "/home/cloudsdk", "/bin/bash", "cloudsdk", NULL);
+	put_replace(f->dir, "host/etc/passwd", "root:x:0:0:root:/root:/bin/bash\n"
+				       "clouds:x:1000:1000::/home/clouds:/bin/sh\n");
+	f->now += 10;	/* young by the daemon's clock, but settled */
+	expect(f, &host, "cloudsdk", "/home/cloudsdk", "/bin/bash", "cloudsdk", NULL);
+	f->now += 1000;
+	expect(f, &host, "clouds", "/home/clouds", "/bin/sh", "cloudsdk", NULL);
 	fake_free(f);
 }
 
@@ -673,6 +702,222 @@ static void test_fields(void **state)
 	fake_free(f);
 }
 
+/* ---- uid and gid arguments -------------------------------------------------- */
+
+/* An event of type whose uid/gid parameters are ids[] in order, made by process c. */
+struct id_event {
+	struct sevent ev;
+	int64_t num[SCHEMA_MAX_PARAMS];
+};
+
+static void id_event(struct id_event *e, const char *type, const struct shrike_proc_ctx *c,
+		     struct enrich_ctx *enrich, const int64_t *ids, int nids)
+{
+	int i, k = 0, t = schema_type_by_name(type);
+
+	assert_true(t > 0);
+	memset(e, 0, sizeof(*e));
+	e->ev.num = (uint64_t)tag++;
+	e->ev.type = (uint16_t)t;
+	e->ev.schema = schema_of((uint16_t)t);
+	e->ev.nparams = e->ev.schema->nparams;
+	e->ev.pid = e->ev.tid = c->pid;
+	e->ev.has_ctx = 1;
+	e->ev.ctx = *c;
+	e->ev.enrich = enrich;
+	for (i = 0; i < e->ev.nparams; i++) {
+		if (e->ev.schema->params[i].kind != SHRIKE_K_S64) {
+			e->ev.params[i].flags = SPARAM_MISSING;
+			continue;
+		}
+		if (i > 0 && k < nids)	/* 0 is res */
+			e->num[i] = ids[k++];
+		e->ev.params[i].p = (const char *)&e->num[i];
+		e->ev.params[i].len = 8;
+	}
+	assert_int_equal(k, nids);
+}
+
+/* evt.rawarg.key of ev is the number want */
+static void rawarg_is(const struct sevent *ev, const char *key, int64_t want)
+{
+	struct rf_ref ref = { .id = fields_find("evt.rawarg"), .index = -1, .key = key };
+	struct rf_value v;
+
+	fields_extract(ev, &ref, &v);
+	assert_int_equal(v.known, 1);
+	assert_int_equal(v.i, want);
+}
+
+/* evt.arg.key of ev is the text want */
+static void arg_is(const struct sevent *ev, const char *key, const char *want)
+{
+	struct rf_ref ref = { .id = fields_find("evt.arg"), .index = -1, .key = key };
+	struct rf_value v;
+
+	fields_extract(ev, &ref, &v);
+	assert_int_equal(v.known, 1);
+	assert_int_equal(v.type, RF_STR);
+	assert_string_equal(v.s, want);
+}
+
+/*
+ * setuid(1000) in web1 names web1's uid 1000 (alice), not the host's
+ * (cloudsdk): the id is one of the caller's user namespace, named by its
+ * own passwd, as user.name is. Unknown ids are <NA>, -1 <NONE>, as Falco.
+ */
+static void test_arg_names(void **state)
+{
+	struct fake *f = fake_new(NULL, 0);
+	struct identity_config cfg = fake_config(f);
+	struct enrich_ctx enrich = { 0 };
+	struct shrike_proc_ctx web = ctx(200, f->web1_ns, 1001, 1001, NONE);
+	struct shrike_proc_ctx host = ctx(100, f->host_ns, 0, 0, NONE);
+	const int64_t res_ids[] = { 1000, -1, 4242 }, gids[] = { 1000, 1001, 0 }, one[] = { 1000 };
+	struct id_event e;
+
+	(void)state;
+	enrich.identity = identity_new(&cfg);
+	assert_non_null(enrich.identity);
+	id_event(&e, "setresuid", &web, &enrich, res_ids, 3);
+	arg_is(&e.ev, "ruid", "alice");
+	/* the caller's own names stay its own, in the same event */
+	field(&e.ev, "user.name", "bob");
+	arg_is(&e.ev, "euid", "<NONE>");
+	arg_is(&e.ev, "suid", "<NA>");
+	field(&e.ev, "evt.args", "ruid=1000(alice) euid=-1(<NONE>) suid=4242(<NA>)");
+	rawarg_is(&e.ev, "ruid", 1000);
+	rawarg_is(&e.ev, "euid", -1);
+	field(&e.ev, "group.name", "bob");
+	id_event(&e, "setresgid", &web, &enrich, gids, 3);
+	field(&e.ev, "evt.args", "rgid=1000(staff) egid=1001(bob) sgid=0(root)");
+	id_event(&e, "setuid", &host, &enrich, one, 1);
+	arg_is(&e.ev, "uid", "cloudsdk");
+	id_event(&e, "setgid", &host, &enrich, one, 1);
+	arg_is(&e.ev, "gid", "cloudsdk");
+	/* setregid's ids are groups (Falco's table types them as uids) */
+	id_event(&e, "setregid", &web, &enrich, gids, 2);
+	field(&e.ev, "evt.args", "rgid=1000(staff) egid=1001(bob)");
+	/* a process with no identity: nothing to name from */
+	e.ev.has_ctx = 0;
+	arg_is(&e.ev, "rgid", "<NA>");
+	identity_free(enrich.identity);
+	fake_free(f);
+}
+
+/*
+ * A container's passwd is the container's to write: a name with control
+ * characters and one of 255 bytes show as they are in the field, and the
+ * JSON and text outputs escape them like user.name's.
+ */
+static void test_arg_names_hostile(void **state)
+{
+	struct fake *f = fake_new(NULL, 0);
+	struct identity_config cfg = fake_config(f);
+	struct enrich_ctx enrich = { 0 };
+	struct shrike_proc_ctx web = ctx(200, f->web1_ns, 1001, 1001, NONE);
+	const int64_t ids[] = { 1002, 1003, 1004 };
+	char longname[256], *passwd, *out = NULL, *want;
+	size_t len = 0;
+	struct id_event e;
+	FILE *fp;
+
+	(void)state;
+	memset(longname, 'l', 255);
+	longname[255] = '\0';
+	assert_true(asprintf(&passwd, "root:x:0:0:root:/root:/bin/ash\n"
+			     "\x1b[31mevil\x1b[0m\r:x:1002:1002::/:/bin/sh\n"
+			     "%s:x:1003:1003::/:/bin/sh\n"
+			     "%s:x:1004:1004::/:/bin/sh\n", longname, longname) > 0);
+	put_replace(f->dir, "web1/etc/passwd", passwd);
+	free(passwd);
+	enrich.identity = identity_new(&cfg);
+	assert_non_null(enrich.identity);
+	id_event(&e, "setresuid", &web, &enrich, ids, 3);
+	arg_is(&e.ev, "ruid", "\x1b[31mevil\x1b[0m\r");
+	arg_is(&e.ev, "euid", longname);
+	assert_true(asprintf(&want, "ruid=1002(\x1b[31mevil\x1b[0m\r) euid=1003(%s) suid=1004(%s)",
+			     longname, longname) > 0);
+	field(&e.ev, "evt.args", want);
+	free(want);
+	fp = open_memstream(&out, &len);
+	assert_non_null(fp);
+	assert_int_equal(evt_json_print(fp, &e.ev, 1), 0);
+	assert_int_equal(evt_json_print(fp, &e.ev, 0), 0);
+	fclose(fp);
+	assert_null(strchr(out, '\x1b'));
+	assert_null(strchr(out, '\r'));
+	assert_non_null(strstr(out, "\"evt.arg.ruid\":\"\\u001b[31mevil\\u001b[0m\\r\""));
+	assert_non_null(strstr(out, "\"evt.rawarg.ruid\":1002"));
+	assert_non_null(strstr(out, longname));
+	free(out);
+	identity_free(enrich.identity);
+	fake_free(f);
+}
+
+static void no_record(void *ctx, const struct shrike_evt_hdr *rec, size_t len, uint32_t cpu)
+{
+	(void)ctx, (void)rec, (void)len, (void)cpu;
+}
+
+static void on_side(void *ctx, uint32_t pid, const char *const *values, uint32_t n)
+{
+	(void)ctx;
+	side_replay_set(pid, values, n);
+}
+
+/*
+ * A capture records the names its arguments had, with the process's own
+ * (side records), and a replay gives those: never a lookup in the files of
+ * the replaying host, which here has renamed alice meanwhile.
+ */
+static void test_arg_names_replayed(void **state)
+{
+	struct fake *f = fake_new(NULL, 0);
+	struct identity_config cfg = fake_config(f);
+	struct enrich_ctx enrich = { 0 };
+	struct shrike_proc_ctx web = ctx(200, f->web1_ns, 1001, 1001, NONE);
+	const int64_t ids[] = { 1000, 0, 4242 }, gids[] = { 1000 };
+	struct capture_sink sink = { no_record, NULL, on_side, NULL };
+	char path[] = "/tmp/shrike-argcap-XXXXXX", err[256];
+	struct capture_writer w = { 0 };
+	struct capture_reader r;
+	struct id_event e, g;
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	enrich.identity = identity_new(&cfg);
+	assert_non_null(enrich.identity);
+	assert_int_equal(capture_open_write(&w, path, 0, 1, 4096, err, sizeof(err)), 0);
+	id_event(&e, "setresuid", &web, &enrich, ids, 3);
+	side_capture(&w, &e.ev);
+	assert_int_equal(capture_close_write(&w), 0);
+	/* the replaying host: alice renamed, and the replay must not care */
+	put_replace(f->dir, "web1/etc/passwd", "root:x:0:0:root:/root:/bin/ash\n"
+		    "mallory:x:1000:1000::/:/bin/sh\nbob:x:1001:1001::/home/bob:/bin/sh\n");
+	f->now += 60000;
+	assert_int_equal(capture_open_read(&r, path, err, sizeof(err)), 0);
+	assert_int_equal(capture_replay(&r, &sink, err, sizeof(err)), 0);
+	capture_close_read(&r);
+	enrich.replaying = 1;
+	field(&e.ev, "evt.args", "ruid=1000(alice) euid=0(root) suid=4242(<NA>)");
+	field(&e.ev, "user.name", "bob");
+	/* what the capture did not record is unknown, not looked up */
+	id_event(&g, "setgid", &web, &enrich, gids, 1);
+	g.ev.pid = g.ev.tid = 999;
+	arg_is(&g.ev, "gid", "<NA>");
+	enrich.replaying = 0;
+	e.ev.num = (uint64_t)tag++;
+	field(&e.ev, "evt.args", "ruid=1000(mallory) euid=0(root) suid=4242(<NA>)");
+	side_replay_free();
+	unlink(path);
+	identity_free(enrich.identity);
+	fake_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -683,6 +928,7 @@ int main(void)
 		cmocka_unit_test(test_rename),
 		cmocka_unit_test(test_same_event),
 		cmocka_unit_test(test_young_namespace),
+		cmocka_unit_test(test_host_namespace_settled),
 		cmocka_unit_test(test_other_live_pid),
 		cmocka_unit_test(test_chroot_not_used),
 		cmocka_unit_test(test_ns_new_forgets),
@@ -696,6 +942,9 @@ int main(void)
 		cmocka_unit_test(test_ns_bound),
 		cmocka_unit_test(test_nothing_to_read),
 		cmocka_unit_test(test_fields),
+		cmocka_unit_test(test_arg_names),
+		cmocka_unit_test(test_arg_names_hostile),
+		cmocka_unit_test(test_arg_names_replayed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,6 +19,7 @@
 #include "rules/rule_engine.h"
 
 #include "../rules/fake_fields.h"
+#include "../rules/rule_tests_dir.h"
 
 static char *rules_dir;
 
@@ -663,20 +664,9 @@ int main(int argc, char **argv)
 	struct dirent **ents;
 	int n, i, fails;
 
-	rules_dir = argc > 1 ? argv[1] : getenv("SHRIKE_RULE_TESTS");
-	if (!rules_dir) {
-		char *exe = strdup(argv[0]);
-
-		rules_dir = access("tests/rules", R_OK) == 0 ? "tests/rules" : NULL;
-		if (!rules_dir && asprintf(&rules_dir, "%s/../../tests/rules", dirname(exe)) < 0)
-			return 1;
-		free(exe);
-	}
-	n = scandir(rules_dir, &ents, NULL, alphasort);
-	if (n < 0) {
-		fprintf(stderr, "cannot read %s: %s\n", rules_dir, strerror(errno));
+	rules_dir = rule_tests_dir(argc, argv, &ents, &n);
+	if (!rules_dir)
 		return 1;
-	}
 	for (i = 0; i < n; i++) {
 		size_t len = strlen(ents[i]->d_name);
 		char *path;

@@ -18,6 +18,7 @@
 #include "rules/rule_engine.h"
 
 #include "../rules/fake_fields.h"
+#include "../rules/rule_tests_dir.h"
 
 #define ALERT_TIME 1764324000123456789ULL	/* 2025-11-28T10:00:00.123456789Z */
 
@@ -370,20 +371,9 @@ int main(int argc, char **argv)
 
 	setenv("TZ", "UTC", 1);
 	tzset();
-	rules_dir = argc > 1 ? argv[1] : getenv("SHRIKE_RULE_TESTS");
-	if (!rules_dir) {
-		char *exe = strdup(argv[0]);
-
-		rules_dir = access("tests/rules", R_OK) == 0 ? "tests/rules" : NULL;
-		if (!rules_dir && asprintf(&rules_dir, "%s/../../tests/rules", dirname(exe)) < 0)
-			return 1;
-		free(exe);
-	}
-	n = scandir(rules_dir, &ents, NULL, alphasort);
-	if (n < 0) {
-		fprintf(stderr, "cannot read %s: %s\n", rules_dir, strerror(errno));
+	rules_dir = rule_tests_dir(argc, argv, &ents, &n);
+	if (!rules_dir)
 		return 1;
-	}
 	for (i = 0; i < n; i++) {
 		const char *nm = ents[i]->d_name;
 		size_t len = strlen(nm);

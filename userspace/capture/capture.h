@@ -83,7 +83,7 @@ int capture_open_buffer(struct capture_reader *r, const void *buf, size_t len, c
 int capture_replay(struct capture_reader *r, const struct capture_sink *sink, char *err, size_t errlen);
 void capture_close_read(struct capture_reader *r);
 
-/* Number of CAP_SIDE values: see side.c. */
+/* Number of CAP_SIDE values: see fields/side.h. */
 #define CAPTURE_SIDE_MAX 16
 
 #endif /* SHRIKE_CAPTURE_H */

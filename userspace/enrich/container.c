@@ -60,6 +60,7 @@ struct container_ctx {
 	struct resolver *resolver;	/* platform lookups; NULL: none */
 	unsigned int njobs;		/* records with a lookup under way */
 	uint64_t next_scan_ms;		/* container_next_event() looks no sooner */
+	uint64_t hits, misses;		/* container_stats() */
 };
 
 static const struct container host = { CONTAINER_HOST, "host", "host", "host", NULL, NULL, NULL,
@@ -399,25 +400,11 @@ static int place_by_ids(struct container_ctx *cc, const struct shrike_proc_ctx *
 
 /* ---- from /proc/<pid>/cgroup ---------------------------------------------- */
 
-/* Read a small file of directory @dfd whole: malloc'd, NUL-terminated; NULL if bigger than @cap. */
-static char *read_at(int dfd, const char *name, size_t cap, size_t *len)
-{
-	int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	char *buf;
-
-	if (fd < 0)
-		return NULL;
-	if (read_whole_fd(fd, 4096, cap, &buf, len) < 0)
-		buf = NULL;
-	close(fd);
-	return buf;
-}
-
 /* Is the process behind @dfd the one that started at @start_ns (CLOCK_BOOTTIME)? */
 static int same_start(struct container_ctx *cc, int dfd, uint64_t start_ns)
 {
 	size_t len;
-	char *stat = read_at(dfd, "stat", 4096, &len);
+	char *stat = read_small_at(dfd, "stat", 4096, &len);
 	char *p = stat ? strrchr(stat, ')') : NULL;
 	unsigned long long ticks = 0;
 	int field, ok = 0;
@@ -451,7 +438,7 @@ static int place_by_procfs(struct container_ctx *cc, const struct proc *p, uint3
 		return 0;
 	if (p->start_ns && !same_start(cc, dfd, p->start_ns))
 		goto out;
-	buf = read_at(dfd, "cgroup", CONTAINER_CGROUP_CAP, &len);
+	buf = read_small_at(dfd, "cgroup", CONTAINER_CGROUP_CAP, &len);
 	if (buf && cgroup_path_parse_proc(buf, len, &id) == 0) {
 		/*
 		 * Forged lines can only name another container, never the host:
@@ -526,11 +513,24 @@ const struct container *container_of(struct container_ctx *cc, struct proc *p)
 			r = &cc->recs[p->cont_slot];
 			if (r->gen == p->cont_gen) {
 				r->used = ++cc->tick;
+				cc->hits++;
 				return &r->c;
 			}
 		}
 	}
+	cc->misses++;
 	return place(cc, p);
+}
+
+void container_stats(struct container_ctx *cc, unsigned int stuck_ms, struct container_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	if (!cc)
+		return;
+	st->names = cc->nused;
+	st->hits = cc->hits;
+	st->misses = cc->misses;
+	resolver_stats(cc->resolver, stuck_ms, &st->resolver);
 }
 
 int container_scan(struct container_ctx *cc, struct proctab *pt)

@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 #include "enrich/cgroup_path.h"
+#include "enrich/resolver.h"
 
 #define CONTAINER_MAX_NAMES	1024u	/* default: distinct container names held at once */
 #define CONTAINER_RETRY_MS	2000u	/* default: retry an unplaced process this often */
@@ -106,5 +107,16 @@ void container_next_event(struct container_ctx *cc);
  * still alive to be read. Returns how many were placed.
  */
 int container_scan(struct container_ctx *cc, struct proctab *pt);
+
+/* For the metrics: the cache's size, how it answered, its workers. */
+struct container_stats {
+	unsigned int names;		/* containers remembered */
+	uint64_t hits;			/* container_of() answered by a process's memo */
+	uint64_t misses;		/* placed afresh (new process, new cgroup, a retry) */
+	struct resolver_stats resolver;	/* its platform lookups */
+};
+
+/* A job of the workers running for @stuck_ms or more counts as stuck. */
+void container_stats(struct container_ctx *cc, unsigned int stuck_ms, struct container_stats *st);
 
 #endif /* SHRIKE_CONTAINER_H */

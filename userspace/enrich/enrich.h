@@ -3,6 +3,8 @@
 #ifndef SHRIKE_ENRICH_H
 #define SHRIKE_ENRICH_H
 
+#include <stdint.h>
+
 struct proctab;
 struct container_ctx;
 struct identity_ctx;
@@ -19,6 +21,10 @@ struct enrich_ctx {
 	struct identity_ctx *identity;		/* user.name, group.name, ...: live only */
 	/* replaying a capture: container and user names come from its side records (side.h) */
 	int replaying;
+	/* CLOCK_REALTIME - CLOCK_BOOTTIME of the host that made the events (the
+	 * records carry boot time): evt.time, evt.rawtime, the alerts' time
+	 */
+	int64_t boot_offset_ns;
 };
 
 #endif /* SHRIKE_ENRICH_H */

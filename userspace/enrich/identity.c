@@ -83,7 +83,9 @@ struct identity_ctx {
 	size_t pidpath_cap;
 	struct resolver *resolver;	/* NULL: no root is ever opened (procdir "") */
 	uint64_t host_mntns;		/* pid 1's: whose passwd names host login uids */
+	uint64_t own_mntns;		/* the daemon's own */
 	struct memo last;
+	uint64_t hits, misses;		/* identity_stats() */
 };
 
 static void report(void *arg, const char *key, const char *file, int err)
@@ -146,6 +148,7 @@ struct identity_ctx *identity_new(const struct identity_config *cfg)
 	if (ic->cfg.procdir[0]) {
 		ic->resolver = resolver_new(ic->cfg.workers ? ic->cfg.workers : IDENTITY_WORKERS);
 		ic->host_mntns = procfs_ns_inode(ic->cfg.procdir, 1, "mnt");
+		ic->own_mntns = procfs_ns_inode(ic->cfg.procdir, (uint32_t)getpid(), "mnt");
 	}
 	if (!ic->cache || !ic->ents || !ic->buckets || !ic->pidpath ||
 	    (ic->cfg.procdir[0] && !ic->resolver)) {
@@ -514,6 +517,17 @@ unsigned int identity_ns_count(const struct identity_ctx *ic)
 	return ic ? ic->nused : 0;
 }
 
+void identity_stats(struct identity_ctx *ic, unsigned int stuck_ms, struct identity_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	if (!ic)
+		return;
+	st->namespaces = ic->nused;
+	st->hits = ic->hits;
+	st->misses = ic->misses;
+	resolver_stats(ic->resolver, stuck_ms, &st->resolver);
+}
+
 /* ---- names --------------------------------------------------------------- */
 
 static int memo_hit(const struct identity_ctx *ic, const struct shrike_proc_ctx *c, uint32_t pid,
@@ -523,6 +537,18 @@ static int memo_hit(const struct identity_ctx *ic, const struct shrike_proc_ctx 
 
 	return tag && m->valid && m->tag == tag && m->pid == pid && m->mntns == c->mntns &&
 	       m->uid == c->uid && m->gid == c->gid && m->loginuid == c->loginuid;
+}
+
+/*
+ * A namespace known to have its root already: pid 1's and the daemon's own.
+ * "Young" means first seen by the daemon, and at its start every namespace
+ * is: without this, the host's files were checked at every event of its
+ * first 10 s, a stat per event that a capture's side values (every event's
+ * names) could not keep up with.
+ */
+static int ns_settled(const struct identity_ctx *ic, const struct ns_ent *e)
+{
+	return e->mntns && (e->mntns == ic->host_mntns || e->mntns == ic->own_mntns);
 }
 
 /* ---- reading a namespace's files off the event thread ---------------------- */
@@ -681,7 +707,7 @@ int identity_lookup(struct identity_ctx *ic, const struct shrike_proc_ctx *c, ui
 	 * Until the namespace has settled, every lookup checks the files (the
 	 * root they come from included), not once per revalidate_ms.
 	 */
-	if (now - e->born_ms < IDENTITY_YOUNG_MS)
+	if (now - e->born_ms < IDENTITY_YOUNG_MS && !ns_settled(ic, e))
 		userdb_cache_recheck(ic->cache, e->key);
 	if (pid)
 		pid_note(e, pid);
@@ -698,6 +724,10 @@ int identity_lookup(struct identity_ctx *ic, const struct shrike_proc_ctx *c, ui
 	} else {
 		db = userdb_get(ic->cache, e->key, no_root, NULL);
 	}
+	if (db)
+		ic->hits++;
+	else
+		ic->misses++;
 	if (c->uid != SHRIKE_ID_NONE && userdb_user_lookup(db, c->uid, &u) == 0) {
 		out->user = u.name;
 		out->home = u.home;

@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 #include "shrike.h"
+#include "enrich/resolver.h"
 
 #define IDENTITY_MAX_NS		1024u	/* default: mount namespaces followed at once */
 #define IDENTITY_PIDS		4	/* live processes remembered per mount namespace */
@@ -121,5 +122,16 @@ int identity_scan(struct identity_ctx *ic, struct proctab *pt);
 
 /* Mount namespaces followed now (their files may or may not be cached). */
 unsigned int identity_ns_count(const struct identity_ctx *ic);
+
+/* For the metrics: the cache's size, how it answered, its workers. */
+struct identity_stats {
+	unsigned int namespaces;	/* identity_ns_count() */
+	uint64_t hits;			/* lookups answered from cached passwd/group tables */
+	uint64_t misses;		/* lookups with no tables (not read yet, or unreadable) */
+	struct resolver_stats resolver;	/* its reads of container files */
+};
+
+/* A job of the workers running for @stuck_ms or more counts as stuck. */
+void identity_stats(struct identity_ctx *ic, unsigned int stuck_ms, struct identity_stats *st);
 
 #endif /* SHRIKE_IDENTITY_H */

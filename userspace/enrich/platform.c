@@ -34,20 +34,6 @@ void platform_info_clear(struct platform_info *pi)
 	memset(pi, 0, sizeof(*pi));
 }
 
-/* A small file, whole and NUL-terminated; NULL if missing, bigger than @cap or unreadable. */
-static char *slurp(const char *path, size_t cap, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	char *buf = NULL;
-
-	if (fd < 0)
-		return NULL;
-	if (read_whole_fd(fd, 4096, cap, &buf, len) < 0)
-		buf = NULL;
-	close(fd);
-	return buf;
-}
-
 char *platform_monitor_lxcpath(const char *cmdline, size_t len, const char *id)
 {
 	size_t np = sizeof(MONITOR_PREFIX) - 1, nid = strlen(id), n;
@@ -130,7 +116,7 @@ static char *monitor_lxcpath(const char *root, const char *mount, const char *id
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s%s/cgroup.procs", mount, dirs[i], id) >=
 		    sizeof(path))
 			continue;
-		procs = slurp(path, PROCS_CAP, &len);
+		procs = read_small_at(AT_FDCWD, path, PROCS_CAP, &len);
 		for (p = procs; p && *p && !lxcpath; p = end) {
 			pid = strtol(p, &end, 10);
 			if (end == p)
@@ -138,7 +124,7 @@ static char *monitor_lxcpath(const char *root, const char *mount, const char *id
 			while (*end == '\n')
 				end++;
 			snprintf(path, sizeof(path), "%s/proc/%ld/cmdline", root, pid);
-			cmd = slurp(path, 4096, &clen);
+			cmd = read_small_at(AT_FDCWD, path, 4096, &clen);
 			if (cmd)
 				lxcpath = platform_monitor_lxcpath(cmd, clen, id);
 			free(cmd);
@@ -173,7 +159,7 @@ static void run(struct resolver_job *rj)
 	    (size_t)snprintf(path, sizeof(path), "%s/etc/pve/lxc/%s.conf", j->root, j->id) >=
 		    sizeof(path) || strchr(j->id, '/'))
 		return;
-	conf = slurp(path, CONF_CAP, &len);
+	conf = read_small_at(AT_FDCWD, path, CONF_CAP, &len);
 	if (!conf)
 		return;
 	out->platform = PLATFORM_PROXMOX;

@@ -17,7 +17,7 @@ struct proc {
 	char *args;		/* argv as NUL-separated strings, argv[0] included */
 	size_t args_len;
 	struct shrike_proc_ctx ctx;	/* identity as of the last exec/fork/scan */
-	uint64_t side_hash;	/* side.c: the side values last written to a capture */
+	uint64_t side_hash;	/* side_capture.c: the side values last written to a capture */
 	int has_ctx;
 	/* container.c's memo: the container found for these cgroup ids (cont_gen 0: none yet) */
 	uint64_t cont_cgroup_id, cont_cgroup1_id;

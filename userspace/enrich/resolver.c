@@ -4,9 +4,12 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "enrich/resolver.h"
+#include "lib/clock.h"
+#include "lib/thread.h"
 
 #define RESOLVER_WORKERS	8u
 
@@ -17,9 +20,22 @@ struct resolver {
 	pthread_cond_t work;		/* a job was queued, or stop */
 	pthread_cond_t done;		/* a job is done */
 	struct resolver_job *head, *tail;
-	unsigned int max, workers, idle, busy;
+	struct resolver_job *running;	/* taken by a worker, not done */
+	unsigned int max, workers, idle, busy, queued;
 	int stop;
 };
+
+/* The lock is held. At most max jobs run: a short walk. */
+static void unlink_running(struct resolver *r, struct resolver_job *j)
+{
+	struct resolver_job **pp;
+
+	for (pp = &r->running; *pp; pp = &(*pp)->run_next)
+		if (*pp == j) {
+			*pp = j->run_next;
+			return;
+		}
+}
 
 static void *worker(void *arg)
 {
@@ -41,11 +57,16 @@ static void *worker(void *arg)
 		if (!r->head)
 			r->tail = NULL;
 		j->state = JOB_RUNNING;
+		j->started_ms = mono_ms(NULL);
+		j->run_next = r->running;
+		r->running = j;
+		r->queued--;
 		r->busy++;
 		pthread_mutex_unlock(&r->lock);
 		j->run(j);
 		pthread_mutex_lock(&r->lock);
 		r->busy--;
+		unlink_running(r, j);
 		j->state = JOB_DONE;
 		release = j->abandoned;
 		pthread_cond_broadcast(&r->done);
@@ -81,19 +102,15 @@ struct resolver *resolver_new(unsigned int max_workers)
 /* Start a worker; the lock is held. Signals are the event thread's: blocked here. */
 static int start_worker(struct resolver *r)
 {
-	sigset_t all, old;
 	pthread_attr_t a;
 	pthread_t t;
 	int err;
 
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
 	pthread_attr_init(&a);
 	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
 	pthread_attr_setstacksize(&a, 256u << 10);
-	err = pthread_create(&t, &a, worker, r);
+	err = thread_start(&t, &a, worker, r);
 	pthread_attr_destroy(&a);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (err)
 		return -err;
 	r->workers++;
@@ -119,6 +136,7 @@ int resolver_submit(struct resolver *r, struct resolver_job *job)
 	else
 		r->head = job;
 	r->tail = job;
+	r->queued++;
 	pthread_cond_signal(&r->work);
 	pthread_mutex_unlock(&r->lock);
 	return now;
@@ -167,6 +185,7 @@ void resolver_abandon(struct resolver *r, struct resolver_job *job)
 			;
 		if (*pp) {
 			*pp = job->next;
+			r->queued--;
 			if (r->tail == job) {
 				r->tail = NULL;
 				for (struct resolver_job *k = r->head; k; k = k->next)
@@ -187,6 +206,24 @@ void resolver_counts(struct resolver *r, unsigned int *workers, unsigned int *bu
 	pthread_mutex_lock(&r->lock);
 	*workers = r->workers;
 	*busy = r->busy;
+	pthread_mutex_unlock(&r->lock);
+}
+
+void resolver_stats(struct resolver *r, unsigned int stuck_ms, struct resolver_stats *st)
+{
+	const struct resolver_job *j;
+	uint64_t now = mono_ms(NULL);
+
+	memset(st, 0, sizeof(*st));
+	if (!r)
+		return;
+	pthread_mutex_lock(&r->lock);
+	st->max = r->max;
+	st->workers = r->workers;
+	st->busy = r->busy;
+	st->queued = r->queued;
+	for (j = r->running; j; j = j->run_next)
+		st->stuck += now - j->started_ms >= stuck_ms;
 	pthread_mutex_unlock(&r->lock);
 }
 

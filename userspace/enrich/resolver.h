@@ -3,6 +3,8 @@
 #ifndef SHRIKE_RESOLVER_H
 #define SHRIKE_RESOLVER_H
 
+#include <stdint.h>
+
 /*
  * A container controls its files: a FUSE /etc that never answers blocks any
  * thread that reads it. The event thread hands such reads to a resolver and
@@ -19,6 +21,8 @@ struct resolver_job {
 	void (*release)(struct resolver_job *job);
 	/* the resolver's */
 	struct resolver_job *next;
+	struct resolver_job *run_next;	/* in the list of running jobs */
+	uint64_t started_ms;		/* when a worker took it (CLOCK_MONOTONIC) */
 	int state;
 	int abandoned;
 };
@@ -52,5 +56,17 @@ void resolver_abandon(struct resolver *r, struct resolver_job *job);
 
 /* Workers started, and of them busy with a job (stuck ones included). */
 void resolver_counts(struct resolver *r, unsigned int *workers, unsigned int *busy);
+
+/* What the metrics and the health check show of a resolver. */
+struct resolver_stats {
+	unsigned int max;	/* workers it may start */
+	unsigned int workers;	/* started */
+	unsigned int busy;	/* in a job now */
+	unsigned int queued;	/* jobs waiting for a worker (the backlog) */
+	unsigned int stuck;	/* busy with one job for stuck_ms or longer */
+};
+
+/* @st of @r (all zero for NULL); a job running for @stuck_ms or more counts as stuck. */
+void resolver_stats(struct resolver *r, unsigned int stuck_ms, struct resolver_stats *st);
 
 #endif /* SHRIKE_RESOLVER_H */

@@ -7,7 +7,6 @@
 #include "fields/fields.h"
 #include "enrich/proctab.h"
 
-int64_t fields_boot_offset_ns;
 
 #include "fields/fields_impl.h"
 
@@ -23,10 +22,16 @@ static void f_evt_cpu(const struct sevent *ev, const struct rf_ref *r, struct rf
 	set_int(o, ev->cpu);
 }
 
+/* an event made by hand (no context) is on the boot clock */
+static int64_t boot_offset(const struct sevent *ev)
+{
+	return ev->enrich ? ev->enrich->boot_offset_ns : 0;
+}
+
 static void f_evt_time(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
 {
 	static char buf[48];
-	int64_t t = (int64_t)ev->ts + fields_boot_offset_ns;
+	int64_t t = (int64_t)ev->ts + boot_offset(ev);
 	time_t sec = (time_t)(t / 1000000000);
 	struct tm tm;
 
@@ -41,7 +46,7 @@ static void f_evt_time(const struct sevent *ev, const struct rf_ref *r, struct r
 static void f_evt_rawtime(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
 {
 	(void)r;
-	set_uint(o, ev->ts + (uint64_t)fields_boot_offset_ns);
+	set_uint(o, ev->ts + (uint64_t)boot_offset(ev));
 	o->type = RF_ABSTIME;
 }
 
@@ -121,8 +126,8 @@ static const struct field_def table[] = {
 	{ "proc.duration", RF_RELTIME, 0, "ns since the process started", f_proc_duration },
 	{ "proc.is_exe_from_memfd", RF_BOOL, 0, "the executable is a memfd (fileless execution)", f_proc_is_exe_from_memfd },
 	{ "thread.cap_effective", RF_STR, 0, "effective capabilities, by name, space-separated", f_thread_cap_effective },
-	{ "evt.arg", RF_STR, FIELD_F_KEY | FIELD_F_INDEX, "a syscall argument by name (evt.arg.flags) or position (evt.arg[0]), as text (numbers in decimal)", f_evt_arg },
-	{ "evt.rawarg", RF_INT, FIELD_F_KEY, "a syscall argument by name as its number, for <, >, ranges (evt.rawarg.mode); a string argument as text", f_evt_arg },
+	{ "evt.arg", RF_STR, FIELD_F_KEY | FIELD_F_INDEX, "a syscall argument by name (evt.arg.flags) or position (evt.arg[0]) as Falco renders it: flags and enums by their names (O_TRUNC|O_CREAT|O_WRONLY, AF_PACKET, PTRACE_ATTACH; the table below), a uid or gid by its container-local name (alice, <NA>), a descriptor by its file (<f>/etc/passwd), modes in octal, other numbers in decimal", f_evt_arg },
+	{ "evt.rawarg", RF_INT, FIELD_F_KEY, "a syscall argument by name as its number, for =, <, >, ranges (evt.rawarg.mode); a string argument as text", f_evt_rawarg },
 	{ "fd.num", RF_INT, FIELD_F_KNOWN, "the file descriptor the event is about", f_fd_num },
 	{ "fd.name", RF_STR, FIELD_F_KNOWN, "file: absolute path; socket: lip:lport->rip:rport; unix socket: its path", f_fd_name },
 	{ "fd.typechar", RF_STR, FIELD_F_KNOWN, "f file, 4 IPv4 socket, 6 IPv6 socket, u unix socket", f_fd_typechar },
@@ -132,7 +137,7 @@ static const struct field_def table[] = {
 	{ "fd.rport", RF_PORT, FIELD_F_KNOWN, "remote port of a socket", f_fd_rport },
 	{ "evt.res.text", RF_STR, 0, "the result as Falco's rules see evt.res: SUCCESS or the errno name", f_evt_res_text },
 	{ "evt.rawres", RF_INT, 0, "the result as a number (evt.res too)", f_evt_rawres },
-	{ "evt.args", RF_STR, 0, "every argument as name=value text", f_evt_args },
+	{ "evt.args", RF_STR, 0, "every argument as name=value text, one that stands for something as its number and that: flags=577(O_TRUNC|O_CREAT|O_WRONLY), uid=1000(alice), fd=3(<f>/etc/passwd)", f_evt_args },
 	{ "evt.is_open_read", RF_BOOL, 0, "an open-family event opening for reading", f_evt_is_open_read },
 	{ "evt.is_open_write", RF_BOOL, 0, "an open-family event opening for writing (or creating, truncating)", f_evt_is_open_write },
 	{ "evt.is_open_exec", RF_BOOL, 0, "an open of an executable file (not captured: always false)", f_evt_is_open_exec },
@@ -305,4 +310,5 @@ const struct rule_field_ops fields_rule_ops = {
 	.evt_type_id = ops_evt_type_id,
 	.event_type = ops_event_type,
 	.text_twin = ops_text_twin,
+	.check_value = fields_check_value,
 };

@@ -27,7 +27,5 @@ int fields_find(const char *name);
 void fields_extract(const struct sevent *ev, const struct rf_ref *ref, struct rf_value *out);
 /* The operations the rules engine uses to reach the fields. */
 extern const struct rule_field_ops fields_rule_ops;
-/* CLOCK_REALTIME minus CLOCK_BOOTTIME, to turn event stamps into wall time. */
-extern int64_t fields_boot_offset_ns;
 
 #endif /* SHRIKE_FIELDS_H */

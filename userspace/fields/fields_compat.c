@@ -117,49 +117,70 @@ void f_evt_res_text(const struct sevent *ev, const struct rf_ref *r, struct rf_v
 	set_str(o, name);
 }
 
-/* evt.args: "name=value name=value", as Falco's text output shows them */
+/* The text of parameter i in evt.args: its number or text, and into *names what it stands for. */
+static const char *args_value(const struct sevent *ev, int i, char *num, size_t ncap,
+			      const char **names, struct scratch *s, struct scratch *tmp)
+{
+	const struct param_schema *p = &ev->schema->params[i];
+	const char *v;
+
+	*names = "";
+	if (ev->params[i].flags & (SHRIKE_PARAM_FAULT | SPARAM_MISSING))
+		return "<NA>";
+	v = fields_param_names(ev, i, num, ncap, s);
+	if (v) {
+		*names = v;
+		return num;
+	}
+	if (p->kind == SHRIKE_K_S64) {
+		snprintf(num, ncap, "%lld", (long long)sparam_s64(&ev->params[i]));
+		return num;
+	}
+	if (p->kind == SHRIKE_K_U64) {
+		snprintf(num, ncap, "%llu", (unsigned long long)sparam_u64(&ev->params[i]));
+		return num;
+	}
+	v = fields_param_text(ev, i, tmp);
+	return v ? v : "<NA>";
+}
+
+/*
+ * evt.args: "name=value name=value", as Falco's text output shows them: a
+ * parameter that stands for something, with it in parentheses after the
+ * number (flags=577(O_TRUNC|O_CREAT|O_WRONLY), uid=1000(alice),
+ * fd=3(<f>/etc/passwd)). The buffer grows to the longest text seen.
+ */
 void f_evt_args(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
 {
-	static struct scratch s, tmp;
-	size_t n = 0, i;
-	char *buf;
+	static struct scratch s, names_s, tmp;
+	size_t n = 0;
+	int i;
 
 	(void)r;
-	if (!ev->schema) {
+	if (!ev->schema || !scratch_get(&s, 1)) {
 		o->known = 0;
 		return;
 	}
-	buf = scratch_get(&s, 8192);
-	if (!buf) {
-		o->known = 0;
-		return;
-	}
-	buf[0] = '\0';
+	s.buf[0] = '\0';
 	for (i = 0; i < ev->schema->nparams; i++) {
 		const struct param_schema *p = &ev->schema->params[i];
+		const char *names, *v;
 		char num[32];
-		const char *v = NULL;
 		int w;
 
 		if (p->kind == SHRIKE_K_CTX || p->kind == SHRIKE_K_TUPLE || !strcmp(p->name, "res"))
 			continue;
-		if (ev->params[i].flags & (SHRIKE_PARAM_FAULT | SPARAM_MISSING)) {
-			v = "<NA>";
-		} else if (p->kind == SHRIKE_K_S64) {
-			snprintf(num, sizeof(num), "%lld", (long long)sparam_s64(&ev->params[i]));
-			v = num;
-		} else if (p->kind == SHRIKE_K_U64) {
-			snprintf(num, sizeof(num), "%llu", (unsigned long long)sparam_u64(&ev->params[i]));
-			v = num;
-		} else {
-			v = fields_param_text(ev, (int)i, &tmp);
-		}
-		w = snprintf(buf + n, 8192 - n, "%s%s=%s", n ? " " : "", p->name, v ? v : "<NA>");
-		if (w < 0 || (size_t)w >= 8192 - n)
+		v = args_value(ev, i, num, sizeof(num), &names, &names_s, &tmp);
+		/* Falco's form: the number, then what it stands for in parentheses */
+		w = snprintf(NULL, 0, "%s%s=%s%s%s%s", n ? " " : "", p->name, v, names[0] ? "(" : "",
+			     names, names[0] ? ")" : "");
+		if (w < 0 || !scratch_get(&s, n + (size_t)w + 1))
 			break;
+		snprintf(s.buf + n, (size_t)w + 1, "%s%s=%s%s%s%s", n ? " " : "", p->name, v,
+			 names[0] ? "(" : "", names, names[0] ? ")" : "");
 		n += (size_t)w;
 	}
-	set_str(o, buf);
+	set_str(o, s.buf);
 }
 
 /* fd.directory / fd.filename: the two halves of fd.name for files */
@@ -240,19 +261,6 @@ static const struct shrike_tuple *tuple(const struct sevent *ev)
 	if (i < 0 || ev->params[i].len != sizeof(struct shrike_tuple))
 		return NULL;
 	return (const struct shrike_tuple *)ev->params[i].p;
-}
-
-void f_fd_l4proto(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
-{
-	const struct shrike_tuple *tp = tuple(ev);
-	uint16_t proto = 0;
-
-	(void)r;
-	if (tp)
-		memcpy(&proto, &tp->proto, sizeof(proto));
-	set_str(o, proto == IPPROTO_TCP ? "tcp" : proto == IPPROTO_UDP ? "udp" :
-		   proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6 ? "icmp" :
-		   proto == IPPROTO_RAW ? "raw" : NULL);
 }
 
 /* connected: connect or accept succeeded (or is in progress) */

@@ -3,7 +3,10 @@
 #include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
+#include "fields/argsyms.h"
 #include "fields/fields_impl.h"
 
 /* An address and port pulled out of a sockaddr or a tuple. */
@@ -59,6 +62,20 @@ static const struct shrike_tuple *tuple_of(const struct sevent *ev)
 	if (!param_ok(ev, i) || ev->params[i].len != sizeof(struct shrike_tuple))
 		return NULL;
 	return (const struct shrike_tuple *)ev->params[i].p;
+}
+
+/* tcp, udp, icmp or raw: the IP protocol of the event's socket */
+void f_fd_l4proto(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
+{
+	const struct shrike_tuple *tp = tuple_of(ev);
+	uint16_t proto = 0;
+
+	(void)r;
+	if (tp)
+		memcpy(&proto, &tp->proto, sizeof(proto));
+	set_str(o, proto == IPPROTO_TCP ? "tcp" : proto == IPPROTO_UDP ? "udp" :
+		   proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6 ? "icmp" :
+		   proto == IPPROTO_RAW ? "raw" : NULL);
 }
 
 /* The remote end: what the kernel holds, else what the caller asked for. */
@@ -381,21 +398,135 @@ const char *fields_param_text(const struct sevent *ev, int i, struct scratch *s)
 	}
 }
 
-/* evt.arg.NAME / evt.arg[N]: a parameter of the event by name or position. */
-void f_evt_arg(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
+/* The longest names any family prints (every clone flag at once), with room to spare. */
+#define PARAM_NAMES_MAX 1024
+
+/*
+ * The file or socket descriptor parameter i stands for, as Falco prints it
+ * from its fd table: "<type>name", built in s. The name is the one the event
+ * gives through the parameter argsyms.c names as i's via: a socket's fd.name
+ * ("10.0.0.1:5000->10.0.0.2:80") typed as fd.typechar types it, or a path
+ * typed by the family. NULL when the event does not say.
+ */
+static const char *fd_file_text(const struct sevent *ev, int i, const struct argsym_family *f,
+				struct scratch *s)
 {
-	static struct scratch s;
+	static struct scratch name_s, conn;
+	struct rf_ref r = { .index = -1 };
+	int v = argsym_via(ev->type, i);
+	char type[3] = { f->fd_type, 0, 0 };
+	const char *name;
+	struct rf_value o;
+	char *buf;
+	size_t need;
+
+	if (v < 0 || !param_ok(ev, v))
+		return NULL;
+	if (ev->schema->params[v].kind == SHRIKE_K_TUPLE) {
+		f_fd_typechar(ev, &r, &o);
+		if (!o.known)
+			return NULL;
+		type[0] = o.s[0];
+		/* Falco's protocol letter is the first of fd.l4proto: "<4t>" for tcp */
+		if (type[0] == '4' || type[0] == '6') {
+			f_fd_l4proto(ev, &r, &o);
+			type[1] = o.known ? o.s[0] : 0;
+		}
+		fields_fd_name(ev, &name_s, &conn, &o);
+		name = o.known ? o.s : NULL;
+	} else {
+		name = sparam_str(&ev->params[v]);
+	}
+	if (!name || !*name)
+		return NULL;
+	need = strlen(name) + sizeof(type) + 2;
+	buf = scratch_get(s, need);
+	if (!buf)
+		return NULL;
+	snprintf(buf, need, "<%s>%s", type, name);
+	return buf;
+}
+
+/*
+ * A negative descriptor, as Falco resolves one: AT_FDCWD by name, any other
+ * as the errno it would be as a result (-1: EPERM), else nothing.
+ */
+static const char *fd_negative_text(const struct argsym_family *f, int64_t fd, struct scratch *s)
+{
+	const char *e;
+	char *buf = scratch_get(s, PARAM_NAMES_MAX);
+
+	if (!buf)
+		return NULL;
+	if (argsym_names(f, (uint64_t)fd, buf, PARAM_NAMES_MAX))
+		return buf;
+	e = fd > -4096 ? strerrorname_np((int)-fd) : NULL;
+	return e ? e : "";
+}
+
+/* A uid or gid as Falco names it: the name, <NA> when it has none, <NONE> for -1. */
+static const char *id_text(const struct sevent *ev, int i, uint64_t raw)
+{
+	const char *name;
+
+	if ((uint32_t)raw == SHRIKE_ID_NONE)
+		return "<NONE>";
+	name = fields_arg_id_name(ev, i);
+	return name && *name ? name : "<NA>";
+}
+
+const char *fields_param_names(const struct sevent *ev, int i, char *num, size_t ncap,
+			       struct scratch *s)
+{
+	const struct argsym_family *f;
+	uint8_t kind = ev->schema->params[i].kind;
+	const char *t;
+	uint64_t raw;
+	char *buf;
+
+	if (kind != SHRIKE_K_S64 && kind != SHRIKE_K_U64)
+		return NULL;
+	f = argsym_at(ev->type, i);
+	if (!f)
+		return NULL;
+	raw = sparam_u64(&ev->params[i]);
+	argsym_number(f, raw, kind == SHRIKE_K_S64, num, ncap);
+	if (argsym_is_id(f))
+		return id_text(ev, i, raw);
+	if (f->kind == ARGSYM_FD && (int64_t)raw < 0)
+		return fd_negative_text(f, (int64_t)raw, s);
+	if (f->kind == ARGSYM_FD)
+		return (t = fd_file_text(ev, i, f, s)) ? t : "";
+	buf = scratch_get(s, PARAM_NAMES_MAX);
+	if (!buf)
+		return "";
+	argsym_names(f, raw, buf, PARAM_NAMES_MAX);
+	return buf;
+}
+
+/* Parameter i of the event by name (key) or position (index), or -1. */
+static int arg_index(const struct sevent *ev, const struct rf_ref *r)
+{
 	int i = -1;
 
-	if (!ev->schema) {
-		o->known = 0;
-		return;
-	}
+	if (!ev->schema)
+		return -1;
 	if (r->key)
 		i = schema_param_index(ev->schema, r->key);
 	else if (r->index >= 0 && r->index < ev->schema->nparams)
 		i = r->index;
-	if (i < 0 || (ev->params[i].flags & (SHRIKE_PARAM_FAULT | SPARAM_MISSING))) {
+	if (i < 0 || (ev->params[i].flags & (SHRIKE_PARAM_FAULT | SPARAM_MISSING)))
+		return -1;
+	return i;
+}
+
+/* evt.rawarg.NAME: the parameter as the kernel gave it, a number or text. */
+void f_evt_rawarg(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
+{
+	static struct scratch s;
+	int i = arg_index(ev, r);
+
+	if (i < 0) {
 		o->known = 0;
 		return;
 	}
@@ -409,4 +540,40 @@ void f_evt_arg(const struct sevent *ev, const struct rf_ref *r, struct rf_value 
 	default:
 		set_str(o, fields_param_text(ev, i, &s));
 	}
+}
+
+/*
+ * evt.arg.NAME / evt.arg[N]: as Falco's evt.arg, what a parameter stands
+ * for when it has a rendering (argsyms.h): the names of a flag or enum
+ * parameter ("O_TRUNC|O_CREAT|O_WRONLY", "AF_PACKET"), the user a uid is
+ * ("alice", "<NA>"), the file a descriptor is ("<f>/etc/passwd"); else its
+ * number as Falco prints it (octal modes: "0755"). Other numbers, and a
+ * descriptor the event says nothing more about, stay numbers (compared as
+ * their decimal text), strings text.
+ */
+void f_evt_arg(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)
+{
+	/*
+	 * One buffer per parameter: the rules engine keeps each evt.arg.KEY's
+	 * text for the whole event, so evt.arg.mode must not overwrite the
+	 * evt.arg.flags it read before.
+	 */
+	static struct scratch text[SCHEMA_MAX_PARAMS];
+	char num[32];
+	int i = arg_index(ev, r);
+	const char *names = i >= 0 ? fields_param_names(ev, i, num, sizeof(num), &text[i]) : NULL;
+	char *buf;
+
+	/* a descriptor that stands for nothing known stays the number it is */
+	if (!names || (!names[0] && argsym_at(ev->type, i)->kind == ARGSYM_FD)) {
+		f_evt_rawarg(ev, r, o);
+		return;
+	}
+	if (!names[0]) {
+		buf = scratch_get(&text[i], strlen(num) + 1);
+		if (buf)
+			memcpy(buf, num, strlen(num) + 1);
+		names = buf;
+	}
+	set_str(o, names);
 }

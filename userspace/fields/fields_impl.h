@@ -156,6 +156,7 @@ void f_unknown(const struct sevent *ev, const struct rf_ref *r, struct rf_value 
 
 /* fields_fd.c */
 void f_evt_arg(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+void f_evt_rawarg(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
 void f_fd_num(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
 void f_fd_name(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
 void f_fd_typechar(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
@@ -167,6 +168,21 @@ void fields_fd_name(const struct sevent *ev, struct scratch *s, struct scratch *
 		    struct rf_value *o);
 /* Render parameter i of ev as text into s; NULL if it has no value. */
 const char *fields_param_text(const struct sevent *ev, int i, struct scratch *s);
+/*
+ * A number parameter i that has a rendering (argsyms.h): its number as
+ * Falco prints it into num, and the text Falco shows for it beyond the
+ * number, "" when there is none: the names of its flags, the user a uid
+ * is ("<NA>" when it has no name), the file a descriptor is
+ * ("<f>/etc/passwd"). The text may be built in s, and lasts until the next
+ * call with s or the next event. NULL, writing nothing, for any other
+ * parameter.
+ */
+const char *fields_param_names(const struct sevent *ev, int i, char *num, size_t ncap,
+			       struct scratch *s);
+
+/* fields_check.c: rule_field_ops.check_value (rule_fields.h) */
+char *fields_check_value(void *ctx, const char *text, const struct rf_ref *ref, const char *op,
+			 const char *value, const uint64_t *types);
 
 /* fields_user.c */
 void f_user_name(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
@@ -183,5 +199,13 @@ void f_container_platform(const struct sevent *ev, const struct rf_ref *r, struc
 void f_container_project(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
 void f_container_tags(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
 void f_container_nested(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o);
+/*
+ * The name of the user (group) uid (gid) parameter i of ev stands for, from
+ * the files user.name (group.name) is read from for the calling process, or
+ * from the capture's side records on replay; NULL when unknown (or -1).
+ */
+const char *fields_arg_id_name(const struct sevent *ev, int i);
+/* The same for ev's k-th uid or gid parameter (side records); NULL when it has none. */
+const char *fields_arg_id_name_nth(const struct sevent *ev, int k);
 
 #endif /* SHRIKE_FIELDS_IMPL_H */

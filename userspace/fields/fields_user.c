@@ -1,10 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* fields_user.c - container.* and the user/group name fields: who and where a process is. */
 #include "enrich/container.h"
+#include "fields/argsyms.h"
 #include "fields/fields_impl.h"
 #include "enrich/identity.h"
 #include "enrich/proctab.h"
 #include "fields/side.h"
+
+/*
+ * The names of c's ids, from the files of c's own root. An exiting process
+ * has no root left to open: another process of its namespace is used.
+ */
+static void lookup_ids(const struct sevent *ev, const struct shrike_proc_ctx *c,
+		       struct identity_names *n)
+{
+	uint32_t pid = ev->type == SHRIKE_EVT_PROCEXIT ? 0 : c->pid;
+
+	identity_lookup(ev_identity(ev), c, pid, ev->num, n);
+}
 
 /*
  * One lookup per event (the identity module reuses it for the same evt.num),
@@ -14,15 +27,68 @@ static void names_of(const struct sevent *ev, struct identity_names *n)
 {
 	/* the identity user.uid shows, so that name and id always agree */
 	const struct shrike_proc_ctx *c = fields_ctx_of(ev);
-	uint32_t pid;
 
 	if (!c) {
 		memset(n, 0, sizeof(*n));
 		return;
 	}
-	/* an exiting process has no root left to open: use another of its namespace */
-	pid = ev->type == SHRIKE_EVT_PROCEXIT ? 0 : c->pid;
-	identity_lookup(ev_identity(ev), c, pid, ev->num, n);
+	lookup_ids(ev, c, n);
+}
+
+/*
+ * The name of a uid (gid) an argument gives, from the same files as the
+ * caller's own user.name: the id is one of the caller's user namespace
+ * (setuid(1000) asks for its uid 1000), named by its own root's passwd.
+ */
+static const char *id_name_live(const struct sevent *ev, uint32_t id, int group)
+{
+	const struct shrike_proc_ctx *c = fields_ctx_of(ev);
+	struct shrike_proc_ctx asked;
+	struct identity_names n;
+
+	if (!c || id == SHRIKE_ID_NONE)
+		return NULL;
+	asked = *c;
+	asked.uid = group ? SHRIKE_ID_NONE : id;
+	asked.gid = group ? id : SHRIKE_ID_NONE;
+	asked.loginuid = SHRIKE_ID_NONE;
+	lookup_ids(ev, &asked, &n);
+	return group ? n.group : n.user;
+}
+
+/* Which of ev's uid and gid parameters i is (0 for the first), or -1. */
+static int id_slot(const struct sevent *ev, int i)
+{
+	int k, slot = 0;
+
+	if (!argsym_is_id(argsym_at(ev->type, i)))
+		return -1;
+	for (k = 0; k < i; k++)
+		slot += argsym_is_id(argsym_at(ev->type, k));
+	return slot;
+}
+
+const char *fields_arg_id_name(const struct sevent *ev, int i)
+{
+	const struct argsym_family *f = argsym_at(ev->type, i);
+	int slot = id_slot(ev, i);
+
+	if (slot < 0 || (ev->params[i].flags & (SHRIKE_PARAM_FAULT | SPARAM_MISSING)))
+		return NULL;
+	/* a replay names the id as the live run did, never from this host's files */
+	if (ev_replaying(ev))
+		return slot < SIDE_ARG_IDS ? side_replay_get(ev, SIDE_ARG_ID0 + slot) : NULL;
+	return id_name_live(ev, (uint32_t)sparam_u64(&ev->params[i]), f->kind == ARGSYM_GROUP);
+}
+
+const char *fields_arg_id_name_nth(const struct sevent *ev, int k)
+{
+	int i;
+
+	for (i = 0; ev->schema && i < ev->schema->nparams; i++)
+		if (id_slot(ev, i) == k)
+			return fields_arg_id_name(ev, i);
+	return NULL;
 }
 
 void f_user_name(const struct sevent *ev, const struct rf_ref *r, struct rf_value *o)

@@ -26,8 +26,19 @@ enum side_field {
 	SIDE_CONTAINER_PLATFORM,
 	SIDE_CONTAINER_PROJECT,
 	SIDE_CONTAINER_TAGS,
+	/*
+	 * The names of the event's uid and gid arguments (setresuid's ruid,
+	 * euid, suid), in parameter order: evt.arg.uid names another user than
+	 * the process's own, from the same files. Captures before them have 13
+	 * values: those names are unknown (<NA>) there.
+	 */
+	SIDE_ARG_ID0,
+	SIDE_ARG_ID1,
+	SIDE_ARG_ID2,
 	SIDE_N
 };
+
+#define SIDE_ARG_IDS (SIDE_N - SIDE_ARG_ID0)	/* uid/gid arguments an event has at most */
 
 struct capture_writer;
 

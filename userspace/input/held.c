@@ -50,12 +50,22 @@ static void rebase(struct held_event *e, const size_t *off)
 			e->ev.params[i].p = e->bytes + off[i];
 }
 
+static struct held_event *slot(const struct held *h, uint64_t seq)
+{
+	return &h->ring[seq % HELD_MAX];
+}
+
 int held_put(struct held *h, const struct sevent *ev, uint32_t cpu)
 {
-	struct held_event e = { .ev = *ev, .cpu = cpu, .waiting = held_waiting(ev) };
+	struct held_event e = { .ev = *ev, .cpu = cpu, .waiting = ev->deferred ? held_waiting(ev) : 0 };
 	size_t off[SCHEMA_MAX_PARAMS] = { 0 };
+	uint64_t seq = h->first + h->n;
 	int i;
 
+	if (h->n == HELD_MAX)
+		return -1;
+	if (!h->ring && !(h->ring = calloc(HELD_MAX, sizeof(*h->ring))))
+		return -1;
 	for (i = 0; i < ev->nparams; i++) {
 		long at;
 
@@ -69,20 +79,38 @@ int held_put(struct held *h, const struct sevent *ev, uint32_t cpu)
 		off[i] = (size_t)at;
 	}
 	rebase(&e, off);
-	if (h->n == HELD_MAX)
-		return free(e.bytes), -1;
-	h->ev[h->n++] = e;
+	*slot(h, seq) = e;
+	h->n++;
+	if (e.waiting)
+		h->open[h->n_open++] = seq;
 	return 0;
 }
 
-int held_find(const struct held *h, uint32_t tid)
+/* The place in h->open of tid's open event, or -1. */
+static long find_open(const struct held *h, uint32_t tid)
 {
 	size_t i;
 
-	for (i = 0; i < h->n; i++)
-		if (h->ev[i].ev.tid == tid)
-			return (int)i;
+	for (i = 0; i < h->n_open; i++)
+		if (slot(h, h->open[i])->ev.tid == tid)
+			return (long)i;
 	return -1;
+}
+
+static void unopen(struct held *h, size_t i)
+{
+	h->open[i] = h->open[--h->n_open];
+}
+
+int held_close(struct held *h, uint32_t tid)
+{
+	long i = find_open(h, tid);
+
+	if (i < 0)
+		return 0;
+	slot(h, h->open[i])->closed = 1;
+	unopen(h, (size_t)i);
+	return 1;
 }
 
 #define TYPE_FLAGS	(SHRIKE_EVT_ENTER | SHRIKE_EVT_COMPAT | SHRIKE_EVT_TASK32)
@@ -92,7 +120,7 @@ int held_fill(struct held *h, const struct sevent *path, uint64_t *filled)
 	uint64_t of = sparam_u64(&path->params[SHRIKE_P_PATH_OF]);
 	uint64_t k = sparam_u64(&path->params[SHRIKE_P_PATH_PARAM]);
 	const struct sparam *src = &path->params[SHRIKE_P_PATH_PATH];
-	int i = held_find(h, path->tid);
+	long i = find_open(h, path->tid);
 	uint8_t phase = (of & SHRIKE_EVT_ENTER) ? SHRIKE_AT_ENTER : SHRIKE_AT_EXIT;
 	size_t off[SCHEMA_MAX_PARAMS] = { 0 };
 	struct held_event *e;
@@ -102,7 +130,7 @@ int held_fill(struct held *h, const struct sevent *path, uint64_t *filled)
 
 	if (i < 0)
 		return -1;
-	e = &h->ev[i];
+	e = slot(h, h->open[i]);
 	if ((of & ~(uint64_t)TYPE_FLAGS) != e->ev.type ||
 	    k >= (phase == SHRIKE_AT_ENTER ? e->ev.schema->n_enter : e->ev.schema->n_exit))
 		return -1;
@@ -122,15 +150,39 @@ int held_fill(struct held *h, const struct sevent *path, uint64_t *filled)
 		p->flags = src->flags & (SHRIKE_PARAM_TRUNC | SHRIKE_PARAM_FAULT);
 	}
 	++*filled;
-	return --e->waiting > 0 ? -1 : i;
+	if (--e->waiting > 0)
+		return -1;
+	unopen(h, (size_t)i);
+	return 0;
 }
 
-void held_take(struct held *h, size_t i, struct held_event *out)
+int held_ready(const struct held *h)
+{
+	const struct held_event *e = h->n ? slot(h, h->first) : NULL;
+
+	return e && (!e->waiting || e->closed);
+}
+
+uint64_t held_oldest_ts(const struct held *h)
+{
+	return slot(h, h->first)->ev.ts;
+}
+
+void held_take(struct held *h, struct held_event *out)
 {
 	int j;
 
-	*out = h->ev[i];
-	memmove(&h->ev[i], &h->ev[i + 1], (h->n - i - 1) * sizeof(h->ev[0]));
+	*out = *slot(h, h->first);
+	if (out->waiting && !out->closed) {
+		long i;
+
+		for (i = 0; i < (long)h->n_open; i++)
+			if (h->open[i] == h->first)
+				break;
+		if (i < (long)h->n_open)
+			unopen(h, (size_t)i);
+	}
+	h->first++;
 	h->n--;
 	for (j = 0; j < out->ev.nparams; j++)
 		if (deferred(&out->ev.params[j]))
@@ -148,7 +200,9 @@ void held_free(struct held *h)
 	while (h->n) {
 		struct held_event e;
 
-		held_take(h, 0, &e);
+		held_take(h, &e);
 		held_done(&e);
 	}
+	free(h->ring);
+	h->ring = NULL;
 }

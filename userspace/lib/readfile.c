@@ -1,9 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* readfile.c - reading a file whole, bounded: container and user files alike. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include "lib/readfile.h"
+
+char *read_small_at(int dfd, const char *name, size_t cap, size_t *lenp)
+{
+	int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	char *buf;
+
+	if (fd < 0)
+		return NULL;
+	if (read_whole_fd(fd, 4096, cap, &buf, lenp) < 0)
+		buf = NULL;
+	close(fd);
+	return buf;
+}
 
 int read_whole_fd(int fd, size_t hint, size_t cap, char **bufp, size_t *lenp)
 {

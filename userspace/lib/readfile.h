@@ -12,4 +12,12 @@
  */
 int read_whole_fd(int fd, size_t hint, size_t cap, char **bufp, size_t *lenp);
 
+/*
+ * Open @name relative to directory @dfd (AT_FDCWD: the cwd; an absolute
+ * name: that) without blocking on a FIFO or taking a terminal, and read it
+ * whole as read_whole_fd() does. NULL when it cannot be opened or read, or is
+ * bigger than @cap.
+ */
+char *read_small_at(int dfd, const char *name, size_t cap, size_t *lenp);
+
 #endif /* SHRIKE_READFILE_H */

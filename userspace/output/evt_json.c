@@ -6,6 +6,7 @@
 #include <cjson/cJSON.h>
 #include "lib/escape.h"
 #include "output/evt_json.h"
+#include "fields/argsyms.h"
 #include "fields/fields.h"
 
 /* A string as valid UTF-8: names and paths are whatever bytes a process chose. */
@@ -47,24 +48,36 @@ static cJSON *value_json(const struct rf_value *v, int raw)
 	return cJSON_CreateNull();
 }
 
-/* Every parameter as evt.arg.NAME, except the identity (proc.* and user.*
- * already say it) and the socket tuple (fd.* already say it).
+/*
+ * Every parameter as evt.arg.NAME, as rules see it, except the identity
+ * (proc.* and user.* already say it) and the socket tuple (fd.* already say
+ * it). A parameter that evt.arg shows as text (O_TRUNC|O_CREAT|O_WRONLY, a
+ * user's name, "<f>/etc/passwd") comes with evt.rawarg.NAME too, its number:
+ * what a consumer of numbers read before the names, and what the names cannot
+ * say (bits Falco has no name for).
  */
 static void add_args(cJSON *obj, const struct sevent *ev, int raw)
 {
-	int id = fields_find("evt.arg");
+	struct rf_ref ref = { .id = fields_find("evt.arg") }, rref = { .id = fields_find("evt.rawarg") };
 	char key[64];
 	int i;
 
 	for (i = 0; ev->schema && i < ev->schema->nparams; i++) {
 		const struct param_schema *p = &ev->schema->params[i];
-		struct rf_ref ref = { .id = id, .index = i };
 		struct rf_value v;
 
 		if (p->kind == SHRIKE_K_CTX || p->kind == SHRIKE_K_TUPLE || !strcmp(p->name, "res"))
 			continue;
+		ref.index = i;
 		fields_extract(ev, &ref, &v);
 		snprintf(key, sizeof(key), "evt.arg.%s", p->name);
+		cJSON_AddItemToObject(obj, key, value_json(&v, raw));
+		if (!argsym_at(ev->type, i) || v.type != RF_STR)
+			continue;	/* the number itself */
+		rref.index = -1;
+		rref.key = p->name;
+		fields_extract(ev, &rref, &v);
+		snprintf(key, sizeof(key), "evt.rawarg.%s", p->name);
 		cJSON_AddItemToObject(obj, key, value_json(&v, raw));
 	}
 }

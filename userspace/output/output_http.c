@@ -16,6 +16,7 @@
 #include "output/http_config.h"
 #include "output/http_spool.h"
 #include "output/output_http.h"
+#include "output/sender.h"
 
 /*
  * The event loop only ever copies an alert into the queue (a short critical
@@ -60,19 +61,9 @@
 #define MS			1000000ull
 
 struct http_sender {
+	struct sender base;		/* queue, thread, lock (output/sender.h) */
 	struct http_config cfg;		/* its strings are the sender's own copies */
-	int refs;			/* owned by the main thread */
-	pthread_t thread;
-	struct http_sender *next;	/* in the list of retired senders */
 	struct spool *spool;		/* NULL: none; the thread's alone once it runs */
-
-	pthread_mutex_t lock;		/* protects everything below */
-	pthread_cond_t wake;		/* an alert queued, retired, or a deadline set */
-	char **queue;			/* ring of queue_size copies */
-	size_t head, count;
-	int retired;			/* no more alerts come */
-	uint64_t deadline_ns;		/* CLOCK_MONOTONIC; 0: none. Past it, give up */
-	int done;			/* the thread has returned */
 };
 
 /* The delivery thread's own state. */
@@ -91,10 +82,12 @@ enum outcome { SENT, REFUSED, AWAY, CUT };	/* CUT: the deadline came first */
 enum source { NONE, STOP, HELD, SPOOL, QUEUE };
 
 static _Atomic uint64_t n_sent, n_failed, n_dropped, n_spooled, n_in_spool;
+/* alerts in the memory queues; since when a collector has been away (0: none is) */
+static _Atomic uint64_t n_queued, down_since_ns;
 static _Atomic int spool_used;
+static void sender_free(struct sender *base);
 /* Main thread only: the sender in use, and the retired ones still delivering. */
-static struct http_sender *current;
-static struct http_sender *retired_list;
+static struct sender_pool pool = { .free = sender_free, .what = "http output" };
 static int curl_ready;
 
 /* Milliseconds left before the deadline (at least 1), or -1 when past it. */
@@ -102,9 +95,9 @@ static long ms_left(struct http_sender *s, long cap)
 {
 	uint64_t deadline, now;
 
-	pthread_mutex_lock(&s->lock);
-	deadline = s->deadline_ns;
-	pthread_mutex_unlock(&s->lock);
+	pthread_mutex_lock(&s->base.lock);
+	deadline = s->base.deadline_ns;
+	pthread_mutex_unlock(&s->base.lock);
 	if (!deadline)
 		return cap;
 	now = mono_ns();
@@ -126,19 +119,19 @@ static int pause_ms(struct http_sender *s, uint64_t ms)
 	uint64_t until = mono_ns() + ms * MS;
 	int ret = 0;
 
-	pthread_mutex_lock(&s->lock);
+	pthread_mutex_lock(&s->base.lock);
 	for (;;) {
-		uint64_t end = s->deadline_ns && s->deadline_ns < until ? s->deadline_ns : until;
+		uint64_t end = s->base.deadline_ns && s->base.deadline_ns < until ? s->base.deadline_ns : until;
 		struct timespec ts = mono_ts(end);
 
 		if (mono_ns() >= end)
 			break;
 		/* woken early: a deadline was set, look again */
-		pthread_cond_timedwait(&s->wake, &s->lock, &ts);
+		pthread_cond_timedwait(&s->base.wake, &s->base.lock, &ts);
 	}
-	if (s->deadline_ns && mono_ns() >= s->deadline_ns)
+	if (s->base.deadline_ns && mono_ns() >= s->base.deadline_ns)
 		ret = -1;
-	pthread_mutex_unlock(&s->lock);
+	pthread_mutex_unlock(&s->base.lock);
 	return ret;
 }
 
@@ -151,13 +144,13 @@ static void wait_until(struct http_sender *s, uint64_t until, int queued_too)
 {
 	struct timespec ts;
 
-	pthread_mutex_lock(&s->lock);
-	if (s->deadline_ns && s->deadline_ns < until)
-		until = s->deadline_ns;
+	pthread_mutex_lock(&s->base.lock);
+	if (s->base.deadline_ns && s->base.deadline_ns < until)
+		until = s->base.deadline_ns;
 	ts = mono_ts(until);
-	if (mono_ns() < until && !(queued_too && s->count))
-		pthread_cond_timedwait(&s->wake, &s->lock, &ts);
-	pthread_mutex_unlock(&s->lock);
+	if (mono_ns() < until && !(queued_too && s->base.queue.count))
+		pthread_cond_timedwait(&s->base.wake, &s->base.lock, &ts);
+	pthread_mutex_unlock(&s->base.lock);
 }
 
 static int past_deadline(struct http_sender *s)
@@ -251,16 +244,12 @@ static void queue_to_spool(struct http_sender *s, struct link *l)
 	for (;;) {
 		char *body;
 
-		pthread_mutex_lock(&s->lock);
-		if (!s->count) {
-			pthread_mutex_unlock(&s->lock);
+		pthread_mutex_lock(&s->base.lock);
+		body = strqueue_pop(&s->base.queue);
+		pthread_mutex_unlock(&s->base.lock);
+		if (!body)
 			return;
-		}
-		body = s->queue[s->head];
-		s->queue[s->head] = NULL;
-		s->head = (s->head + 1) % s->cfg.queue_size;
-		s->count--;
-		pthread_mutex_unlock(&s->lock);
+		atomic_fetch_sub(&n_queued, 1);
 		if (s->spool)
 			store(s, l, body);
 		else
@@ -293,19 +282,16 @@ static enum source next_alert(struct http_sender *s, struct link *l, char **body
 			return NONE;
 		}
 	}
-	pthread_mutex_lock(&s->lock);
-	if (!s->count && !s->retired)
-		pthread_cond_wait(&s->wake, &s->lock);
-	if (s->count) {
-		*body = s->queue[s->head];
-		s->queue[s->head] = NULL;
-		s->head = (s->head + 1) % s->cfg.queue_size;
-		s->count--;
+	pthread_mutex_lock(&s->base.lock);
+	if (!s->base.queue.count && !s->base.retired)
+		pthread_cond_wait(&s->base.wake, &s->base.lock);
+	if ((*body = strqueue_pop(&s->base.queue))) {
+		atomic_fetch_sub(&n_queued, 1);
 		from = QUEUE;
 	} else {
-		from = s->retired ? STOP : NONE;
+		from = s->base.retired ? STOP : NONE;
 	}
-	pthread_mutex_unlock(&s->lock);
+	pthread_mutex_unlock(&s->base.lock);
 	return from;
 }
 
@@ -336,8 +322,10 @@ static void keep(struct http_sender *s, struct link *l, enum source from, char *
 
 static void collector_back(struct http_sender *s, struct link *l)
 {
-	if (l->down)
+	if (l->down) {
 		log_info("http output: delivering to '%s' again", s->cfg.url);
+		atomic_store(&down_since_ns, 0);
+	}
 	l->down = 0;
 	l->wait_ms = 0;
 }
@@ -346,10 +334,12 @@ static void collector_away(struct http_sender *s, struct link *l, const char *wh
 {
 	l->wait_ms = !l->down ? DOWN_MIN_MS : l->wait_ms * 2 > DOWN_MAX_MS ? DOWN_MAX_MS : l->wait_ms * 2;
 	l->retry_ns = mono_ns() + l->wait_ms * MS;
-	if (!l->down)
+	if (!l->down) {
+		atomic_store(&down_since_ns, mono_ns());
 		log_warn("http output: cannot deliver to '%s': %s (backing off: one try at %llu s, then at doubling intervals up to %llu s; alerts %s meanwhile)",
 			 s->cfg.url, why, DOWN_MIN_MS / 1000, DOWN_MAX_MS / 1000,
 			 s->spool ? "go to the spool" : "wait in the queue");
+	}
 	l->down = 1;
 }
 
@@ -371,10 +361,10 @@ static int step(struct http_sender *s, struct link *l)
 
 		if (s->spool)
 			queue_to_spool(s, l);
-		pthread_mutex_lock(&s->lock);
-		retired = s->retired;
-		deadline = s->deadline_ns;
-		pthread_mutex_unlock(&s->lock);
+		pthread_mutex_lock(&s->base.lock);
+		retired = s->base.retired;
+		deadline = s->base.deadline_ns;
+		pthread_mutex_unlock(&s->base.lock);
 		/*
 		 * Retired with no probe left before the exit; or by a SIGHUP
 		 * while the collector is away: the spool keeps it all for
@@ -517,74 +507,39 @@ static void *sender_main(void *arg)
 	while (step(s, &l))
 		;
 	finish(s, &l);
-	pthread_mutex_lock(&s->lock);
-	s->done = 1;
-	pthread_mutex_unlock(&s->lock);
+	sender_finished(&s->base);
 	return NULL;
 }
 
-static void sender_free(struct http_sender *s)
+static void sender_free(struct sender *base)
 {
-	size_t i;
+	struct http_sender *s = (struct http_sender *)base;
 
-	for (i = 0; s->queue && i < s->cfg.queue_size; i++)
-		free(s->queue[i]);
-	free(s->queue);
+	atomic_fetch_sub(&n_queued, s->base.queue.count);
+	sender_destroy(&s->base);
 	spool_close(s->spool);
 	http_config_free(&s->cfg);
-	pthread_cond_destroy(&s->wake);
-	pthread_mutex_destroy(&s->lock);
 	free(s);
-}
-
-/* Join and free the retired senders whose thread has returned. */
-static void reap(void)
-{
-	struct http_sender **pp = &retired_list;
-
-	while (*pp) {
-		struct http_sender *s = *pp;
-		int done;
-
-		pthread_mutex_lock(&s->lock);
-		done = s->done;
-		pthread_mutex_unlock(&s->lock);
-		if (!done) {
-			pp = &s->next;
-			continue;
-		}
-		*pp = s->next;
-		pthread_join(s->thread, NULL);
-		sender_free(s);
-	}
 }
 
 static struct http_sender *sender_new(const struct http_config *cfg)
 {
 	struct http_sender *s = calloc(1, sizeof(*s));
-	pthread_condattr_t ca;
 
-	if (!s || http_config_copy(&s->cfg, cfg) < 0) {
+	if (!s || sender_init(&s->base, cfg->queue_size) < 0) {
 		free(s);
 		log_error("out of memory");
 		return NULL;
 	}
-	pthread_mutex_init(&s->lock, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&s->wake, &ca);
-	pthread_condattr_destroy(&ca);
-	s->refs = 1;
-	s->queue = calloc(cfg->queue_size, sizeof(char *));
-	if (!s->queue) {
+	if (http_config_copy(&s->cfg, cfg) < 0) {
 		log_error("out of memory");
-		sender_free(s);
+		sender_free(&s->base);
 		return NULL;
 	}
 	if (*s->cfg.spool_dir) {
 		s->spool = spool_open(s->cfg.spool_dir, s->cfg.spool_max_bytes);
 		if (!s->spool) {
-			sender_free(s);
+			sender_free(&s->base);
 			return NULL;
 		}
 		atomic_store(&spool_used, 1);
@@ -594,20 +549,18 @@ static struct http_sender *sender_new(const struct http_config *cfg)
 
 struct http_sender *http_sender_get(const struct http_config *cfg)
 {
-	struct http_sender *s;
+	struct http_sender *s, *cur = (struct http_sender *)pool.current;
 	struct http_config norm;
-	sigset_t all, old;
-	int err;
 
-	reap();
+	sender_reap(&pool);
 	if (http_config_copy(&norm, cfg) < 0) {
 		log_error("out of memory");
 		return NULL;
 	}
-	if (current && http_config_same(&current->cfg, &norm)) {
+	if (cur && http_config_same(&cur->cfg, &norm)) {
 		http_config_free(&norm);
-		current->refs++;
-		return current;
+		cur->base.refs++;
+		return cur;
 	}
 	if (!curl_ready) {
 		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
@@ -619,84 +572,33 @@ struct http_sender *http_sender_get(const struct http_config *cfg)
 	}
 	s = http_config_check(&norm) < 0 ? NULL : sender_new(&norm);
 	http_config_free(&norm);
-	if (!s)
-		return NULL;
-	/* signals belong to the event loop: the thread starts with all blocked */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	err = pthread_create(&s->thread, NULL, sender_main, s);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (err) {
-		log_error("http output: cannot start the delivery thread: %s", strerror(err));
-		sender_free(s);
+	if (s && sender_start(&pool, &s->base, sender_main) < 0) {
+		sender_free(&s->base);
 		return NULL;
 	}
-	current = s;
 	return s;
-}
-
-static void retire(struct http_sender *s)
-{
-	if (current == s)
-		current = NULL;
-	pthread_mutex_lock(&s->lock);
-	s->retired = 1;
-	pthread_cond_broadcast(&s->wake);
-	pthread_mutex_unlock(&s->lock);
-	s->next = retired_list;
-	retired_list = s;
 }
 
 void http_sender_put(struct http_sender *s)
 {
-	if (!s || --s->refs > 0)
-		return;
-	retire(s);
-	reap();
+	if (s)
+		sender_put(&pool, &s->base);
 }
 
 int http_sender_post(struct http_sender *s, const char *json)
 {
-	char *copy = strdup(json);
-	int ret = -1;
-
-	pthread_mutex_lock(&s->lock);
-	if (copy && s->count < s->cfg.queue_size && !s->retired) {
-		s->queue[(s->head + s->count) % s->cfg.queue_size] = copy;
-		s->count++;
-		copy = NULL;
-		ret = 0;
-		pthread_cond_signal(&s->wake);
-	}
-	pthread_mutex_unlock(&s->lock);
-	if (ret < 0) {
-		free(copy);
-		atomic_fetch_add(&n_dropped, 1);
-	}
-	return ret;
+	/* counted before the worker can take it, so that the gauge never wraps */
+	atomic_fetch_add(&n_queued, 1);
+	if (sender_post(&s->base, strdup(json)) == 0)
+		return 0;
+	atomic_fetch_sub(&n_queued, 1);
+	atomic_fetch_add(&n_dropped, 1);
+	return -1;
 }
 
 void http_senders_shutdown(double seconds)
 {
-	uint64_t deadline = mono_ns() + (uint64_t)(seconds * 1e9) + 1;
-	struct http_sender *s;
-
-	if (current) {
-		current->refs = 0;
-		retire(current);
-	}
-	for (s = retired_list; s; s = s->next) {
-		pthread_mutex_lock(&s->lock);
-		s->deadline_ns = deadline;
-		pthread_cond_broadcast(&s->wake);
-		pthread_mutex_unlock(&s->lock);
-	}
-	while (retired_list) {
-		s = retired_list;
-		retired_list = s->next;
-		pthread_join(s->thread, NULL);
-		sender_free(s);
-	}
+	sender_shutdown(&pool, seconds);
 	if (curl_ready) {
 		curl_global_cleanup();
 		curl_ready = 0;
@@ -711,4 +613,6 @@ void http_stats_get(struct http_stats *st)
 	st->spooled = atomic_load(&n_spooled);
 	st->in_spool = atomic_load(&n_in_spool);
 	st->spool = atomic_load(&spool_used);
+	st->queued = atomic_load(&n_queued);
+	st->down_since_ns = atomic_load(&down_since_ns);
 }

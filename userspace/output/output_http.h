@@ -33,6 +33,8 @@ struct http_stats {
 	uint64_t spooled;	/* written to the spool (each once) */
 	uint64_t in_spool;	/* waiting in the spool now */
 	int spool;		/* a sender has a spool */
+	uint64_t queued;	/* waiting in the memory queues now */
+	uint64_t down_since_ns;	/* CLOCK_MONOTONIC since when the collector is away; 0: it is not */
 };
 
 /*

@@ -4,33 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "rules/rule_compile.h"
+#include "rules/rule_check.h"
 
 /* Deepest evaluation tree after macro expansion (the evaluator recurses). */
 #define RULE_MAX_EVAL_DEPTH 4000
-
-/* ---- size ---- */
-
-/*
- * Count n more nodes or list items against RULE_MAX_NODES; past it the
- * rule fails, naming the macro or list being expanded when it happened.
- */
-static int grow(struct cctx *c, size_t n)
-{
-	char where[160] = "";
-
-	c->e->nnodes += n;
-	if (c->e->nnodes <= RULE_MAX_NODES)
-		return 0;
-	if (c->list)
-		snprintf(where, sizeof(where), " in list '%s'", c->list->name);
-	else if (c->macro)
-		snprintf(where, sizeof(where), " in macro '%s'", c->macro->name);
-	rerr_set(&c->err, c->rule->pos,
-		 "rule '%s': condition too large after expansion (%zu nodes, limit %d for all rules)%s",
-		 c->rule->name, c->e->nnodes - c->nodes0, RULE_MAX_NODES, where);
-	c->too_large = 1;
-	return -1;
-}
 
 /* A new node of the condition being compiled, counted (checked by compile_node). */
 static struct enode *cnode(struct cctx *c, enum eop op)
@@ -70,109 +47,6 @@ static int efield_init(struct cctx *c, struct efield *ef, const struct rfield *f
 	return 0;
 }
 
-/* ---- lists ---- */
-
-static void cvals_add(struct cvals *cv, const char *s, size_t len, struct rpos pos)
-{
-	RX_GROW(cv->v, cv->n, cv->cap);
-	cv->v[cv->n].s = s;
-	cv->v[cv->n].len = len;
-	cv->v[cv->n].pos = pos;
-	cv->n++;
-}
-
-/* A list's items with the lists it names replaced by theirs, once (counted: l2: [l1, l1]...). */
-static int list_expand(struct cctx *c, struct rl_list *l)
-{
-	const struct rl_list *outer = c->list;
-	size_t i, k, cap = 0;
-	int r;
-
-	if (l->state == 2)
-		return 0;
-	if (l->state == 1) {
-		rerr_set(&c->err, l->pos, "list '%s' refers to itself", l->name);
-		return -1;
-	}
-	l->state = 1;
-	if (!outer)
-		c->list = l;
-	for (i = 0; i < l->nitems; i++) {
-		struct rval v;
-		struct rl_list *ref = NULL;
-
-		rval_from_item(&v, l->items[i], l->pos);
-		if (!v.quoted)
-			ref = eng_find_list(c->e, v.s);
-		if (ref && ref->index < l->visibility) {
-			free(v.s);
-			r = list_expand(c, ref);
-			if (!r)
-				r = grow(c, ref->nexp);
-			if (r) {
-				c->list = outer;
-				return -1;
-			}
-			for (k = 0; k < ref->nexp; k++) {
-				RX_GROW(l->exp, l->nexp, cap);
-				l->exp[l->nexp] = ref->exp[k];
-				l->exp[l->nexp].s = rx_strndup(ref->exp[k].s, ref->exp[k].len);
-				l->nexp++;
-			}
-			continue;
-		}
-		RX_GROW(l->exp, l->nexp, cap);
-		l->exp[l->nexp++] = v;
-	}
-	l->state = 2;
-	r = grow(c, l->nitems);
-	c->list = outer;
-	return r;
-}
-
-static int add_list_items(struct cctx *c, struct cvals *cv, const char *name, struct rpos pos)
-{
-	struct rl_list *l = eng_find_list(c->e, name);
-	size_t i;
-	int r;
-
-	if (!l)
-		return 0;
-	if (list_expand(c, l))
-		return -1;
-	c->list = l;
-	r = grow(c, l->nexp);
-	c->list = NULL;
-	if (r)
-		return -1;
-	for (i = 0; i < l->nexp; i++)
-		cvals_add(cv, l->exp[i].s, l->exp[i].len, pos);
-	return 1;
-}
-
-/* The operands of a check, with list names expanded to their items. */
-static int collect_values(struct cctx *c, const struct rnode *n, struct cvals *cv)
-{
-	size_t i;
-	int r;
-
-	for (i = 0; i < n->nvals; i++) {
-		const struct rval *v = &n->vals[i];
-
-		if ((n->rhs == RHS_LIST || n->rhs == RHS_LISTREF) && !v->quoted) {
-			r = add_list_items(c, cv, v->s, v->pos);
-			if (r < 0)
-				return -1;
-			if (r > 0)
-				continue;
-		}
-		if (grow(c, 1))
-			return -1;
-		cvals_add(cv, v->s, v->len, v->pos);
-	}
-	return 0;
-}
-
 /* not k, constants and double negations folded; takes k's reference. */
 static struct enode *compile_not(struct cctx *c, struct enode *k)
 {
@@ -201,9 +75,9 @@ static struct enode *compile_types(struct cctx *c, const struct rnode *n)
 {
 	struct cvals cv = { 0 };
 	struct enode *en;
-	size_t i;
+	size_t i, known = 0;
 
-	if (collect_values(c, n, &cv)) {
+	if (rl_collect_values(c, n, &cv)) {
 		free(cv.v);
 		return NULL;
 	}
@@ -214,9 +88,12 @@ static struct enode *compile_types(struct cctx *c, const struct rnode *n)
 		int id = c->e->ops.evt_type_id(c->e->ops.ctx, name);
 
 		free(name);
-		if (id >= 0 && id < RULE_MAX_EVT_TYPES)
+		if (id >= 0 && id < RULE_MAX_EVT_TYPES) {
 			en->types[id / 64] |= 1ULL << (id % 64);
+			known++;
+		}
 	}
+	rl_check_types(c, n, &cv, known);
 	free(cv.v);
 	enode_seal(en);
 	return n->op == ROP_NE ? compile_not(c, en) : en;
@@ -283,7 +160,7 @@ static int wants_text_twin(struct cctx *c, const struct rnode *n)
 	default:
 		return 1;
 	}
-	if (collect_values(c, n, &cv) < 0) {
+	if (rl_collect_values(c, n, &cv) < 0) {
 		free(cv.v);
 		return 0;
 	}
@@ -332,7 +209,7 @@ static struct enode *compile_check(struct cctx *c, const struct rnode *n)
 	} else if (n->rhs == RHS_FIELD) {
 		r = compile_rhs_field(c, cmp, n);
 	} else if (n->op != ROP_EXISTS) {
-		r = collect_values(c, n, &cv);
+		r = rl_collect_values(c, n, &cv);
 		if (!r && cv.n == 0 && rop_is_list(n->op)) {
 			/* "x in ()" can never be true */
 			free(cv.v);
@@ -343,6 +220,8 @@ static struct enode *compile_check(struct cctx *c, const struct rnode *n)
 		if (!r)
 			r = rl_build_operand(c, cmp, &cv, ftext, n->pos);
 	}
+	if (!r)
+		rl_check_cmp(c, n, cmp->lhs.slot);
 	free(ftext);
 	if (r) {
 		free(cv.v);
@@ -522,7 +401,7 @@ static struct enode *compile_node(struct cctx *c, const struct rnode *n)
 		break;
 	}
 	c->depth--;
-	if (en && grow(c, 0)) {
+	if (en && rl_grow(c, 0)) {
 		enode_put(en);
 		en = NULL;
 	}
@@ -586,9 +465,14 @@ int rl_compile_rule(struct rule_engine *e, struct rule *r, struct rule_diag *dia
 		ast = rl_exc_build(e, r, ast, &c.err);
 	if (ast)
 		r->root = compile_node(&c, ast);
-	rnode_free(ast);
 	if (!c.err.msg && !c.unknown && rl_output_compile(e, r, &c.err, &unknown) && unknown)
 		c.unknown = unknown;
+	if (!c.err.msg && !c.unknown) {
+		enode_types(r->root, r->types, NULL);
+		rl_check_rule(&c, r, ast);
+	}
+	rnode_free(ast);
+	rl_check_flush(e, diag);
 	if (c.err.msg) {
 		rl_diag_add(e, diag, 1, c.err.pos, "%s", c.err.msg);
 		free(c.err.msg);
@@ -607,7 +491,6 @@ int rl_compile_rule(struct rule_engine *e, struct rule *r, struct rule_diag *dia
 		r->skip_reason = "unknown field";
 		return 0;
 	}
-	enode_types(r->root, r->types, NULL);
 	r->all_types = 1;
 	{
 		size_t w;
@@ -675,6 +558,7 @@ void rl_compile_reset(struct rule_engine *e)
 	free(e->slots);
 	e->slots = NULL;
 	e->nslots = e->cslots = 0;
+	rl_check_reset(e);
 	rl_index_free(e);
 	ecmp_intern_reset(e);
 	e->nnodes = 0;

@@ -210,7 +210,7 @@ int rule_engine_enable_tag(struct rule_engine *e, const char *tag, int enabled)
 		struct rule *r = e->rules[i];
 
 		for (k = 0; k < r->ntags; k++) {
-			if (!strcmp(r->tags[k], tag)) {
+			if (!strcmp(r->tags[k], tag) || fnmatch(tag, r->tags[k], 0) == 0) {
 				r->enabled = enabled;
 				n++;
 				break;

@@ -160,7 +160,7 @@ const char *rule_engine_required_version(const struct rule_engine *eng);
 void rule_engine_set_min_priority(struct rule_engine *eng, enum rule_priority p);
 /* Enable/disable rules whose name equals pattern or matches it as a glob; returns how many. */
 int rule_engine_enable_rules(struct rule_engine *eng, const char *pattern, int enabled);
-/* Enable/disable every rule carrying the tag; returns how many. */
+/* Enable/disable every rule carrying the tag, or a tag matching it as a glob; returns how many. */
 int rule_engine_enable_tag(struct rule_engine *eng, const char *tag, int enabled);
 
 /* ---- alerts ---- */

@@ -9,7 +9,7 @@
 /* Most values a multi-valued field (proc.aname) yields for one check. */
 #define MULTI_MAX 4096
 
-static char *scratch(char **buf, size_t *cap, size_t need)
+static char *eval_buf(char **buf, size_t *cap, size_t need)
 {
 	if (need > *cap) {
 		size_t n = *cap ? *cap : 64;
@@ -39,7 +39,7 @@ static int b64_val(unsigned char c)
 
 static void b64_decode(struct efield *f, int k, struct rf_value *v)
 {
-	char *out = scratch(&f->buf[k], &f->cap[k], v->slen / 4 * 3 + 4);
+	char *out = eval_buf(&f->buf[k], &f->cap[k], v->slen / 4 * 3 + 4);
 	size_t i, n = 0, len = v->slen;
 	uint32_t acc = 0;
 	int bits = 0, d;
@@ -84,7 +84,7 @@ static void apply_xforms(struct efield *f, struct rf_value *v)
 			break;
 		case RX_TOLOWER:
 		case RX_TOUPPER:
-			out = scratch(&f->buf[k], &f->cap[k], v->slen + 1);
+			out = eval_buf(&f->buf[k], &f->cap[k], v->slen + 1);
 			for (j = 0; j < v->slen; j++)
 				out[j] = (char)(f->xf[i] == RX_TOLOWER ? tolower((unsigned char)v->s[j])
 								       : toupper((unsigned char)v->s[j]));
@@ -229,7 +229,7 @@ static int icontains(const char *h, size_t hl, const char *lower_needle, size_t 
 
 static int glob_match(struct rule_engine *e, const struct ecmp *c, const struct rf_value *v)
 {
-	char *buf = scratch(&e->glob_buf, &e->glob_cap, v->slen + 1);
+	char *buf = eval_buf(&e->glob_buf, &e->glob_cap, v->slen + 1);
 
 	/* most paths differ from '/home/\*' in their first bytes: no copy, no fnmatch */
 	if (c->glob_lit && (v->slen < c->glob_lit || memcmp(v->s, c->s, c->glob_lit)))

@@ -73,6 +73,19 @@ struct rule_field_ops {
 	 * evt.res = EINPROGRESS and evt.res startswith E.
 	 */
 	const char *(*text_twin)(void *ctx, const char *name);
+	/*
+	 * Optional, for load-time warnings: can a check of the field ref (as
+	 * written: text) ever hold? Called for each check with value NULL (is
+	 * the field ever known?), and once a rule has compiled, for each
+	 * constant its checks compare the field with (op as written: "=",
+	 * "contains"...) on the event types the rule can match (types: a bitmap
+	 * of evt_type_id() values, RULE_MAX_EVT_TYPES bits; NULL for every
+	 * type). Returns NULL, or a malloc'd reason (lowercase, no trailing
+	 * period) that the engine prints as a warning at the field's or the
+	 * value's position.
+	 */
+	char *(*check_value)(void *ctx, const char *text, const struct rf_ref *ref, const char *op,
+			     const char *value, const uint64_t *types);
 	void *ctx;
 };
 

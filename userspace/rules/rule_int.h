@@ -338,6 +338,7 @@ struct rl_macro {
 	unsigned depth;		/* how deep its expansion nests */
 	struct rerr err;
 	char *unknown;
+	uint64_t checked;	/* rule_check.c: the rule walk that last looked into it */
 };
 
 /* An exceptions entry: a string or a list of strings (fields, comps, one value tuple). */
@@ -426,6 +427,9 @@ struct rule_engine {
 	char numtmp[RULE_NUM_TEXT];	/* vtmp's or an output's number as text */
 	char *glob_buf;
 	size_t glob_cap;
+	struct rl_warn *warns;	/* load warnings of this compile (rule_check.c) */
+	size_t nwarns, cwarns, warns_out;	/* warns_out: already in a diag */
+	uint64_t check_walk;	/* rule_check.c: which rule's walk is on */
 	struct cmp_seen *seen;	/* the checks compiled so far, by what they test */
 	size_t nseen, cseen;
 	uint32_t *seen_tab;	/* seen by hash (rule_intern.c) */

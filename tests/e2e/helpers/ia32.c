@@ -212,41 +212,41 @@ static void files(void)
 	how->flags = O_RDONLY | O_CLOEXEC;
 	how->resolve = RESOLVE_NO_SYMLINKS;
 	fd = SC(open, P(a), O_CREAT | O_WRONLY | O_TRUNC, 0640);
-	expect("open", "evt.res=%d fd.num=%d fd.name=%s evt.arg.flags=%d evt.arg.mode=%d", fd, fd, a,
+	expect("open", "evt.res=%d fd.num=%d fd.name=%s evt.rawarg.flags=%d evt.rawarg.mode=%d", fd, fd, a,
 	       O_CREAT | O_WRONLY | O_TRUNC, 0640);
-	expect("close", "evt.res=%ld evt.arg.fd=%d", SC(close, fd), fd);
+	expect("close", "evt.res=%ld evt.rawarg.fd=%d fd.name=%s", SC(close, fd), fd, a);
 	fd = SC(open, P(lo_str("/etc/shadow")), O_RDONLY);
-	expect("open", "evt.res=%d fd.name=/etc/shadow evt.arg.flags=0", fd);
+	expect("open", "evt.res=%d fd.name=/etc/shadow evt.rawarg.flags=0", fd);
 	if (fd >= 0)
 		SC(close, fd);
 	if (chdir(dir))
 		exit(1);
 	fd = SC(openat, AT_FDCWD, P(lo_str("a.txt")), O_RDONLY);
-	expect("openat", "evt.res=%d evt.arg.dirfd=-100 evt.arg.name=a.txt fd.name=%s evt.arg.dirpath=%s",
+	expect("openat", "evt.res=%d evt.rawarg.dirfd=-100 evt.arg.name=a.txt fd.name=%s evt.arg.dirpath=%s",
 	       fd, a, dir);
 	SC(close, fd);
 	dfd = open(dir, O_RDONLY | O_DIRECTORY);
 	fd = SC(openat, dfd, P(lo_str("a.txt")), O_RDONLY);
-	expect("openat", "evt.res=%d evt.arg.dirfd=%d fd.name=%s", fd, dfd, a);
+	expect("openat", "evt.res=%d evt.rawarg.dirfd=%d fd.name=%s", fd, dfd, a);
 	SC(close, fd);
 	fd = SC(openat2, AT_FDCWD, P(a), P(how), sizeof(*how));
-	expect("openat2", "evt.res=%d fd.name=%s evt.arg.flags=%d evt.arg.resolve=%d", fd, a,
+	expect("openat2", "evt.res=%d fd.name=%s evt.rawarg.flags=%d evt.rawarg.resolve=%d", fd, a,
 	       O_RDONLY | O_CLOEXEC, RESOLVE_NO_SYMLINKS);
 	SC(close, fd);
 	fd = SC(creat, P(b), 0600);
-	expect("creat", "evt.res=%d fd.name=%s evt.arg.mode=%d", fd, b, 0600);
+	expect("creat", "evt.res=%d fd.name=%s evt.rawarg.mode=%d", fd, b, 0600);
 	SC(close, fd);
-	expect("mkdir", "evt.res=%ld evt.arg.path=%s evt.arg.mode=%d", SC(mkdir, P(d), 0750), d, 0750);
-	expect("mkdirat", "evt.res=%ld evt.arg.dirfd=%d fd.name=%s/e",
+	expect("mkdir", "evt.res=%ld evt.arg.path=%s evt.rawarg.mode=%d", SC(mkdir, P(d), 0750), d, 0750);
+	expect("mkdirat", "evt.res=%ld evt.rawarg.dirfd=%d fd.name=%s/e",
 	       SC(mkdirat, dfd, P(lo_str("e")), 0700), dfd, dir);
 	expect("rmdir", "evt.res=%ld fd.name=%s", SC(rmdir, P(d)), d);
-	expect("unlinkat", "evt.res=%ld evt.arg.flags=%d fd.name=%s/e",
+	expect("unlinkat", "evt.res=%ld evt.rawarg.flags=%d fd.name=%s/e",
 	       SC(unlinkat, dfd, P(lo_str("e")), AT_REMOVEDIR), AT_REMOVEDIR, dir);
-	expect("chmod", "evt.res=%ld fd.name=%s evt.arg.mode=%d", SC(chmod, P(a), 04755), a, 04755);
+	expect("chmod", "evt.res=%ld fd.name=%s evt.rawarg.mode=%d", SC(chmod, P(a), 04755), a, 04755);
 	fd = SC(open, P(a), O_RDONLY);
 	expect("open", "evt.res=%d fd.name=%s", fd, a);
-	expect("fchmod", "evt.res=%ld evt.arg.fd=%d evt.arg.mode=%d", SC(fchmod, fd, 0644), fd, 0644);
-	expect("fchmodat", "evt.res=%ld fd.name=%s evt.arg.mode=%d",
+	expect("fchmod", "evt.res=%ld evt.rawarg.fd=%d fd.name=%s evt.rawarg.mode=%d", SC(fchmod, fd, 0644), fd, a, 0644);
+	expect("fchmodat", "evt.res=%ld fd.name=%s evt.rawarg.mode=%d",
 	       SC(fchmodat, dfd, P(lo_str("a.txt")), 0600), a, 0600);
 
 	/*
@@ -263,11 +263,11 @@ static void files(void)
 	expect("lchown", "evt.res=%ld fd.name=%s evt.arg.uid=-1 evt.arg.gid=0",
 	       SC(lchown, P(a), -1, 0), a);
 	r = compat ? int80(NR32_fchown16, fd, 1000, 0xffff, 0, 0, 0) : SC(fchown, fd, 1000, -1);
-	expect("fchown", "evt.res=%d evt.arg.fd=%d evt.arg.uid=1000 evt.arg.gid=-1", r, fd);
-	expect("fchown", "evt.res=%ld evt.arg.fd=%d evt.arg.uid=-1 evt.arg.gid=1000",
-	       SC(fchown, fd, -1, 1000), fd);
+	expect("fchown", "evt.res=%d evt.rawarg.fd=%d fd.name=%s evt.arg.uid=1000 evt.arg.gid=-1", r, fd, a);
+	expect("fchown", "evt.res=%ld evt.rawarg.fd=%d fd.name=%s evt.arg.uid=-1 evt.arg.gid=1000",
+	       SC(fchown, fd, -1, 1000), fd, a);
 	SC(close, fd);
-	expect("fchownat", "evt.res=%ld fd.name=%s evt.arg.uid=5 evt.arg.gid=6 evt.arg.flags=%d",
+	expect("fchownat", "evt.res=%ld fd.name=%s evt.arg.uid=5 evt.arg.gid=6 evt.rawarg.flags=%d",
 	       SC(fchownat, dfd, P(lo_str("a.txt")), 5, 6, AT_SYMLINK_NOFOLLOW), a,
 	       AT_SYMLINK_NOFOLLOW);
 
@@ -278,19 +278,19 @@ static void files(void)
 	       SC(symlinkat, P(lo_str("/etc/shadow")), dfd, P(lo_str("s2"))), dir);
 	expect("link", "evt.res=%ld evt.arg.oldpath=%s evt.arg.newpath=l1 evt.arg.newdir=%s",
 	       SC(link, P(a), P(lo_str("l1"))), a, dir);
-	expect("linkat", "evt.res=%ld evt.arg.oldpath=a.txt evt.arg.newpath=l2 evt.arg.flags=0",
+	expect("linkat", "evt.res=%ld evt.arg.oldpath=a.txt evt.arg.newpath=l2 evt.rawarg.flags=0",
 	       SC(linkat, dfd, P(lo_str("a.txt")), dfd, P(lo_str("l2")), 0));
 	expect("rename", "evt.res=%ld evt.arg.oldpath=l1 evt.arg.newpath=l3 evt.arg.olddir=%s",
 	       SC(rename, P(lo_str("l1")), P(lo_str("l3"))), dir);
 	expect("renameat", "evt.res=%ld evt.arg.oldpath=l3 evt.arg.newpath=l4",
 	       SC(renameat, dfd, P(lo_str("l3")), dfd, P(lo_str("l4"))));
-	expect("renameat2", "evt.res=%ld evt.arg.oldpath=l4 evt.arg.newpath=l2 evt.arg.flags=%d",
+	expect("renameat2", "evt.res=%ld evt.arg.oldpath=l4 evt.arg.newpath=l2 evt.rawarg.flags=%d",
 	       SC(renameat2, dfd, P(lo_str("l4")), dfd, P(lo_str("l2")), RENAME_NOREPLACE),
 	       RENAME_NOREPLACE);
 	expect("unlink", "evt.res=%ld fd.name=%s/l2", SC(unlink, P(lo_str("l2"))), dir);
 	expect("unlink", "evt.res=%ld fd.name=%s/nope", SC(unlink, P(lo_str("nope"))), dir);
 	expect("chdir", "evt.res=%ld fd.name=/", SC(chdir, P(lo_str("/"))));
-	expect("fchdir", "evt.res=%ld evt.arg.fd=%d evt.arg.path=%s", SC(fchdir, dfd), dfd, dir);
+	expect("fchdir", "evt.res=%ld evt.rawarg.fd=%d evt.arg.path=%s", SC(fchdir, dfd), dfd, dir);
 
 	/* descriptors */
 	fd = SC(open, P(a), O_RDONLY);
@@ -299,7 +299,7 @@ static void files(void)
 	expect("dup", "evt.res=%d evt.arg.oldfd=%d", r, fd);
 	SC(close, r);
 	expect("dup2", "evt.res=%ld evt.arg.oldfd=%d evt.arg.newfd=100", SC(dup2, fd, 100), fd);
-	expect("dup3", "evt.res=%ld evt.arg.oldfd=%d evt.arg.newfd=101 evt.arg.flags=%d",
+	expect("dup3", "evt.res=%ld evt.arg.oldfd=%d evt.arg.newfd=101 evt.rawarg.flags=%d",
 	       SC(dup3, fd, 101, O_CLOEXEC), fd, O_CLOEXEC);
 	SC(close, 100);
 	SC(close, 101);
@@ -365,19 +365,19 @@ static void net_way(int via)
 	uint16_t sport, cport, uport;
 
 	l = SOCK(SOCKET, socket, via, AF_INET, SOCK_STREAM, 0);
-	expect("socket", "evt.res=%d evt.arg.domain=%d evt.arg.type=%d evt.arg.proto=0", l, AF_INET,
+	expect("socket", "evt.res=%d evt.rawarg.domain=%d evt.arg.type=%d evt.arg.proto=0", l, AF_INET,
 	       SOCK_STREAM);
-	expect("bind", "evt.res=%ld evt.arg.fd=%d evt.arg.addr=127.0.0.1:0 fd.lip=127.0.0.1",
+	expect("bind", "evt.res=%ld evt.rawarg.fd=%d evt.arg.addr=127.0.0.1:0 fd.lip=127.0.0.1",
 	       SOCK(BIND, bind, via, l, P(srv), sizeof(*srv)), l);
 	sport = local_port(l);
 	srv->sin_port = htons(sport);
-	expect("listen", "evt.res=%ld evt.arg.fd=%d evt.arg.backlog=7", SOCK(LISTEN, listen, via, l, 7),
-	       l);
+	expect("listen", "evt.res=%ld evt.rawarg.fd=%d evt.arg.backlog=7 fd.lport=%u",
+	       SOCK(LISTEN, listen, via, l, 7), l, sport);
 	c = SOCK(SOCKET, socket, via, AF_INET, SOCK_STREAM, 0);
-	expect("socket", "evt.res=%d evt.arg.domain=%d evt.arg.type=%d", c, AF_INET, SOCK_STREAM);
+	expect("socket", "evt.res=%d evt.rawarg.domain=%d evt.arg.type=%d", c, AF_INET, SOCK_STREAM);
 	r = SOCK(CONNECT, connect, via, c, P(srv), sizeof(*srv));
 	cport = local_port(c);
-	expect("connect", "evt.res=%d evt.arg.fd=%d evt.arg.addr=127.0.0.1:%u fd.rip=127.0.0.1 "
+	expect("connect", "evt.res=%d evt.rawarg.fd=%d evt.arg.addr=127.0.0.1:%u fd.rip=127.0.0.1 "
 	       "fd.rport=%u fd.lport=%u fd.name=127.0.0.1:%u->127.0.0.1:%u fd.typechar=4", r, c, sport,
 	       sport, cport, cport, sport);
 	*len32 = sizeof(struct sockaddr_in);
@@ -389,7 +389,7 @@ static void net_way(int via)
 	} else {
 		a = SOCK(ACCEPT4, accept4, 0, l, P(lo_alloc(sizeof(struct sockaddr_in))), P(len32),
 			 SOCK_CLOEXEC);
-		expect("accept4", "evt.res=%d evt.arg.fd=%d evt.arg.flags=%d fd.rip=127.0.0.1 "
+		expect("accept4", "evt.res=%d evt.arg.fd=%d evt.rawarg.flags=%d fd.rip=127.0.0.1 "
 		       "fd.rport=%u fd.lport=%u", a, l, SOCK_CLOEXEC, cport, sport);
 	}
 	if (via) {
@@ -398,8 +398,8 @@ static void net_way(int via)
 				   P(memcpy(lo_alloc(16), (uint32_t[4]){ c, (uint32_t)P(buf), 1, 0 }, 16)),
 				   0, 0, 0, 0) :
 			     SOCK(SENDTO, sendto, 0, c, P(buf), 1, 0, 0, 0);
-		expect("sendto", "evt.res=%d evt.arg.fd=%d evt.arg.addr=null fd.rport=%u "
-		       "evt.arg.flags=0", r, c, sport);
+		expect("sendto", "evt.res=%d evt.rawarg.fd=%d evt.arg.addr=null fd.rport=%u "
+		       "evt.rawarg.flags=0", r, c, sport);
 	}
 	SC(close, a);
 	SC(close, c);
@@ -413,7 +413,7 @@ static void net_way(int via)
 	dst->sin_port = htons(uport);
 	u = SOCK(SOCKET, socket, via, AF_INET, SOCK_DGRAM, 0);
 	expect("socket", "evt.res=%d evt.arg.type=%d", u, SOCK_DGRAM);
-	expect("sendto", "evt.res=%ld evt.arg.fd=%d evt.arg.addr=127.0.0.1:%u evt.arg.flags=%d",
+	expect("sendto", "evt.res=%ld evt.rawarg.fd=%d evt.arg.addr=127.0.0.1:%u evt.rawarg.flags=%d",
 	       SOCK(SENDTO, sendto, via, u, P(buf), 3, MSG_DONTWAIT, P(dst), sizeof(*dst)), u, uport,
 	       MSG_DONTWAIT);
 	if (compat) {
@@ -439,7 +439,7 @@ static void net_way(int via)
 		mh->msg_iovlen = 1;
 		r = SOCK(SENDMSG, sendmsg, via, u, P(mh), MSG_DONTWAIT);
 	}
-	expect("sendmsg", "evt.res=%d evt.arg.fd=%d evt.arg.addr=127.0.0.1:%u evt.arg.flags=%d", r, u,
+	expect("sendmsg", "evt.res=%d evt.rawarg.fd=%d evt.arg.addr=127.0.0.1:%u evt.rawarg.flags=%d", r, u,
 	       uport, MSG_DONTWAIT);
 	SC(close, u);
 	close(rcv);
@@ -472,27 +472,27 @@ static void ids(void)
 	child = fork();
 	if (child == 0) {
 		tid = getpid();
-		expect("setuid", "evt.res=%ld evt.arg.uid=%d", id16(NR32_setuid16, SYS_setuid, geteuid(), 0, 0),
+		expect("setuid", "evt.res=%ld evt.rawarg.uid=%d", id16(NR32_setuid16, SYS_setuid, geteuid(), 0, 0),
 		       (int)geteuid());
-		expect("setgid", "evt.res=%ld evt.arg.gid=%d", id16(NR32_setgid16, SYS_setgid, getegid(), 0, 0),
+		expect("setgid", "evt.res=%ld evt.rawarg.gid=%d", id16(NR32_setgid16, SYS_setgid, getegid(), 0, 0),
 		       (int)getegid());
-		expect("setreuid", "evt.res=%ld evt.arg.ruid=-1 evt.arg.euid=-1",
+		expect("setreuid", "evt.res=%ld evt.rawarg.ruid=-1 evt.rawarg.euid=-1",
 		       id16(NR32_setreuid16, SYS_setreuid, 0xffff, 0xffff, 0));
-		expect("setregid", "evt.res=%ld evt.arg.rgid=-1 evt.arg.egid=-1",
+		expect("setregid", "evt.res=%ld evt.rawarg.rgid=-1 evt.rawarg.egid=-1",
 		       id16(NR32_setregid16, SYS_setregid, 0xffff, 0xffff, 0));
-		expect("setresuid", "evt.res=%ld evt.arg.ruid=-1 evt.arg.euid=-1 evt.arg.suid=-1",
+		expect("setresuid", "evt.res=%ld evt.rawarg.ruid=-1 evt.rawarg.euid=-1 evt.rawarg.suid=-1",
 		       id16(NR32_setresuid16, SYS_setresuid, 0xffff, 0xffff, 0xffff));
-		expect("setresgid", "evt.res=%ld evt.arg.rgid=-1 evt.arg.egid=-1 evt.arg.sgid=-1",
+		expect("setresgid", "evt.res=%ld evt.rawarg.rgid=-1 evt.rawarg.egid=-1 evt.rawarg.sgid=-1",
 		       id16(NR32_setresgid16, SYS_setresgid, 0xffff, 0xffff, 0xffff));
-		expect("setreuid", "evt.res=%ld evt.arg.ruid=-1 evt.arg.euid=-1", SC(setreuid, -1, -1));
-		expect("setregid", "evt.res=%ld evt.arg.rgid=-1 evt.arg.egid=-1", SC(setregid, -1, -1));
-		expect("setgid", "evt.res=%ld evt.arg.gid=%d", SC(setgid, getegid()), (int)getegid());
-		expect("setresgid", "evt.res=%ld evt.arg.rgid=1000 evt.arg.egid=1000 evt.arg.sgid=1000 "
+		expect("setreuid", "evt.res=%ld evt.rawarg.ruid=-1 evt.rawarg.euid=-1", SC(setreuid, -1, -1));
+		expect("setregid", "evt.res=%ld evt.rawarg.rgid=-1 evt.rawarg.egid=-1", SC(setregid, -1, -1));
+		expect("setgid", "evt.res=%ld evt.rawarg.gid=%d", SC(setgid, getegid()), (int)getegid());
+		expect("setresgid", "evt.res=%ld evt.rawarg.rgid=1000 evt.rawarg.egid=1000 evt.rawarg.sgid=1000 "
 		       "group.gid=1000", SC(setresgid, 1000, 1000, 1000));
-		expect("setresuid", "evt.res=%ld evt.arg.ruid=1000 evt.arg.euid=1000 evt.arg.suid=1000",
+		expect("setresuid", "evt.res=%ld evt.rawarg.ruid=1000 evt.rawarg.euid=1000 evt.rawarg.suid=1000",
 		       SC(setresuid, 1000, 1000, 1000));
-		expect("setuid", "evt.res=%ld evt.arg.uid=0", SC(setuid, 0));
-		expect("setuid", "evt.res=%ld evt.arg.uid=0", id16(NR32_setuid16, SYS_setuid, 0, 0, 0));
+		expect("setuid", "evt.res=%ld evt.rawarg.uid=0", SC(setuid, 0));
+		expect("setuid", "evt.res=%ld evt.rawarg.uid=0", id16(NR32_setuid16, SYS_setuid, 0, 0, 0));
 		fflush(stdout);
 		_exit(0);
 	}
@@ -540,9 +540,9 @@ static void child_exits(const char *type, long r, int code, unsigned long flags)
 		raw_exit(code);
 	waitpid(r, NULL, __WALL);
 	if (getenv("IA32_PIDNS"))
-		expect(type, "evt.arg.flags=%lu", flags);
+		expect(type, "evt.rawarg.flags=%lu", flags);
 	else
-		expect(type, "evt.res=%ld evt.arg.flags=%lu", r, flags);
+		expect(type, "evt.res=%ld evt.rawarg.flags=%lu", r, flags);
 	expect_tid("procexit", r, "evt.arg.status=%d", code << 8);
 }
 
@@ -564,24 +564,24 @@ static void proc(void)
 		for (;;)
 			pause();
 	}
-	expect("kill", "evt.res=%ld evt.arg.pid=%d evt.arg.sig=0", SC(kill, child, 0), child);
-	expect("ptrace", "evt.res=%ld evt.arg.request=%d evt.arg.pid=%d",
+	expect("kill", "evt.res=%ld evt.arg.pid=%d evt.rawarg.sig=0", SC(kill, child, 0), child);
+	expect("ptrace", "evt.res=%ld evt.rawarg.request=%d evt.arg.pid=%d",
 	       SC(ptrace, PTRACE_ATTACH, child, 0, 0), PTRACE_ATTACH, child);
 	waitpid(child, NULL, __WALL);
-	expect("tgkill", "evt.res=%ld evt.arg.pid=%d evt.arg.tid=%d evt.arg.sig=%d",
+	expect("tgkill", "evt.res=%ld evt.arg.pid=%d evt.arg.tid=%d evt.rawarg.sig=%d",
 	       SC(tgkill, child, child, SIGKILL), child, child, SIGKILL);
 	waitpid(child, NULL, 0);
-	expect("prctl", "evt.res=%ld evt.arg.option=%d", SC(prctl, PR_SET_NAME, P(lo_str("ia32-x"))),
+	expect("prctl", "evt.res=%ld evt.rawarg.option=%d", SC(prctl, PR_SET_NAME, P(lo_str("ia32-x"))),
 	       PR_SET_NAME);
 	prctl(PR_SET_NAME, "ia32");
 	fd = SC(memfd_create, P(lo_str("shrike-ia32")), MFD_CLOEXEC);
-	expect("memfd_create", "evt.res=%d evt.arg.name=shrike-ia32 evt.arg.flags=%d", fd, MFD_CLOEXEC);
+	expect("memfd_create", "evt.res=%d evt.arg.name=shrike-ia32 evt.rawarg.flags=%d", fd, MFD_CLOEXEC);
 	SC(close, fd);
-	expect("bpf", "evt.res=%ld evt.arg.cmd=5", SC(bpf, 5, 0, 0));
+	expect("bpf", "evt.res=%ld evt.rawarg.cmd=5", SC(bpf, 5, 0, 0));
 	expect("init_module", "evt.res=%ld evt.arg.len=0 evt.arg.uargs=x=1",
 	       SC(init_module, 0, 0, P(lo_str("x=1"))));
 	fd = open("/dev/null", O_RDONLY);
-	expect("finit_module", "evt.res=%ld evt.arg.fd=%d evt.arg.path=/dev/null evt.arg.uargs=",
+	expect("finit_module", "evt.res=%ld evt.rawarg.fd=%d evt.arg.path=/dev/null evt.arg.uargs=",
 	       SC(finit_module, fd, P(lo_str("")), 0), fd);
 	close(fd);
 }
@@ -634,19 +634,19 @@ static void ns(void)
 
 		tid = getpid();
 		fstat(fd, &st);
-		expect("setns", "evt.res=%ld evt.arg.fd=%d evt.arg.nstype=%d evt.arg.ns=uts:[%lu]",
+		expect("setns", "evt.res=%ld evt.rawarg.fd=%d evt.rawarg.nstype=%d evt.arg.ns=uts:[%lu]",
 		       SC(setns, fd, CLONE_NEWUTS), fd, CLONE_NEWUTS, (unsigned long)st.st_ino);
-		expect("unshare", "evt.res=%ld evt.arg.flags=%d", SC(unshare, CLONE_NEWNS | CLONE_NEWUTS),
+		expect("unshare", "evt.res=%ld evt.rawarg.flags=%d", SC(unshare, CLONE_NEWNS | CLONE_NEWUTS),
 		       CLONE_NEWNS | CLONE_NEWUTS);
 		mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
 		mkdir(m, 0700);
 		expect("mount", "evt.res=%ld evt.arg.dev=shrike-tmp evt.arg.dir=%s evt.arg.type=tmpfs "
-		       "evt.arg.flags=%d", SC(mount, P(dev), P(m), P(tmpfs), MS_NOSUID, 0), m, MS_NOSUID);
+		       "evt.rawarg.flags=%d", SC(mount, P(dev), P(m), P(tmpfs), MS_NOSUID, 0), m, MS_NOSUID);
 		/* the 32-bit ABI's one-argument umount is umount2 with no flags */
 		r = compat ? int80(NR32_umount, P(m), MNT_DETACH, 0, 0, 0, 0) : SC(umount2, P(m), 0);
-		expect("umount2", "evt.res=%ld evt.arg.name=%s evt.arg.flags=0", r, m);
+		expect("umount2", "evt.res=%ld evt.arg.name=%s evt.rawarg.flags=0", r, m);
 		SC(mount, P(dev), P(m), P(tmpfs), MS_NOSUID, 0);
-		expect("umount2", "evt.res=%ld evt.arg.name=%s evt.arg.flags=%d",
+		expect("umount2", "evt.res=%ld evt.arg.name=%s evt.rawarg.flags=%d",
 		       SC(umount2, P(m), MNT_DETACH), m, MNT_DETACH);
 		expect("chroot", "evt.res=%ld fd.name=%s", SC(chroot, P(lo_str(dir))), dir);
 		fflush(stdout);
@@ -710,7 +710,7 @@ static void toctou(void)
 	else
 		r = connect(c2, (struct sockaddr *)toctou_addr, sizeof(*toctou_addr)) ? -errno : 0;
 	pthread_join(th, NULL);
-	expect("connect", "evt.res=%d evt.arg.fd=%d evt.arg.addr=%s", r, c2, sock);
+	expect("connect", "evt.res=%d evt.rawarg.fd=%d evt.arg.addr=%s", r, c2, sock);
 	close(c1);
 	close(c2);
 	close(toctou_listener);
@@ -768,7 +768,7 @@ static void x32(void)
 	if (m != MAP_FAILED)
 		strcpy((char *)cut, "/decoy");
 	fd = x32call(SYS_openat, AT_FDCWD, P(hi), O_CREAT | O_WRONLY, 0600);
-	expect("openat", "evt.res=%ld evt.arg.name=%s evt.arg.flags=%d", fd, hi,
+	expect("openat", "evt.res=%ld evt.arg.name=%s evt.rawarg.flags=%d", fd, hi,
 	       O_CREAT | O_WRONLY);
 	if (fd >= 0)
 		close((int)fd);

@@ -67,62 +67,65 @@ static void files(void)
 	int fd, dfd;
 
 	fd = syscall(SYS_open, a, O_CREAT | O_WRONLY | O_TRUNC, 0640);
-	expect(1, "open", "evt.res=%d fd.num=%d fd.name=%s evt.arg.flags=%d evt.arg.mode=%d", fd, fd, a,
+	expect(1, "open", "evt.res=%d fd.num=%d fd.name=%s evt.rawarg.flags=%d evt.rawarg.mode=%d", fd, fd, a,
 	       O_CREAT | O_WRONLY | O_TRUNC, 0640);
-	expect(1, "close", "evt.res=0 evt.arg.fd=%d", fd);
+	expect(1, "close", "evt.res=0 evt.rawarg.fd=%d fd.name=%s evt.arg.fd=<f>%s", fd, a, a);
 	close(fd);
 	fd = syscall(SYS_open, "/nonexistent/shrike", O_RDONLY);
 	expect(1, "open", "evt.res=%d fd.name=/nonexistent/shrike", -ENOENT);
 	if (chdir(dir))
 		exit(1);
 	fd = syscall(SYS_openat, AT_FDCWD, "a.txt", O_RDONLY);
-	expect(1, "openat", "evt.res=%d evt.arg.dirfd=-100 evt.arg.name=a.txt fd.name=%s evt.arg.dirpath=%s",
+	expect(1, "openat", "evt.res=%d evt.rawarg.dirfd=-100 evt.arg.name=a.txt fd.name=%s evt.arg.dirpath=%s",
 	       fd, a, dir);
 	close(fd);
 	dfd = open(dir, O_RDONLY | O_DIRECTORY);
 	fd = syscall(SYS_openat, dfd, "a.txt", O_RDONLY);
-	expect(1, "openat", "evt.res=%d evt.arg.dirfd=%d fd.name=%s", fd, dfd, a);
+	expect(1, "openat", "evt.res=%d evt.rawarg.dirfd=%d fd.name=%s", fd, dfd, a);
 	close(fd);
 	fd = syscall(SYS_openat2, AT_FDCWD, a, &how, sizeof(how));
-	expect(1, "openat2", "evt.res=%d fd.name=%s evt.arg.flags=%d evt.arg.resolve=%d", fd, a,
+	expect(1, "openat2", "evt.res=%d fd.name=%s evt.rawarg.flags=%d evt.rawarg.resolve=%d", fd, a,
 	       O_RDONLY | O_CLOEXEC, RESOLVE_NO_SYMLINKS);
 	close(fd);
 	fd = syscall(SYS_creat, b, 0600);
-	expect(1, "creat", "evt.res=%d fd.name=%s evt.arg.mode=%d", fd, b, 0600);
+	expect(1, "creat", "evt.res=%d fd.name=%s evt.rawarg.mode=%d", fd, b, 0600);
 	close(fd);
-	expect(1, "mkdir", "evt.res=%d evt.arg.path=%s evt.arg.mode=%d", (int)syscall(SYS_mkdir, d, 0750), d, 0750);
-	expect(1, "mkdirat", "evt.res=%d evt.arg.dirfd=%d fd.name=%s/e", (int)syscall(SYS_mkdirat, dfd, "e", 0700), dfd, dir);
+	expect(1, "mkdir", "evt.res=%d evt.arg.path=%s evt.rawarg.mode=%d", (int)syscall(SYS_mkdir, d, 0750), d, 0750);
+	expect(1, "mkdirat", "evt.res=%d evt.rawarg.dirfd=%d fd.name=%s/e", (int)syscall(SYS_mkdirat, dfd, "e", 0700), dfd, dir);
 	expect(1, "rmdir", "evt.res=%d fd.name=%s", (int)syscall(SYS_rmdir, d), d);
-	expect(1, "unlinkat", "evt.res=%d evt.arg.flags=%d fd.name=%s/e",
+	expect(1, "unlinkat", "evt.res=%d evt.rawarg.flags=%d fd.name=%s/e",
 	       (int)syscall(SYS_unlinkat, dfd, "e", AT_REMOVEDIR), AT_REMOVEDIR, dir);
-	expect(1, "chmod", "evt.res=%d fd.name=%s evt.arg.mode=%d", (int)syscall(SYS_chmod, a, 04755), a, 04755);
+	expect(1, "chmod", "evt.res=%d fd.name=%s evt.rawarg.mode=%d", (int)syscall(SYS_chmod, a, 04755), a, 04755);
 	fd = open(a, O_RDONLY);
-	expect(1, "fchmod", "evt.res=%d evt.arg.fd=%d evt.arg.mode=%d", (int)syscall(SYS_fchmod, fd, 0644), fd, 0644);
-	expect(1, "fchown", "evt.res=%d evt.arg.fd=%d evt.arg.uid=1000 evt.arg.gid=-1",
-	       (int)syscall(SYS_fchown, fd, 1000, -1), fd);
+	/* the file an fd-only call changed is named, as the fd was at the call's entry */
+	expect(1, "fchmod", "evt.res=%d evt.rawarg.fd=%d evt.arg.fd=<f>%s fd.name=%s evt.rawarg.mode=%d",
+	       (int)syscall(SYS_fchmod, fd, 0644), fd, a, a, 0644);
+	expect(1, "fchown", "evt.res=%d evt.rawarg.fd=%d evt.arg.fd=<f>%s fd.name=%s evt.arg.uid=1000 evt.arg.gid=-1",
+	       (int)syscall(SYS_fchown, fd, 1000, -1), fd, a, a);
 	close(fd);
-	expect(1, "fchmodat", "evt.res=%d fd.name=%s evt.arg.mode=%d",
+	expect(1, "fchmodat", "evt.res=%d fd.name=%s evt.rawarg.mode=%d",
 	       (int)syscall(SYS_fchmodat, dfd, "a.txt", 0600), a, 0600);
 	expect(1, "chown", "evt.res=%d fd.name=%s evt.arg.uid=1001 evt.arg.gid=1002", (int)syscall(SYS_chown, a, 1001, 1002), a);
 	expect(1, "lchown", "evt.res=%d fd.name=%s evt.arg.uid=0 evt.arg.gid=0", (int)syscall(SYS_lchown, a, 0, 0), a);
-	expect(1, "fchownat", "evt.res=%d fd.name=%s evt.arg.uid=5 evt.arg.gid=6 evt.arg.flags=%d",
+	expect(1, "fchownat", "evt.res=%d fd.name=%s evt.arg.uid=5 evt.arg.gid=6 evt.rawarg.flags=%d",
 	       (int)syscall(SYS_fchownat, dfd, "a.txt", 5, 6, AT_SYMLINK_NOFOLLOW), a, AT_SYMLINK_NOFOLLOW);
 	expect(1, "symlink", "evt.res=%d evt.arg.target=a.txt fd.name=%s/s1", (int)syscall(SYS_symlink, "a.txt", "s1"), dir);
 	expect(1, "symlinkat", "evt.res=%d evt.arg.target=/etc/shadow fd.name=%s/s2",
 	       (int)syscall(SYS_symlinkat, "/etc/shadow", dfd, "s2"), dir);
 	expect(1, "link", "evt.res=%d evt.arg.oldpath=%s evt.arg.newpath=l1 evt.arg.newdir=%s", (int)syscall(SYS_link, a, "l1"), a, dir);
-	expect(1, "linkat", "evt.res=%d evt.arg.oldpath=a.txt evt.arg.newpath=l2 evt.arg.flags=0",
+	expect(1, "linkat", "evt.res=%d evt.arg.oldpath=a.txt evt.arg.newpath=l2 evt.rawarg.flags=0",
 	       (int)syscall(SYS_linkat, dfd, "a.txt", dfd, "l2", 0));
 	expect(1, "rename", "evt.res=%d evt.arg.oldpath=l1 evt.arg.newpath=l3 evt.arg.olddir=%s",
 	       (int)syscall(SYS_rename, "l1", "l3"), dir);
 	expect(1, "renameat", "evt.res=%d evt.arg.oldpath=l3 evt.arg.newpath=l4",
 	       (int)syscall(SYS_renameat, dfd, "l3", dfd, "l4"));
-	expect(1, "renameat2", "evt.res=%d evt.arg.oldpath=l4 evt.arg.newpath=l2 evt.arg.flags=%d",
+	expect(1, "renameat2", "evt.res=%d evt.arg.oldpath=l4 evt.arg.newpath=l2 evt.rawarg.flags=%d",
 	       (int)syscall(SYS_renameat2, dfd, "l4", dfd, "l2", RENAME_NOREPLACE) ? -errno : 0, RENAME_NOREPLACE);
 	expect(1, "unlink", "evt.res=%d fd.name=%s/l2", (int)syscall(SYS_unlink, "l2"), dir);
 	expect(1, "unlink", "evt.res=%d fd.name=%s/nope", -ENOENT, dir), syscall(SYS_unlink, "nope");
 	expect(1, "chdir", "evt.res=%d fd.name=/", (int)syscall(SYS_chdir, "/"));
-	expect(1, "fchdir", "evt.res=%d evt.arg.fd=%d evt.arg.path=%s", (int)syscall(SYS_fchdir, dfd), dfd, dir);
+	expect(1, "fchdir", "evt.res=%d evt.rawarg.fd=%d evt.arg.fd=<d>%s evt.arg.path=%s",
+	       (int)syscall(SYS_fchdir, dfd), dfd, dir, dir);
 	if (fork() == 0) {
 		tid = getpid();
 		expect(1, "chroot", "evt.res=%d fd.name=%s", (int)syscall(SYS_chroot, dir), dir);
@@ -140,8 +143,8 @@ static int tcp_listener(struct sockaddr_in *sa)
 	memset(sa, 0, sizeof(*sa));
 	sa->sin_family = AF_INET;
 	sa->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	expect(1, "bind", "evt.res=%d evt.arg.fd=%d evt.arg.addr=127.0.0.1:0 fd.lip=127.0.0.1",
-	       bind(s, (struct sockaddr *)sa, sizeof(*sa)), s);
+	expect(1, "bind", "evt.res=%d evt.rawarg.fd=%d evt.arg.fd~<4t>127.0.0.1: evt.arg.addr=127.0.0.1:0 "
+	       "fd.lip=127.0.0.1", bind(s, (struct sockaddr *)sa, sizeof(*sa)), s);
 	getsockname(s, (struct sockaddr *)sa, &len);
 	return s;
 }
@@ -156,26 +159,28 @@ static void net(void)
 	int l, c, a, u, u2, r;
 
 	l = tcp_listener(&srv);
-	expect(1, "socket", "evt.res=%d evt.arg.domain=%d evt.arg.type=%d evt.arg.proto=0", l, AF_INET,
-	       SOCK_STREAM);
-	expect(1, "listen", "evt.res=%d evt.arg.fd=%d evt.arg.backlog=7", listen(l, 7), l);
+	expect(1, "socket", "evt.res=%d evt.rawarg.domain=%d evt.arg.domain=AF_INET evt.arg.type=%d "
+	       "evt.arg.proto=0", l, AF_INET, SOCK_STREAM);
+	expect(1, "listen", "evt.res=%d evt.rawarg.fd=%d evt.arg.backlog=7 fd.typechar=4 fd.lip=127.0.0.1 "
+	       "fd.lport=%u", listen(l, 7), l, ntohs(srv.sin_port));
 	c = socket(AF_INET, SOCK_STREAM, 0);
 	r = connect(c, (struct sockaddr *)&srv, sizeof(srv));
 	len = sizeof(cli);
 	getsockname(c, (struct sockaddr *)&cli, &len);
-	expect(1, "connect", "evt.res=%d evt.arg.fd=%d fd.rip=127.0.0.1 fd.rport=%u fd.lport=%u "
-	       "fd.name=127.0.0.1:%u->127.0.0.1:%u fd.typechar=4", r, c, ntohs(srv.sin_port),
-	       ntohs(cli.sin_port), ntohs(cli.sin_port), ntohs(srv.sin_port));
+	expect(1, "connect", "evt.res=%d evt.rawarg.fd=%d fd.rip=127.0.0.1 fd.rport=%u fd.lport=%u "
+	       "fd.name=127.0.0.1:%u->127.0.0.1:%u fd.typechar=4 evt.arg.fd=<4t>127.0.0.1:%u->127.0.0.1:%u",
+	       r, c, ntohs(srv.sin_port), ntohs(cli.sin_port), ntohs(cli.sin_port), ntohs(srv.sin_port),
+	       ntohs(cli.sin_port), ntohs(srv.sin_port));
 	len = sizeof(peer);
 	a = accept4(l, (struct sockaddr *)&peer, &len, SOCK_CLOEXEC);
-	expect(1, "accept4", "evt.res=%d evt.arg.fd=%d evt.arg.flags=%d fd.rip=127.0.0.1 fd.rport=%u "
-	       "fd.lport=%u", a, l, SOCK_CLOEXEC, ntohs(peer.sin_port), ntohs(srv.sin_port));
+	expect(1, "accept4", "evt.res=%d evt.arg.fd=%d evt.rawarg.flags=%d evt.arg.flags=80000 "
+	       "fd.rip=127.0.0.1 fd.rport=%u fd.lport=%u", a, l, SOCK_CLOEXEC, ntohs(peer.sin_port), ntohs(srv.sin_port));
 	close(a);
 	close(c);
 	/* a closed port: the target still shows, from the address passed in */
 	close(l);
 	c = socket(AF_INET, SOCK_STREAM, 0);
-	expect(1, "connect", "evt.res=%d evt.arg.fd=%d fd.rip=127.0.0.1 fd.rport=%u",
+	expect(1, "connect", "evt.res=%d evt.rawarg.fd=%d fd.rip=127.0.0.1 fd.rport=%u evt.arg.fd~<4t>",
 	       connect(c, (struct sockaddr *)&srv, sizeof(srv)) ? -errno : 0, c, ntohs(srv.sin_port));
 	close(c);
 	c = socket(AF_INET6, SOCK_STREAM, 0);
@@ -202,17 +207,21 @@ static void net(void)
 
 static void ids(void)
 {
-	expect(1, "setuid", "evt.res=%d evt.arg.uid=0 user.uid=0", setuid(0));
-	expect(1, "setgid", "evt.res=%d evt.arg.gid=0", setgid(0));
-	expect(1, "setreuid", "evt.res=%d evt.arg.ruid=-1 evt.arg.euid=-1", setreuid(-1, -1));
-	expect(1, "setregid", "evt.res=%d evt.arg.rgid=-1 evt.arg.egid=-1", setregid(-1, -1));
+	/* ids show as names, Falco's way; the numbers are evt.rawarg's */
+	expect(1, "setuid", "evt.res=%d evt.rawarg.uid=0 evt.arg.uid=root user.uid=0", setuid(0));
+	expect(1, "setgid", "evt.res=%d evt.rawarg.gid=0 evt.arg.gid=root", setgid(0));
+	expect(1, "setreuid", "evt.res=%d evt.rawarg.ruid=-1 evt.arg.ruid=<NONE> evt.arg.euid=<NONE>",
+	       setreuid(-1, -1));
+	expect(1, "setregid", "evt.res=%d evt.rawarg.rgid=-1 evt.arg.rgid=<NONE> evt.arg.egid=<NONE>",
+	       setregid(-1, -1));
 	if (fork() == 0) {
 		tid = getpid();
-		expect(1, "setresgid", "evt.res=%d evt.arg.rgid=1000 evt.arg.egid=1000 evt.arg.sgid=1000 "
-		       "group.gid=1000", setresgid(1000, 1000, 1000));
-		expect(1, "setresuid", "evt.res=%d evt.arg.ruid=1000 evt.arg.euid=1000 evt.arg.suid=1000 "
-		       "user.uid=1000 user.host_uid=1000", setresuid(1000, 1000, 1000));
-		expect(1, "setuid", "evt.res=%d evt.arg.uid=0 user.uid=1000", setuid(0) ? -errno : 0);
+		expect(1, "setresgid", "evt.res=%d evt.rawarg.rgid=1000 evt.rawarg.egid=1000 "
+		       "evt.rawarg.sgid=1000 group.gid=1000", setresgid(1000, 1000, 1000));
+		expect(1, "setresuid", "evt.res=%d evt.rawarg.ruid=1000 evt.rawarg.euid=1000 "
+		       "evt.rawarg.suid=1000 user.uid=1000 user.host_uid=1000", setresuid(1000, 1000, 1000));
+		expect(1, "setuid", "evt.res=%d evt.rawarg.uid=0 evt.arg.uid=root user.uid=1000",
+		       setuid(0) ? -errno : 0);
 		_exit(0);
 	}
 	wait(NULL);
@@ -227,22 +236,25 @@ static void proc(void)
 		pause();
 		_exit(0);
 	}
-	expect(1, "kill", "evt.res=0 evt.arg.pid=%d evt.arg.sig=0", child), kill(child, 0);
-	expect(1, "ptrace", "evt.res=%d evt.arg.request=%d evt.arg.pid=%d",
+	expect(1, "kill", "evt.res=0 evt.arg.pid=%d evt.rawarg.sig=0 evt.arg.sig=0", child), kill(child, 0);
+	expect(1, "ptrace", "evt.res=%d evt.rawarg.request=%d evt.arg.request=PTRACE_ATTACH evt.arg.pid=%d",
 	       (int)ptrace(PTRACE_ATTACH, child, 0, 0), PTRACE_ATTACH, child);
 	waitpid(child, NULL, 0);
-	expect(1, "tgkill", "evt.res=0 evt.arg.pid=%d evt.arg.tid=%d evt.arg.sig=%d", child, child, SIGKILL),
+	expect(1, "tgkill", "evt.res=0 evt.arg.pid=%d evt.arg.tid=%d evt.rawarg.sig=%d evt.arg.sig=SIGKILL",
+	       child, child, SIGKILL),
 		syscall(SYS_tgkill, child, child, SIGKILL);
 	waitpid(child, NULL, 0);
-	expect(1, "prctl", "evt.res=%d evt.arg.option=%d", prctl(PR_SET_NAME, "sysfam-x"), PR_SET_NAME);
+	expect(1, "prctl", "evt.res=%d evt.rawarg.option=%d evt.arg.option=PR_SET_NAME",
+	       prctl(PR_SET_NAME, "sysfam-x"), PR_SET_NAME);
 	fd = memfd_create("shrike-memfd", MFD_CLOEXEC);
-	expect(1, "memfd_create", "evt.res=%d evt.arg.name=shrike-memfd evt.arg.flags=%d", fd, MFD_CLOEXEC);
+	expect(1, "memfd_create", "evt.res=%d evt.arg.name=shrike-memfd evt.rawarg.flags=%d evt.arg.flags=MFD_CLOEXEC", fd, MFD_CLOEXEC);
 	close(fd);
-	expect(1, "bpf", "evt.res=%d evt.arg.cmd=5", (int)syscall(SYS_bpf, 5, NULL, 0) ? -errno : 0);
+	expect(1, "bpf", "evt.res=%d evt.rawarg.cmd=5 evt.arg.cmd=BPF_PROG_LOAD", (int)syscall(SYS_bpf, 5, NULL, 0) ? -errno : 0);
 	expect(1, "init_module", "evt.res=%d evt.arg.len=0 evt.arg.uargs=x=1",
 	       syscall(SYS_init_module, NULL, 0, "x=1") ? -errno : 0);
 	fd = open("/dev/null", O_RDONLY);
-	expect(1, "finit_module", "evt.res=%d evt.arg.fd=%d evt.arg.path=/dev/null evt.arg.uargs=",
+	expect(1, "finit_module", "evt.res=%d evt.rawarg.fd=%d evt.arg.fd=<f>/dev/null evt.arg.path=/dev/null "
+	       "evt.arg.uargs=",
 	       syscall(SYS_finit_module, fd, "", 0) ? -errno : 0, fd);
 	close(fd);
 }
@@ -258,15 +270,16 @@ static void ns(void)
 
 		tid = getpid();
 		fstat(fd, &st);
-		expect(1, "setns", "evt.res=%d evt.arg.fd=%d evt.arg.nstype=%d evt.arg.ns=uts:[%lu]",
-		       setns(fd, CLONE_NEWUTS), fd, CLONE_NEWUTS, (unsigned long)st.st_ino);
-		expect(1, "unshare", "evt.res=%d evt.arg.flags=%d", unshare(CLONE_NEWNS | CLONE_NEWUTS),
+		expect(1, "setns", "evt.res=%d evt.rawarg.fd=%d evt.rawarg.nstype=%d evt.arg.nstype=CLONE_NEWUTS "
+		       "evt.arg.ns=uts:[%lu] evt.arg.fd=<f>uts:[%lu]", setns(fd, CLONE_NEWUTS), fd, CLONE_NEWUTS,
+		       (unsigned long)st.st_ino, (unsigned long)st.st_ino);
+		expect(1, "unshare", "evt.res=%d evt.rawarg.flags=%d evt.arg.flags=CLONE_NEWNS|CLONE_NEWUTS", unshare(CLONE_NEWNS | CLONE_NEWUTS),
 		       CLONE_NEWNS | CLONE_NEWUTS);
 		mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
 		mkdir(m, 0700);
 		expect(1, "mount", "evt.res=%d evt.arg.dev=shrike-tmp evt.arg.dir=%s evt.arg.type=tmpfs "
-		       "evt.arg.flags=%d", mount("shrike-tmp", m, "tmpfs", MS_NOSUID, NULL), m, MS_NOSUID);
-		expect(1, "umount2", "evt.res=%d evt.arg.name=%s evt.arg.flags=%d", umount2(m, MNT_DETACH),
+		       "evt.rawarg.flags=%d evt.arg.flags=NOSUID", mount("shrike-tmp", m, "tmpfs", MS_NOSUID, NULL), m, MS_NOSUID);
+		expect(1, "umount2", "evt.res=%d evt.arg.name=%s evt.rawarg.flags=%d evt.arg.flags=DETACH", umount2(m, MNT_DETACH),
 		       m, MNT_DETACH);
 		_exit(0);
 	}
@@ -373,7 +386,7 @@ static void toctou(void)
 	connect(c1, (struct sockaddr *)&toctou_addr, sizeof(toctou_addr));	/* fills the backlog */
 	c2 = socket(AF_UNIX, SOCK_STREAM, 0);
 	pthread_create(&th, NULL, rewrite_then_accept, NULL);
-	expect(1, "connect", "evt.res=%d evt.arg.fd=%d evt.arg.addr=%s",
+	expect(1, "connect", "evt.res=%d evt.rawarg.fd=%d evt.arg.addr=%s",
 	       connect(c2, (struct sockaddr *)&toctou_addr, sizeof(toctou_addr)) ? -errno : 0, c2, sock);
 	pthread_join(th, NULL);
 	close(c1);

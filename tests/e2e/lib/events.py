@@ -8,6 +8,7 @@
   events.py FILE distinct FIELD [FIELD=VALUE ...]  sorted distinct values of FIELD
   events.py FILE bad                          lines that are not JSON objects
   events.py FILE expect EXPECTFILE            a TAP line per "EXPECT n field=value..." line
+                                              (n 1: one such event, in order; n 0: none)
   events.py FILE batch QUERYFILE   one answer line per query line "CMD\x1fARG\x1f...\x1f"
                                    (CMD: count, get or distinct; the file is read once)
 
@@ -118,6 +119,12 @@ def main(argv):
                 if not words or words[0] != "EXPECT":
                     continue
                 filters = words[2:]
+                if words[1] == "0":	# no such event at all (its result aside)
+                    some = [x for x in filters if not x.startswith("evt.res=")]
+                    n = sum(1 for e in events if matches(e, some))
+                    print("%s - none: %s%s" % ("ok" if n == 0 else "not ok", " ".join(some),
+                                              "" if n == 0 else " (%d)" % n))
+                    continue
                 key = tuple(filters[:2])
                 start = pos.get(key, 0)
                 hit = next((i for i in range(start, len(events))

@@ -117,8 +117,11 @@ lxc_add_user() {
 # lxc_start NAME: starts it in the background and returns once a command can
 # be attached to it. LXC's debug log is in /tmp/lxc-NAME.log.
 lxc_start() {
-	local name=$1 log=/tmp/lxc-$1.log deadline=$((SECONDS + LXC_START_TIMEOUT))
-	if ! lxc-start -P "$LXC_PATH" -n "$name" -d -l DEBUG -o "$log"; then
+	local name=$1 log=/tmp/lxc-$1.log deadline=$((SECONDS + LXC_START_TIMEOUT)) in=()
+	# LXC_START_CGROUP=DIR: lxc-start runs in that cgroup, as a systemd unit's would
+	[ -n "${LXC_START_CGROUP:-}" ] &&
+		in=(sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$LXC_START_CGROUP")
+	if ! "${in[@]}" lxc-start -P "$LXC_PATH" -n "$name" -d -l DEBUG -o "$log"; then
 		echo "lxc: lxc-start -n $name failed:" >&2
 		grep -E 'ERROR|WARN' "$log" | tail -n 20 >&2
 		return 1

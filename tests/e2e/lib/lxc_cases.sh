@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# lxc_cases.sh - sourced by the 40-lxc-* VM tests (after tap.sh, shrike.sh and
-# lxc.sh): containers with known users, marked commands run in every context a
+# lxc_cases.sh - sourced by the 40-lxc-* VM tests (it sources tap.sh, shrike.sh
+# and lxc.sh, each unless already there): containers with known users, marked commands run in every context a
 # process can have (host, lxc-attach, the container's own init), the ground
 # truth of each read inside the VM while it runs, and assertions that the
 # daemon's event for it carries exactly that.
@@ -37,6 +37,9 @@
 # so same pid and credentials), and the test reads the container's passwd and
 # group right then: the wanted values are fixed when the command ran, not when
 # the daemon happened to look.
+declare -F tap_ok >/dev/null || . tests/e2e/lib/tap.sh
+declare -F shrike_start >/dev/null || . tests/e2e/lib/shrike.sh
+declare -F lxc_init >/dev/null || . tests/e2e/lib/lxc.sh
 
 # The ground-truth probe, for sh -c (busybox ash and dash): pid and session
 # id in its own pid namespace, effective uid and gid as its own user

@@ -23,17 +23,14 @@ sorted and joined with "|", so a test expecting one value sees them all.
 import json
 import sys
 
+import events  # next to this file: python puts the script's folder on sys.path
+
 NAME_FIELDS = ("container.name", "container.id", "user.name", "group.name", "user.loginname")
 
 
 def show(v):
-    if v is None:
-        return "null"
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v).replace("\t", " ").replace("\n", " ")
+    # events.py's form, on one tab-separated line
+    return events.show(v).replace("\t", " ").replace("\n", " ")
 
 
 def keys_of(ev, pids):

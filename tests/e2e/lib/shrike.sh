@@ -5,16 +5,44 @@
 SHRIKE_REPO=${SHRIKE_REPO:-$(pwd)}
 EVENTS_PY="$SHRIKE_REPO/tests/e2e/lib/events.py"
 
-# shrike_load [PARAM=VALUE...]: insmod unless already loaded
-# shrike_load [PARAM=VALUE...]: insmod, with $SHRIKE_KMOD_PARAMS first (e.g.
-# defer_paths=1 to run a suite the PREEMPT_RT way on any kernel)
+# The driver the daemon runs with. SHRIKE_TEST_DRIVER=bpf (scripts/vmtest's
+# eBPF pass) runs the same tests, with the same expectations, on the eBPF
+# driver: the module stays out, and what a test asks of the module's rings
+# (bufsize=) is asked of the daemon (buffer_size). SHRIKE_DRIVER_ARGS go on
+# every daemon command line that reads the kernel.
+SHRIKE_TEST_DRIVER=${SHRIKE_TEST_DRIVER:-kmod}
+shrike_driver_args() {
+	SHRIKE_DRIVER_ARGS=()
+	[ "$SHRIKE_TEST_DRIVER" = bpf ] && SHRIKE_DRIVER_ARGS=(--driver bpf "$@")
+	return 0
+}
+shrike_driver_args
+
+# is_bpf: the tests run on the eBPF driver (module-only checks stay out)
+is_bpf() {
+	[ "$SHRIKE_TEST_DRIVER" = bpf ]
+}
+
+# shrike_load [PARAM=VALUE...]: insmod unless already loaded, with
+# $SHRIKE_KMOD_PARAMS first (e.g. defer_paths=1 to run a suite the
+# PREEMPT_RT way on any kernel); on the eBPF driver, bufsize= becomes the
+# daemon's buffer_size and nothing is loaded
 shrike_load() {
+	local p
+	if is_bpf; then
+		shrike_driver_args
+		for p in "$@"; do
+			case $p in bufsize=*) SHRIKE_DRIVER_ARGS+=(-o "buffer_size=${p#bufsize=}") ;; esac
+		done
+		return 0
+	fi
 	grep -q '^shrike ' /proc/modules 2>/dev/null && return 0
 	# shellcheck disable=SC2086 # a list of parameters
 	insmod "$SHRIKE_REPO/shrike.ko" ${SHRIKE_KMOD_PARAMS:-} "$@"
 }
 
 shrike_unload() {
+	is_bpf && { shrike_driver_args; return 0; }
 	grep -q '^shrike ' /proc/modules 2>/dev/null || return 0
 	rmmod shrike
 }
@@ -25,7 +53,7 @@ shrike_start() {
 	local out=$1
 	shift
 	SHRIKE_ERR=${out%.json}.err
-	"$SHRIKE_REPO/build/shrike" -A "$@" >"$out" 2>"$SHRIKE_ERR" &
+	"$SHRIKE_REPO/build/shrike" -A "${SHRIKE_DRIVER_ARGS[@]}" "$@" >"$out" 2>"$SHRIKE_ERR" &
 	SHRIKE_PID=$!
 	shrike_await
 }

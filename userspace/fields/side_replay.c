@@ -1,63 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* side.c - recording and replaying the fields that come from outside the events. */
+/*
+ * side_replay.c - the side values a capture recorded, per process, served to
+ * the fields while replaying. Below the fields (they read it), apart from
+ * side_capture.c (which reads the fields).
+ */
 #include <stdlib.h>
 #include <string.h>
-#include "capture/capture.h"
-#include "fields/fields.h"
-#include "enrich/proctab.h"
 #include "fields/side.h"
-
-static const char *const side_names[SIDE_N] = {
-	"container.id", "container.name", "container.type", "user.name",
-	"user.homedir", "user.shell", "group.name", "user.loginname", "container.nested",
-	"user.host_loginname", "container.platform", "container.project", "container.tags",
-};
-
-static uint64_t fnv(uint64_t h, const char *s)
-{
-	if (!s)
-		return (h ^ 0xff) * 1099511628211ull;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return (h ^ 0xfe) * 1099511628211ull;
-}
-
-void side_capture(struct capture_writer *w, const struct sevent *ev)
-{
-	static int ids[SIDE_N];
-	static int resolved;
-	char *vals[SIDE_N];
-	uint64_t h = 1469598103934665603ull;
-	int i;
-
-	if (!resolved) {
-		for (i = 0; i < SIDE_N; i++)
-			ids[i] = fields_find(side_names[i]);
-		resolved = 1;
-	}
-	for (i = 0; i < SIDE_N; i++) {
-		struct rf_ref ref = { .id = ids[i], .index = -1 };
-		struct rf_value v;
-
-		fields_extract(ev, &ref, &v);
-		/* copies: the next extraction may reuse the buffers */
-		vals[i] = v.known && v.s ? strndup(v.s, v.slen) : NULL;
-		h = fnv(h, vals[i]);
-	}
-	/*
-	 * An event of a process the table does not hold (a thread's exit after
-	 * its process's, a full table) has no place to remember what was
-	 * written: its values are written every time, or the replay would give
-	 * it what an earlier process of that pid had.
-	 */
-	if (!ev->proc || h != ev->proc->side_hash) {
-		if (ev->proc)
-			ev->proc->side_hash = h;
-		capture_write_side(w, ev->pid, (const char *const *)vals, SIDE_N);
-	}
-	for (i = 0; i < SIDE_N; i++)
-		free(vals[i]);
-}
 
 /* pid -> values; an open-addressing table that grows */
 struct side_entry {
