@@ -125,6 +125,8 @@ struct shrike_event_spec {
  * relative to (SP_E_DIR).
  */
 #define SP_X_RES	{ SHRIKE_AT_EXIT, SHRIKE_K_S64, SHRIKE_SRC_RES, 0, 0, "res" }
+/* the returned descriptor again, as Falco's accept "fd" is (the new socket) */
+#define SP_X_RESFD	{ SHRIKE_AT_EXIT, SHRIKE_K_S64, SHRIKE_SRC_RES, 0, 0, "fd" }
 #define SP_X_INT(i, n)	{ SHRIKE_AT_EXIT, SHRIKE_K_S64, SHRIKE_SRC_ARG, i, 4, n }
 #define SP_X_LONG(i, n)	{ SHRIKE_AT_EXIT, SHRIKE_K_S64, SHRIKE_SRC_ARG, i, 8, n }
 #define SP_X_UINT(i, n)	{ SHRIKE_AT_EXIT, SHRIKE_K_U64, SHRIKE_SRC_ARG, i, 4, n }
@@ -272,9 +274,9 @@ static const struct shrike_event_spec shrike_event_specs[] = {
 		SP_X_INT(1, "type"), SP_X_INT(2, "proto") } },
 	{ SHRIKE_EVT_CONNECT, __NR_connect, "connect", 4, { SP_X_RES, SP_X_INT(0, "fd"),
 		SP_E_ADDR(1, 2), SP_X_TUPLE(0) } },
-	{ SHRIKE_EVT_ACCEPT, __NR_accept, "accept", 3, { SP_X_RES, SP_X_INT(0, "fd"),
+	{ SHRIKE_EVT_ACCEPT, __NR_accept, "accept", 3, { SP_X_RES, SP_X_RESFD,
 		SP_X_TUPLE(SHRIKE_RESFD) } },
-	{ SHRIKE_EVT_ACCEPT4, __NR_accept4, "accept4", 4, { SP_X_RES, SP_X_INT(0, "fd"),
+	{ SHRIKE_EVT_ACCEPT4, __NR_accept4, "accept4", 4, { SP_X_RES, SP_X_RESFD,
 		SP_X_TUPLE(SHRIKE_RESFD), SP_X_UINT(3, "flags") } },
 	{ SHRIKE_EVT_BIND, __NR_bind, "bind", 4, { SP_X_RES, SP_X_INT(0, "fd"), SP_E_ADDR(1, 2),
 		SP_X_TUPLE(0) } },

@@ -458,8 +458,17 @@ static void test_descriptors(void **state)
 	memset(&un, 0, sizeof(un));
 	tev_tuple(&t, &un);
 	field(&t.ev, "evt.args", "oldfd=3 newfd=0");
-	/* a descriptor no parameter describes stays a number, in evt.arg too */
-	arg_plain("accept", "fd", 3);
+	/* accept's fd is the connection it returned, as Falco's is: its tuple */
+	tev_init(&t, "accept");
+	tev_set(&t, "fd", 4);
+	tev_tuple(&t, &tcp);
+	tev_arg_is(&t, "fd", "<4t>192.168.1.2:40000->10.1.2.3:4444");
+	tev_rawarg_is(&t, "fd", 4);
+	/* and a failed one the error it was */
+	tev_set(&t, "fd", (uint64_t)-11);
+	memset(&un, 0, sizeof(un));
+	tev_tuple(&t, &un);
+	tev_arg_is(&t, "fd", "EAGAIN");
 	/* negative ones: AT_FDCWD, else the errno they would be, as Falco resolves them */
 	arg_is("close", "fd", (uint64_t)-9, "EBADF");
 	arg_is("close", "fd", (uint64_t)-1, "EPERM");

@@ -116,7 +116,7 @@ static const struct argsym_family resolve_f = NAMED_FLAGS("openat2 resolve", res
  * Falco prints a descriptor as the file its fd table holds for it. shrike
  * keeps no fd table: the file comes from the parameter of the same event
  * that says what the descriptor is (argsym_use.via), so a descriptor the
- * event says nothing more about (accept's listening socket) stays a number.
+ * event says nothing more about (a file dup'ed) stays a number.
  */
 static const struct argsym at_fdcwd_syms[] = { { "AT_FDCWD", (uint64_t)-100 } };
 
@@ -354,8 +354,8 @@ static const struct argsym_use uses[] = {
 	{ "socket", "domain", &af_f, NULL },
 	{ "connect", "fd", &sock_fd_f, "tuple" }, { "bind", "fd", &sock_fd_f, "tuple" },
 	{ "listen", "fd", &sock_fd_f, "tuple" },
-	/* the listening socket: the tuple is the accepted connection's */
-	{ "accept", "fd", &sock_fd_f, NULL }, { "accept4", "fd", &sock_fd_f, NULL },
+	/* the accepted connection (the result), as Falco's accept "fd" */
+	{ "accept", "fd", &sock_fd_f, "tuple" }, { "accept4", "fd", &sock_fd_f, "tuple" },
 	{ "accept4", "flags", &hex_f, NULL },
 	{ "sendto", "fd", &sock_fd_f, "tuple" }, { "sendmsg", "fd", &sock_fd_f, "tuple" },
 	/* the returned copy's socket is the one both descriptors stand for */

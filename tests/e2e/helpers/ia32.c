@@ -384,13 +384,14 @@ static void net_way(int via)
 	if (via) {
 		/* socketcall has accept; the 32-bit ABI's own numbers only accept4 */
 		a = SOCK(ACCEPT, accept, 1, l, P(lo_alloc(sizeof(struct sockaddr_in))), P(len32));
-		expect("accept", "evt.res=%d evt.arg.fd=%d fd.rip=127.0.0.1 fd.rport=%u fd.lport=%u", a,
-		       l, cport, sport);
+		expect("accept", "evt.res=%d evt.rawarg.fd=%d fd.rip=127.0.0.1 fd.rport=%u fd.lport=%u "
+		       "evt.arg.fd=<4t>127.0.0.1:%u->127.0.0.1:%u", a, a, cport, sport, cport, sport);
 	} else {
 		a = SOCK(ACCEPT4, accept4, 0, l, P(lo_alloc(sizeof(struct sockaddr_in))), P(len32),
 			 SOCK_CLOEXEC);
-		expect("accept4", "evt.res=%d evt.arg.fd=%d evt.rawarg.flags=%d fd.rip=127.0.0.1 "
-		       "fd.rport=%u fd.lport=%u", a, l, SOCK_CLOEXEC, cport, sport);
+		expect("accept4", "evt.res=%d evt.rawarg.fd=%d evt.rawarg.flags=%d fd.rip=127.0.0.1 "
+		       "fd.rport=%u fd.lport=%u evt.arg.fd=<4t>127.0.0.1:%u->127.0.0.1:%u", a, a,
+		       SOCK_CLOEXEC, cport, sport, cport, sport);
 	}
 	if (via) {
 		/* socketcall's send() is sendto() with no address */

@@ -173,8 +173,11 @@ static void net(void)
 	       ntohs(cli.sin_port), ntohs(srv.sin_port));
 	len = sizeof(peer);
 	a = accept4(l, (struct sockaddr *)&peer, &len, SOCK_CLOEXEC);
-	expect(1, "accept4", "evt.res=%d evt.arg.fd=%d evt.rawarg.flags=%d evt.arg.flags=80000 "
-	       "fd.rip=127.0.0.1 fd.rport=%u fd.lport=%u", a, l, SOCK_CLOEXEC, ntohs(peer.sin_port), ntohs(srv.sin_port));
+	/* fd is the accepted connection, as in Falco: from its peer to us */
+	expect(1, "accept4", "evt.res=%d evt.rawarg.fd=%d evt.rawarg.flags=%d evt.arg.flags=80000 "
+	       "fd.rip=127.0.0.1 fd.rport=%u fd.lport=%u evt.arg.fd=<4t>127.0.0.1:%u->127.0.0.1:%u",
+	       a, a, SOCK_CLOEXEC, ntohs(peer.sin_port), ntohs(srv.sin_port), ntohs(peer.sin_port),
+	       ntohs(srv.sin_port));
 	close(a);
 	close(c);
 	/* a closed port: the target still shows, from the address passed in */
@@ -195,7 +198,7 @@ static void net(void)
 	expect(1, "connect", "evt.res=%d fd.name=%s fd.typechar=u",
 	       connect(u2, (struct sockaddr *)&un, sizeof(un)), un.sun_path);
 	a = accept(u, NULL, NULL);
-	expect(1, "accept", "evt.res=%d evt.arg.fd=%d fd.typechar=u", a, u);
+	expect(1, "accept", "evt.res=%d evt.rawarg.fd=%d fd.typechar=u evt.arg.fd~<u>", a, a);
 	close(a);
 	close(u2);
 	close(u);
