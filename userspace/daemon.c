@@ -108,6 +108,12 @@ int daemon_load_config(struct daemon *d)
 
 struct rule_engine *daemon_load_rules(const struct config *cfg, int verbose)
 {
+	return daemon_load_rules_ops(cfg, verbose, &fields_rule_ops);
+}
+
+struct rule_engine *daemon_load_rules_ops(const struct config *cfg, int verbose,
+					  const struct rule_field_ops *ops)
+{
 	struct rule_engine *eng;
 	enum rule_priority prio;
 	struct rules_files files;
@@ -117,7 +123,7 @@ struct rule_engine *daemon_load_rules(const struct config *cfg, int verbose)
 
 	if (rules_files_expand((const char *const *)cfg->rules_files, cfg->n_rules_files, &files) < 0)
 		return NULL;
-	eng = rule_engine_new(&fields_rule_ops);
+	eng = rule_engine_new(ops);
 	if (!eng) {
 		rules_files_free(&files);
 		log_error("out of memory");
@@ -213,7 +219,7 @@ static char *alert_text(struct daemon *d, const struct rule *r, const struct sev
 	return line;
 }
 
-static void on_match(void *arg, const struct rule *r, const void *event)
+void daemon_alert(void *arg, const struct rule *r, const void *event)
 {
 	struct daemon *d = arg;
 	const struct sevent *ev = event;
@@ -238,7 +244,7 @@ void daemon_on_event(struct pipeline *pl, struct sevent *ev)
 	if (d->all_events)
 		evt_json_print(stdout, ev, d->cfg.json_output);
 	if (d->rules)
-		rule_engine_match(d->rules, ev, on_match, d);
+		rule_engine_match(d->rules, ev, daemon_alert, d);
 }
 
 void daemon_feed(struct daemon *d, const struct shrike_evt_hdr *rec, size_t avail, uint32_t cpu)

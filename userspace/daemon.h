@@ -11,6 +11,7 @@
 #include "shrike.h"
 
 struct rule_engine;
+struct rule_field_ops;
 struct outputs;
 struct reload;
 struct metrics;
@@ -52,10 +53,15 @@ int daemon_load_config(struct daemon *d);
  * (printed).
  */
 struct rule_engine *daemon_load_rules(const struct config *cfg, int verbose);
+/* The same with other field operations than the daemon's (a profiler's). */
+struct rule_engine *daemon_load_rules_ops(const struct config *cfg, int verbose,
+					  const struct rule_field_ops *ops);
 /* The syscalls the loaded rules and the process table need. */
 void daemon_syscall_mask(struct daemon *d, struct shrike_syscall_mask *m);
 /* Pipeline sink: match rules, print alerts and, with -A, the event. */
 void daemon_on_event(struct pipeline *pl, struct sevent *ev);
+/* A rule matched the event (a rule_match_fn, arg the daemon): the alert, out. */
+void daemon_alert(void *arg, const struct rule *r, const void *event);
 /* A record as it arrives (live or replay): feed it, and capture it if asked. */
 void daemon_feed(struct daemon *d, const struct shrike_evt_hdr *rec, size_t avail, uint32_t cpu);
 /*
