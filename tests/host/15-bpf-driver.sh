@@ -270,17 +270,31 @@ YAML
 daemon_start "$tmp/ia32.json" "$tmp/ia32.err" "the daemon runs again, for 32-bit syscalls and paths" \
 	-r "$tmp/rules32.yaml" -A -o buffer_size=8388608 -w "$tmp/ia32.scap"
 mkdir "$tmp/ia32-c" "$tmp/ia32-n"
-if env IA32_EXPECT="container.name=host container.type=host" "$ia32" compat "$tmp/ia32-c" \
-	>"$tmp/expect32" 2>"$tmp/helper.err" &&
-	sh -c 'echo $$ >"$1/native.pid"; exec env IA32_EXPECT="container.name=host" "$2" native "$1/ia32-n"' \
-		sh "$tmp" "$ia32" >"$tmp/expect-native" 2>>"$tmp/helper.err" &&
-	"$ia32" compat "$tmp/ia32-c" x32 >"$tmp/x32" 2>>"$tmp/helper.err"; then
-	tap_setup "the ia32 helper ran (int \$0x80, natively, x32 numbers)"
+# Some kernels run no 32-bit code at all, IA32_EMULATION or not (a guest
+# under PVM, ia32_emulation=0): an i386 program's exec fails with ENOEXEC
+# (the shell's 126) and int $0x80 faults. There the 32-bit half is left to
+# the VM, whose 25-ia32 runs on both drivers; the native and x32 halves
+# still run here.
+"$open32" /dev/null >/dev/null 2>&1
+can32=$?
+: >"$tmp/expect32"
+if [ "$can32" = 126 ]; then
+	tap_diag "kernel $(uname -r) runs no 32-bit code (an i386 program's exec: ENOEXEC)"
+elif env IA32_EXPECT="container.name=host container.type=host" "$ia32" compat "$tmp/ia32-c" \
+	>"$tmp/expect32" 2>"$tmp/helper.err"; then
+	tap_setup "the ia32 helper ran with int \$0x80"
+	"$open32" /etc/passwd
+	tap_premise_is "$?" 0 "open32 (a 32-bit program) opened /etc/passwd"
 else
-	tap_setup_fail "the ia32 helper ran" "$(tail -n 3 "$tmp/helper.err")"
+	tap_setup_fail "the ia32 helper ran with int \$0x80" "$(tail -n 3 "$tmp/helper.err")"
 fi
-"$open32" /etc/passwd
-tap_premise_is "$?" 0 "open32 (a 32-bit program) opened /etc/passwd"
+if sh -c 'echo $$ >"$1/native.pid"; exec env IA32_EXPECT="container.name=host" "$2" native "$1/ia32-n"' \
+	sh "$tmp" "$ia32" >"$tmp/expect-native" 2>>"$tmp/helper.err" &&
+	"$ia32" compat "$tmp/ia32-c" x32 >"$tmp/x32" 2>>"$tmp/helper.err"; then
+	tap_setup "the ia32 helper ran natively and with x32 numbers"
+else
+	tap_setup_fail "the ia32 helper ran natively and with x32 numbers" "$(tail -n 3 "$tmp/helper.err")"
+fi
 # paths as d_path() writes them (what /proc/PID/fd shows, the ground truth):
 # unlinked files and directories end in " (deleted)", pseudo files carry
 # their filesystem's name (pipe:[N], socket:[N], anon_inode:[...], uts:[N],
@@ -352,13 +366,24 @@ expect32() {
 		esac
 	done < <(ev32 expect "$1")
 }
-n=$(grep -c '^EXPECT' "$tmp/expect32")
-[ "$n" -ge 90 ] && tap_premise "the helper expects $n 32-bit events" ||
-	tap_premise_fail "the helper expects at least 90 32-bit events" "only $n EXPECT lines"
-expect32 "$tmp/expect32" "int \$0x80"
+if [ "$can32" = 126 ]; then
+	tap_skip "int \$0x80 and a 32-bit program on the host" \
+		"kernel $(uname -r) runs no 32-bit code; the VM's 25-ia32 checks them on the eBPF driver"
+else
+	n=$(grep -c '^EXPECT' "$tmp/expect32")
+	[ "$n" -ge 90 ] && tap_premise "the helper expects $n 32-bit events" ||
+		tap_premise_fail "the helper expects at least 90 32-bit events" "only $n EXPECT lines"
+	expect32 "$tmp/expect32" "int \$0x80"
+fi
+n=$(grep -c '^EXPECT' "$tmp/expect-native")
+[ "$n" -ge 90 ] && tap_premise "the helper expects $n native events" ||
+	tap_premise_fail "the helper expects at least 90 native events" "only $n EXPECT lines"
 expect32 "$tmp/expect-native" "native"
 npid=$(cat "$tmp/native.pid")
 tap_is "$(ev32 count proc.pid="$npid" evt.is_compat=true)" 0 "no event of the native run is marked 32-bit"
+n=$(grep -c '^EXPECT' "$tmp/x32")
+[ "$n" -ge 2 ] && tap_premise "the helper expects $n x32 events" ||
+	tap_premise_fail "the helper expects x32 events" "only $n EXPECT lines"
 # this kernel's x32 numbers (CONFIG_X86_X32_ABI): reported when it has them
 if grep -qE ' (x32_sys_call(_table)?|__x64_compat_sys_[a-z0-9_]+)$' /proc/kallsyms; then
 	expect32 "$tmp/x32" "x32"
@@ -370,12 +395,14 @@ else
 fi
 tap_is "$(ev32 count evt.arg.name=/decoy)" 0 \
 	"an x32 openat's path is never read at the decoy its pointer cut to 32 bits names"
-tap_is "$(ev32 count evt.type=open proc.exepath="$open32" fd.name=/etc/passwd evt.arg.flags=O_RDONLY \
-	evt.is_compat=true proc.is_32bit=true)" 1 "open32: its open is marked evt.is_compat and proc.is_32bit"
-tap_is "$(ev32 count evt.type=execve proc.exepath="$open32" evt.res=0 evt.is_compat=null \
-	proc.is_32bit=true)" 1 "open32: its exec (a native execve of a 32-bit program): proc.is_32bit only"
-tap_is "$(ev32 count evt.type=procexit proc.exepath="$open32" evt.arg.status=0 evt.is_compat=true \
-	proc.is_32bit=true)" 1 "open32: its exit (the 32-bit exit_group): both"
+if [ "$can32" != 126 ]; then
+	tap_is "$(ev32 count evt.type=open proc.exepath="$open32" fd.name=/etc/passwd evt.arg.flags=O_RDONLY \
+		evt.is_compat=true proc.is_32bit=true)" 1 "open32: its open is marked evt.is_compat and proc.is_32bit"
+	tap_is "$(ev32 count evt.type=execve proc.exepath="$open32" evt.res=0 evt.is_compat=null \
+		proc.is_32bit=true)" 1 "open32: its exec (a native execve of a 32-bit program): proc.is_32bit only"
+	tap_is "$(ev32 count evt.type=procexit proc.exepath="$open32" evt.arg.status=0 evt.is_compat=true \
+		proc.is_32bit=true)" 1 "open32: its exit (the 32-bit exit_group): both"
+fi
 "$shrike" -e "$tmp/ia32.scap" -r "$tmp/rules32.yaml" -A >"$tmp/ia32-replay.json" 2>"$tmp/ia32-replay.err"
 rc=$?
 if [ $rc = 0 ] && cmp -s "$tmp/ia32.json" "$tmp/ia32-replay.json"; then
