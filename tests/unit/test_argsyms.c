@@ -458,11 +458,12 @@ static void test_descriptors(void **state)
 	memset(&un, 0, sizeof(un));
 	tev_tuple(&t, &un);
 	field(&t.ev, "evt.args", "oldfd=3 newfd=0");
-	/* accept's fd is the connection it returned, as Falco's is: its tuple */
+	/* accept's fd is the connection it returned, as Falco's is: its tuple,
+	 * client to server (the peer to us) */
 	tev_init(&t, "accept");
 	tev_set(&t, "fd", 4);
 	tev_tuple(&t, &tcp);
-	tev_arg_is(&t, "fd", "<4t>192.168.1.2:40000->10.1.2.3:4444");
+	tev_arg_is(&t, "fd", "<4t>10.1.2.3:4444->192.168.1.2:40000");
 	tev_rawarg_is(&t, "fd", 4);
 	/* and a failed one the error it was */
 	tev_set(&t, "fd", (uint64_t)-11);

@@ -264,8 +264,14 @@ void fields_fd_name(const struct sevent *ev, struct scratch *s, struct scratch *
 			o->known = 0;
 			return;
 		}
-		snprintf(b, 2 * INET6_ADDRSTRLEN + 32, "%s:%u->%s:%u", ls ? ls : "0.0.0.0", l.port,
-			 rs ? rs : "0.0.0.0", rem.port);
+		/* client->server, as Falco names a connection: an accepted one is
+		 * the peer's to us, any other ours to the peer */
+		if (ev->type == SHRIKE_EVT_ACCEPT || ev->type == SHRIKE_EVT_ACCEPT4)
+			snprintf(b, 2 * INET6_ADDRSTRLEN + 32, "%s:%u->%s:%u", rs ? rs : "0.0.0.0",
+				 rem.port, ls ? ls : "0.0.0.0", l.port);
+		else
+			snprintf(b, 2 * INET6_ADDRSTRLEN + 32, "%s:%u->%s:%u", ls ? ls : "0.0.0.0",
+				 l.port, rs ? rs : "0.0.0.0", rem.port);
 		set_str(o, b);
 	}
 }
