@@ -46,25 +46,30 @@ char LICENSE[] SEC("license") = "GPL";
  * Both syscall programs start the same way: the number is tested against
  * the selection, as a native number and as a 32-bit one (and as an x32 one
  * where the kernel has x32), before anything else is read, so that an
- * unselected syscall costs a map lookup and a few bit tests. Only then is
- * the task asked which ABI the call came through (a 32-bit number means
+ * unselected syscall costs a map lookup and a few bit tests (no helper call
+ * on entry; on exit the one read of orig_ax). Only then is the task asked
+ * who it is and which ABI the call came through (a 32-bit number means
  * another syscall entirely: ia32.h translates it). x32 numbers are far
  * above the others (x32.h).
  *
  * Returns the native number with its arguments in a, or -1.
  */
 static __always_inline long syscall_of(struct pt_regs *regs, long id, struct sys_args *a,
-				       __u32 tid, int at_entry)
+				       __u32 *tid, int at_entry)
 {
 	struct shrike_syscall_mask *m = sel_mask();
 	int native = mask_has(m, id);
+	__u64 pid_tgid;
 
 	if (!native && !ia32_maybe(m, id) && !x32_maybe(m, id))
 		return -1;
-	if (is_reader())
+	/* only now: a syscall nobody asked for pays for the mask test alone */
+	pid_tgid = bpf_get_current_pid_tgid();
+	*tid = (__u32)pid_tgid;
+	if ((__u32)(pid_tgid >> 32) == reader_tgid)	/* is_reader(), one call for both */
 		return -1;
 	if (in_ia32_syscall())
-		return ia32_native(regs, id, a, tid, at_entry);
+		return ia32_native(regs, id, a, *tid, at_entry);
 	if (!native)
 		return x32_native(regs, id, a);
 	native_args(regs, a);
@@ -75,13 +80,12 @@ SEC("raw_tracepoint/sys_enter")
 int shrike_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 {
 	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct shrike_bpf_spec *sp;
 	struct sys_args a;
+	__u32 tid, nr;
 	long id;
-	__u32 nr;
 
-	id = syscall_of(regs, (long)ctx->args[1], &a, tid, 1);
+	id = syscall_of(regs, (long)ctx->args[1], &a, &tid, 1);
 	if (id < 0)
 		return 0;
 	nr = (__u32)id;
@@ -124,13 +128,12 @@ int shrike_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 {
 	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
 	long ret = (long)ctx->args[1];
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct shrike_bpf_spec *sp;
 	struct sys_args a;
+	__u32 tid, nr;
 	long id;
-	__u32 nr;
 
-	id = syscall_of(regs, BPF_CORE_READ(regs, orig_ax), &a, tid, 0);
+	id = syscall_of(regs, BPF_CORE_READ(regs, orig_ax), &a, &tid, 0);
 	if (id < 0)
 		return 0;
 	nr = (__u32)id;
