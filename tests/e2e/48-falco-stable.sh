@@ -54,22 +54,6 @@ rules_start() {
 	shrike_await
 }
 
-# fires RULE PRIORITY DESC FILTER...: alerts of RULE match the filters
-# (events.py: output_fields.FIELD=VALUE, FIELD~SUBSTRING), with the rule's
-# priority
-fires() {
-	local rule=$1 prio=$2 desc=$3
-	shift 3
-	check_is "$rule fires on $desc" "$prio" "$rule" distinct priority "rule=$rule" "$@"
-}
-
-# quiet RULE DESC FILTER...: no alert of RULE matches the filters
-quiet() {
-	local rule=$1 desc=$2
-	shift 2
-	check_is "$rule does not fire on $desc" 0 "$rule" count "rule=$rule" "$@"
-}
-
 # ssh_to PORT: ssh connects to $SSH_ADDR:PORT, where a listener accepts and
 # closes; the listener's word in $tmp/ssh-PORT
 ssh_to() {
@@ -256,109 +240,109 @@ tap_premise_is "$(cat "$tmp/ssh-4444") / $(cat "$tmp/ssh-2222")" \
 # ---- the alerts, rule by rule, in the file's order ------------------------------
 
 R="Directory traversal monitored file read"
-fires "$R" Warning "cat /etc/../etc/../etc/t48-trav (run by timeout)" \
+alert_ok "$R" Warning "cat /etc/../etc/../etc/t48-trav (run by timeout)" \
 	output_fields.fd.nameraw=/etc/../etc/../etc/t48-trav output_fields.proc.name=cat
-quiet "$R" "the same file read by its plain path" "output_fields.fd.name~t48-plain"
+no_alert "$R" "the same file read by its plain path" "output_fields.fd.name~t48-plain"
 
 R="Read sensitive file trusted after startup"
-fires "$R" Warning "nginx reading a pam.d file 6 s after its start" \
+alert_ok "$R" Warning "nginx reading a pam.d file 6 s after its start" \
 	output_fields.fd.name=/etc/pam.d/t48-trusted output_fields.proc.name=nginx
-quiet "$R" "nginx reading one at once" output_fields.fd.name=/etc/pam.d/t48-new
+no_alert "$R" "nginx reading one at once" output_fields.fd.name=/etc/pam.d/t48-new
 
 R="Read sensitive file untrusted"
-fires "$R" Warning "cat of a pam.d file" \
+alert_ok "$R" Warning "cat of a pam.d file" \
 	output_fields.fd.name=/etc/pam.d/t48-untrusted output_fields.proc.name=cat output_fields.user.name=root
-quiet "$R" "a shell reading one (shells are trusted)" output_fields.fd.name=/etc/pam.d/t48-shell
+no_alert "$R" "a shell reading one (shells are trusted)" output_fields.fd.name=/etc/pam.d/t48-shell
 
 R="Run shell untrusted"
-fires "$R" Notice "sh spawned by nginx" "output_fields.proc.cmdline=sh -c true t48-nginx-shell" \
+alert_ok "$R" Notice "sh spawned by nginx" "output_fields.proc.cmdline=sh -c true t48-nginx-shell" \
 	output_fields.proc.pname=nginx
-quiet "$R" "sh spawned by another program" "output_fields.proc.cmdline~t48-app-shell"
+no_alert "$R" "sh spawned by another program" "output_fields.proc.cmdline~t48-app-shell"
 
 R="System user interactive"
-fires "$R" Informational "daemon (uid 1) running echo under sshd" "output_fields.proc.cmdline=echo t48-sysuser" \
+alert_ok "$R" Informational "daemon (uid 1) running echo under sshd" "output_fields.proc.cmdline=echo t48-sysuser" \
 	output_fields.user.name=daemon
-quiet "$R" "daemon running echo under another program" "output_fields.proc.cmdline~t48-sysuser-plain"
+no_alert "$R" "daemon running echo under another program" "output_fields.proc.cmdline~t48-sysuser-plain"
 
 R="Terminal shell in container"
-fires "$R" Notice "sh with a pty as its terminal, started by 'systemd' in t48-web" \
+alert_ok "$R" Notice "sh with a pty as its terminal, started by 'systemd' in t48-web" \
 	"output_fields.proc.cmdline~t48-tty" output_fields.proc.pname=systemd
-quiet "$R" "the same shell without a terminal" "output_fields.proc.cmdline~t48-notty"
+no_alert "$R" "the same shell without a terminal" "output_fields.proc.cmdline~t48-notty"
 
 R="Netcat Remote Code Execution in Container"
-fires "$R" Warning "nc -e in t48-web" "output_fields.proc.cmdline=nc 127.0.0.1 4849 -e /bin/true"
-quiet "$R" "nc without -e in t48-web" "output_fields.proc.cmdline~4850"
+alert_ok "$R" Warning "nc -e in t48-web" "output_fields.proc.cmdline=nc 127.0.0.1 4849 -e /bin/true"
+no_alert "$R" "nc without -e in t48-web" "output_fields.proc.cmdline~4850"
 
 R="Search Private Keys or Passwords"
-fires "$R" Warning "grep for BEGIN OPENSSH PRIVATE" "output_fields.proc.cmdline~BEGIN OPENSSH PRIVATE"
-quiet "$R" "grep for BEGIN CERTIFICATE" "output_fields.proc.cmdline~BEGIN CERTIFICATE"
+alert_ok "$R" Warning "grep for BEGIN OPENSSH PRIVATE" "output_fields.proc.cmdline~BEGIN OPENSSH PRIVATE"
+no_alert "$R" "grep for BEGIN CERTIFICATE" "output_fields.proc.cmdline~BEGIN CERTIFICATE"
 
 R="Clear Log Activities"
-fires "$R" Warning "a shell truncating /var/log/t48-clear.log (O_TRUNC)" output_fields.fd.name=/var/log/t48-clear.log
-quiet "$R" "a shell appending to /var/log/t48-append.log" output_fields.fd.name=/var/log/t48-append.log
+alert_ok "$R" Warning "a shell truncating /var/log/t48-clear.log (O_TRUNC)" output_fields.fd.name=/var/log/t48-clear.log
+no_alert "$R" "a shell appending to /var/log/t48-append.log" output_fields.fd.name=/var/log/t48-append.log
 
 R="Remove Bulk Data from Disk"
-fires "$R" Warning "shred -u" "output_fields.proc.cmdline=shred -u /tmp/t48-shred.dat"
-quiet "$R" "rm of a file" "output_fields.proc.cmdline~t48-rm.dat"
+alert_ok "$R" Warning "shred -u" "output_fields.proc.cmdline=shred -u /tmp/t48-shred.dat"
+no_alert "$R" "rm of a file" "output_fields.proc.cmdline~t48-rm.dat"
 
 R="Create Symlink Over Sensitive Files"
-fires "$R" Warning "ln -s /etc/shadow" output_fields.evt.arg.target=/etc/shadow \
+alert_ok "$R" Warning "ln -s /etc/shadow" output_fields.evt.arg.target=/etc/shadow \
 	output_fields.evt.arg.linkpath=/tmp/t48-shadow-sym
-quiet "$R" "ln -s /etc/hostname" output_fields.evt.arg.linkpath=/tmp/t48-hostname-sym
+no_alert "$R" "ln -s /etc/hostname" output_fields.evt.arg.linkpath=/tmp/t48-hostname-sym
 
 R="Create Hardlink Over Sensitive Files"
-fires "$R" Warning "ln /etc/shadow in t48-web" output_fields.evt.arg.oldpath=/etc/shadow \
+alert_ok "$R" Warning "ln /etc/shadow in t48-web" output_fields.evt.arg.oldpath=/etc/shadow \
 	output_fields.evt.arg.newpath=/tmp/t48-shadow-hard
-quiet "$R" "ln /etc/passwd" output_fields.evt.arg.newpath=/tmp/t48-passwd-hard
+no_alert "$R" "ln /etc/passwd" output_fields.evt.arg.newpath=/tmp/t48-passwd-hard
 
 R="Packet socket created in container"
-fires "$R" Notice "socket(AF_PACKET) in t48-web" "output_fields.proc.cmdline=rule_falco packet t48-web" \
+alert_ok "$R" Notice "socket(AF_PACKET) in t48-web" "output_fields.proc.cmdline=rule_falco packet t48-web" \
 	output_fields.user.name=root
-quiet "$R" "the same socket on the host" "output_fields.proc.cmdline=rule_falco packet t48-host"
+no_alert "$R" "the same socket on the host" "output_fields.proc.cmdline=rule_falco packet t48-host"
 
 R="Redirect STDOUT/STDIN to Network Connection in Container"
-fires "$R" Notice "dup2 of a TCP socket onto fd 0 in t48-web" "output_fields.proc.cmdline=rule_falco dup-socket 0" \
+alert_ok "$R" Notice "dup2 of a TCP socket onto fd 0 in t48-web" "output_fields.proc.cmdline=rule_falco dup-socket 0" \
 	output_fields.fd.type=ipv4
-quiet "$R" "dup2 of the socket onto fd 7" "output_fields.proc.cmdline=rule_falco dup-socket 7"
+no_alert "$R" "dup2 of the socket onto fd 7" "output_fields.proc.cmdline=rule_falco dup-socket 7"
 
 R="Linux Kernel Module Injection Detected"
-fires "$R" Warning "insmod in t48-web, which keeps CAP_SYS_MODULE" \
+alert_ok "$R" Warning "insmod in t48-web, which keeps CAP_SYS_MODULE" \
 	output_fields.proc.args=/root/t48-web.ko output_fields.proc.name=insmod
-quiet "$R" "insmod in t48-db, without CAP_SYS_MODULE" output_fields.proc.args=/root/t48-db.ko
+no_alert "$R" "insmod in t48-db, without CAP_SYS_MODULE" output_fields.proc.args=/root/t48-db.ko
 
 R="Debugfs Launched in Privileged Container"
-fires "$R" Warning "debugfs in t48-web (privileged)" "output_fields.proc.cmdline=debugfs noop t48-debugfs-web"
-quiet "$R" "debugfs in t48-db (id-mapped)" "output_fields.proc.cmdline~t48-debugfs-db"
+alert_ok "$R" Warning "debugfs in t48-web (privileged)" "output_fields.proc.cmdline=debugfs noop t48-debugfs-web"
+no_alert "$R" "debugfs in t48-db (id-mapped)" "output_fields.proc.cmdline~t48-debugfs-db"
 
 R="Detect release_agent File Container Escapes"
-fires "$R" Critical "root of t48-web writing a release_agent" output_fields.fd.name=/tmp/t48cg/release_agent \
+alert_ok "$R" Critical "root of t48-web writing a release_agent" output_fields.fd.name=/tmp/t48cg/release_agent \
 	"output_fields.thread.cap_effective~CAP_SYS_ADMIN"
-quiet "$R" "writing notify_on_release of the same hierarchy" output_fields.fd.name=/tmp/t48cg/notify_on_release
+no_alert "$R" "writing notify_on_release of the same hierarchy" output_fields.fd.name=/tmp/t48cg/notify_on_release
 
 R="PTRACE attached to process"
-fires "$R" Warning "PTRACE_ATTACH" "output_fields.proc.cmdline=rule_ptrace attach"
-quiet "$R" "PTRACE_TRACEME" "output_fields.proc.cmdline=rule_ptrace traceme"
+alert_ok "$R" Warning "PTRACE_ATTACH" "output_fields.proc.cmdline=rule_ptrace attach"
+no_alert "$R" "PTRACE_TRACEME" "output_fields.proc.cmdline=rule_ptrace traceme"
 
 R="PTRACE anti-debug attempt"
-fires "$R" Notice "PTRACE_TRACEME" "output_fields.proc.cmdline=rule_ptrace traceme"
-quiet "$R" "PTRACE_ATTACH and PTRACE_DETACH" "output_fields.proc.cmdline=rule_ptrace attach"
+alert_ok "$R" Notice "PTRACE_TRACEME" "output_fields.proc.cmdline=rule_ptrace traceme"
+no_alert "$R" "PTRACE_ATTACH and PTRACE_DETACH" "output_fields.proc.cmdline=rule_ptrace attach"
 
 R="Find AWS Credentials"
-fires "$R" Warning "grep for aws_secret_access_key" "output_fields.proc.cmdline~aws_secret_access_key"
-quiet "$R" "grep for aws_region" "output_fields.proc.cmdline~aws_region"
+alert_ok "$R" Warning "grep for aws_secret_access_key" "output_fields.proc.cmdline~aws_secret_access_key"
+no_alert "$R" "grep for aws_region" "output_fields.proc.cmdline~aws_region"
 
 R="Execution from /dev/shm"
-fires "$R" Warning "a program run from /dev/shm" "output_fields.proc.cmdline=t48-shm-run noop t48-shm"
-quiet "$R" "the same program run from /tmp" "output_fields.proc.cmdline~t48-tmp"
+alert_ok "$R" Warning "a program run from /dev/shm" "output_fields.proc.cmdline=t48-shm-run noop t48-shm"
+no_alert "$R" "the same program run from /tmp" "output_fields.proc.cmdline~t48-tmp"
 
 R="Disallowed SSH Connection Non Standard Port"
-fires "$R" Notice "ssh to $SSH_ADDR port 4444" output_fields.fd.rport=4444 output_fields.proc.name=ssh
-quiet "$R" "ssh to port 2222" output_fields.fd.rport=2222
+alert_ok "$R" Notice "ssh to $SSH_ADDR port 4444" output_fields.fd.rport=4444 output_fields.proc.name=ssh
+no_alert "$R" "ssh to port 2222" output_fields.fd.rport=2222
 
 R="Fileless execution via memfd_create"
-fires "$R" Critical "echo run from a memfd" "output_fields.proc.cmdline~t48-fileless" \
+alert_ok "$R" Critical "echo run from a memfd" "output_fields.proc.cmdline~t48-fileless" \
 	"output_fields.proc.exepath~memfd:rule-fileless"
-quiet "$R" "the same execveat of the file" "output_fields.proc.cmdline~t48-fdexec"
+no_alert "$R" "the same execveat of the file" "output_fields.proc.cmdline~t48-fdexec"
 
 check_run
 if [ "$TAP_FAILED" -gt 0 ]; then

@@ -173,8 +173,12 @@ c = one("close of that fd by the workload",
         and e.get("evt.rawarg.fd") == t["fd"] and e.get("evt.time", "") > o.get("evt.time", ""))
 same("close", c, "evt.res", 0)
 same("close", c, "fd.name", marker)
-n = one("connect by the workload",
-        lambda e: e.get("evt.type") == "connect" and e.get("proc.pid") == t["pid"])
+# its connect to the listener, named by the address it passed: not just
+# any connect of its pid (glibc tries nscd's socket first when Python
+# looks up a user, e.g. for ~ with HOME unset)
+n = one("connect by the workload to the listener",
+        lambda e: e.get("evt.type") == "connect" and e.get("proc.pid") == t["pid"]
+        and e.get("evt.arg.addr") == "127.0.0.1:%d" % t["rport"])
 same("connect", n, "evt.res", 0)
 same("connect", n, "fd.rip", "127.0.0.1")
 same("connect", n, "fd.rport", t["rport"])
