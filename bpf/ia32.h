@@ -41,7 +41,12 @@ enum {
 	IA32_memfd_create = 356, IA32_bpf = 357, IA32_execveat = 358, IA32_socket = 359,
 	IA32_bind = 361, IA32_connect = 362, IA32_listen = 363, IA32_accept4 = 364,
 	IA32_sendto = 369, IA32_sendmsg = 370, IA32_clone3 = 435, IA32_openat2 = 437,
-	IA32_NR_MAX = 440	/* above every number in the table */
+	/*
+	 * A power of two above every number in the table: the index is
+	 * masked where it is used, because a bound checked before clang
+	 * spills the index is lost on reload by older verifiers (6.1's).
+	 */
+	IA32_NR_MAX = 512
 };
 
 #define I32_FIX(name, nat, fix, ids)	[IA32_##name] = { __NR_##nat, fix, ids }
@@ -104,12 +109,10 @@ static const struct shrike_socketcall socketcalls[SYS_ACCEPT4_VAL + 1] = {
 static __always_inline const struct shrike_ia32_call *ia32_call(long nr)
 {
 	const struct shrike_ia32_call *c;
-	__u32 i = (__u32)nr;
 
-	barrier_var(i);
-	if (nr < 0 || i >= IA32_NR_MAX)
+	if (nr < 0 || nr >= IA32_NR_MAX)
 		return NULL;
-	c = &ia32_calls[i];
+	c = &ia32_calls[vbound((__u32)nr, IA32_NR_MAX - 1)];
 	return c->fix == SHRIKE_IA32_NONE ? NULL : c;
 }
 
@@ -133,15 +136,18 @@ static __always_inline int in_ia32_syscall(void)
 	return !!(BPF_CORE_READ(t, thread_info.status) & TS_COMPAT_VAL);
 }
 
-/* The six 32-bit argument registers, 32 bits each. */
-static __always_inline void ia32_regs(struct pt_regs *regs, struct sys_args *a)
+/* The six 32-bit argument registers, 32 bits each (not inlined: as native_args()). */
+static __noinline void ia32_regs(struct pt_regs *regs, struct sys_args *a)
 {
-	a->v[0] = (__u32)BPF_CORE_READ(regs, bx);
-	a->v[1] = (__u32)BPF_CORE_READ(regs, cx);
-	a->v[2] = (__u32)BPF_CORE_READ(regs, dx);
-	a->v[3] = (__u32)BPF_CORE_READ(regs, si);
-	a->v[4] = (__u32)BPF_CORE_READ(regs, di);
-	a->v[5] = (__u32)BPF_CORE_READ(regs, bp);
+	struct arg_regs r;
+
+	arg_regs_read(regs, &r);
+	a->v[0] = (__u32)r.bx;
+	a->v[1] = (__u32)r.cx;
+	a->v[2] = (__u32)r.dx;
+	a->v[3] = (__u32)r.si;
+	a->v[4] = (__u32)r.di;
+	a->v[5] = (__u32)r.bp;
 	a->compat = 1;
 	a->x32 = 0;
 	a->fault = 0;

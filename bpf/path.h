@@ -32,6 +32,7 @@ struct path_walk {
 	struct dentry *d;
 	struct vfsmount *vm;
 	struct mount *mnt;
+	struct dentry *mnt_root;	/* vm's, read once per mount, not per level */
 	struct dentry *root_d;
 	struct vfsmount *root_m;
 	__u32 pos;		/* first byte written in scratch.path */
@@ -53,6 +54,37 @@ static __always_inline int dentry_unlinked(struct dentry *d)
 }
 
 /*
+ * A dentry's parent and name, struct dentry from d_parent through d_name
+ * (the qstr's hash, len and name pointer), which every kernel since 3.x
+ * lays out in this order: one bpf_probe_read_kernel() instead of three.
+ */
+struct dentry_up {
+	struct dentry *parent;
+	__u32 hash, len;
+	const unsigned char *name;
+};
+
+#define DENTRY_UP_AS_BLOCK \
+	(bpf_core_field_offset(struct dentry, d_name) - \
+	 bpf_core_field_offset(struct dentry, d_parent) == __builtin_offsetof(struct dentry_up, hash) && \
+	 bpf_core_field_offset(struct qstr, len) == __builtin_offsetof(struct dentry_up, len) - \
+	 __builtin_offsetof(struct dentry_up, hash) && \
+	 bpf_core_field_offset(struct qstr, name) == __builtin_offsetof(struct dentry_up, name) - \
+	 __builtin_offsetof(struct dentry_up, hash))
+
+/* 0, or -1 if d could not be read (freed under the walk: the path ends there) */
+static __always_inline int dentry_up_read(struct dentry *d, struct dentry_up *u)
+{
+	if (DENTRY_UP_AS_BLOCK)
+		return bpf_probe_read_kernel(u, sizeof(*u), (char *)d +
+					     bpf_core_field_offset(struct dentry, d_parent)) ? -1 : 0;
+	u->parent = BPF_CORE_READ(d, d_parent);
+	u->len = BPF_CORE_READ(d, d_name.len);
+	u->name = BPF_CORE_READ(d, d_name.name);
+	return 0;
+}
+
+/*
  * One level up: a name in front, or across a mount point. One step per
  * bpf_loop() iteration, so the verifier checks it once instead of once per
  * level and branch (a plain loop of 48 levels exceeds its budget).
@@ -62,10 +94,10 @@ static long path_step(__u32 i, void *arg)
 	struct path_walk *w = arg;
 	struct scratch *s = scr_get();
 	/* local copies: BPF_CORE_READ must not relocate our own struct's fields */
-	struct dentry *d = w->d, *parent, *mnt_root;
+	struct dentry *d = w->d;
 	struct vfsmount *vm = w->vm;
 	struct mount *mnt = w->mnt;
-	const unsigned char *name;
+	struct dentry_up u;
 	__u32 len, pos = w->pos;
 
 	if (!s)
@@ -74,9 +106,7 @@ static long path_step(__u32 i, void *arg)
 		w->done = 1;
 		return 1;
 	}
-	mnt_root = BPF_CORE_READ(vm, mnt_root);
-	parent = BPF_CORE_READ(d, d_parent);
-	if (d == mnt_root) {
+	if (d == w->mnt_root) {
 		struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
 
 		/* the top of a mount tree: above the root, or detached */
@@ -87,9 +117,12 @@ static long path_step(__u32 i, void *arg)
 		w->d = BPF_CORE_READ(mnt, mnt_mountpoint);
 		w->mnt = up;
 		w->vm = &up->mnt;
+		w->mnt_root = BPF_CORE_READ(up, mnt.mnt_root);
 		return 0;
 	}
-	if (d == parent) {
+	if (dentry_up_read(d, &u))
+		return 1;
+	if (d == u.parent) {
 		/*
 		 * A root that is not its mount's (a disconnected dentry):
 		 * d_path() drops what it had and says "/", and so does this.
@@ -98,18 +131,35 @@ static long path_step(__u32 i, void *arg)
 		w->done = 1;
 		return 1;
 	}
-	name = BPF_CORE_READ(d, d_name.name);
-	len = BPF_CORE_READ(d, d_name.len);
+	len = u.len;
 	/* the whole path, its NUL included, must fit */
 	if (len > 255 || PATH_END - pos + len + 2 > w->max || pos < len + 1)
 		return 1;
 	pos -= len;
-	bpf_probe_read_kernel(s->path + vbound(pos, SNAP_MASK), vbound(len, 255), name);
+	bpf_probe_read_kernel(s->path + vbound(pos, SNAP_MASK), vbound(len, 255), u.name);
 	pos -= 1;
 	s->path[vbound(pos, SNAP_MASK)] = '/';
 	w->pos = pos;
-	w->d = parent;
+	w->d = u.parent;
 	return 0;
+}
+
+/* A struct path (mount, dentry) in one read where its layout is the usual one. */
+static __always_inline void path_read(const struct path *p, struct vfsmount **mnt,
+				      struct dentry **dentry)
+{
+	struct { struct vfsmount *mnt; struct dentry *dentry; } v;
+
+	if (bpf_core_field_offset(struct path, mnt) == 0 &&
+	    bpf_core_field_offset(struct path, dentry) == sizeof(v.mnt)) {
+		if (bpf_probe_read_kernel(&v, sizeof(v), p))
+			__builtin_memset(&v, 0, sizeof(v));
+	} else {
+		v.mnt = BPF_CORE_READ(p, mnt);
+		v.dentry = BPF_CORE_READ(p, dentry);
+	}
+	*mnt = v.mnt;
+	*dentry = v.dentry;
 }
 
 /*
@@ -139,8 +189,8 @@ __noinline int rec_path(__u64 dentry, __u64 vfsmount)
 	}
 	if (has_dname(w.d, vm))
 		return rec_dname(dentry);
-	w.root_d = BPF_CORE_READ(t, fs, root.dentry);
-	w.root_m = BPF_CORE_READ(t, fs, root.mnt);
+	w.mnt_root = BPF_CORE_READ(vm, mnt_root);
+	path_read(&BPF_CORE_READ(t, fs)->root, &w.root_m, &w.root_d);
 	s->path[PATH_END] = '\0';
 	if (dentry_unlinked(w.d)) {
 		w.end = PATH_END - DELETED_LEN;
@@ -183,6 +233,8 @@ static __always_inline struct file *fd_file(int fd)
 __noinline int rec_fdpath(int fd)
 {
 	struct file *f = fd_file(fd);
+	struct vfsmount *m;
+	struct dentry *d;
 	struct scratch *s;
 
 	if (!f) {
@@ -191,7 +243,8 @@ __noinline int rec_fdpath(int fd)
 			rec_set(s, 0, SHRIKE_PARAM_FAULT);
 		return 0;
 	}
-	return rec_path((__u64)BPF_CORE_READ(f, f_path.dentry), (__u64)BPF_CORE_READ(f, f_path.mnt));
+	path_read(&f->f_path, &m, &d);
+	return rec_path((__u64)d, (__u64)m);
 }
 
 /*
@@ -203,6 +256,8 @@ __noinline int rec_dirpath(int dirfd, __u64 upath)
 {
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 	struct scratch *s = scr_get();
+	struct vfsmount *m;
+	struct dentry *d;
 	char first = 0;
 
 	if (!s)
@@ -219,8 +274,8 @@ __noinline int rec_dirpath(int dirfd, __u64 upath)
 	}
 	if (dirfd != AT_FDCWD_VAL)
 		return rec_fdpath(dirfd);
-	return rec_path((__u64)BPF_CORE_READ(t, fs, pwd.dentry),
-			(__u64)BPF_CORE_READ(t, fs, pwd.mnt));
+	path_read(&BPF_CORE_READ(t, fs)->pwd, &m, &d);
+	return rec_path((__u64)d, (__u64)m);
 }
 
 /* openat2: a field of struct open_how in user memory, size checked */

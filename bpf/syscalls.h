@@ -155,15 +155,59 @@ __noinline int fill_param(__u32 nr, __u32 k)
 	return 0;
 }
 
-/* The native syscall's six argument registers. */
-static __always_inline void native_args(struct pt_regs *regs, struct sys_args *a)
+/*
+ * The argument registers of both ABIs, struct pt_regs from bp to di, which
+ * x86-64 has always laid out in this order (the entry code pushes them so).
+ * A raw tracepoint gets regs as a plain pointer, so each register is a
+ * bpf_probe_read_kernel() of its own: one read of the block costs what
+ * one register did, instead of six.
+ */
+struct arg_regs {
+	__u64 bp, bx, r11, r10, r9, r8, ax, cx, dx, si, di;
+};
+
+/* Does this kernel's struct pt_regs hold struct arg_regs as one block? (CO-RE constants) */
+#define REG_AT(r)	(bpf_core_field_offset(struct pt_regs, r) - \
+			 bpf_core_field_offset(struct pt_regs, bp) == __builtin_offsetof(struct arg_regs, r))
+#define ARG_REGS_AS_BLOCK	(REG_AT(bx) && REG_AT(r10) && REG_AT(r9) && REG_AT(r8) && \
+				 REG_AT(cx) && REG_AT(dx) && REG_AT(si) && REG_AT(di))
+
+static __always_inline void arg_regs_read(struct pt_regs *regs, struct arg_regs *r)
 {
-	a->v[0] = BPF_CORE_READ(regs, di);
-	a->v[1] = BPF_CORE_READ(regs, si);
-	a->v[2] = BPF_CORE_READ(regs, dx);
-	a->v[3] = BPF_CORE_READ(regs, r10);
-	a->v[4] = BPF_CORE_READ(regs, r8);
-	a->v[5] = BPF_CORE_READ(regs, r9);
+	if (ARG_REGS_AS_BLOCK) {
+		if (bpf_probe_read_kernel(r, sizeof(*r), (char *)regs +
+					  bpf_core_field_offset(struct pt_regs, bp)))
+			__builtin_memset(r, 0, sizeof(*r));
+		return;
+	}
+	/* never seen on x86-64: one read per register, as CO-RE places them */
+	r->bp = BPF_CORE_READ(regs, bp);
+	r->bx = BPF_CORE_READ(regs, bx);
+	r->r10 = BPF_CORE_READ(regs, r10);
+	r->r9 = BPF_CORE_READ(regs, r9);
+	r->r8 = BPF_CORE_READ(regs, r8);
+	r->cx = BPF_CORE_READ(regs, cx);
+	r->dx = BPF_CORE_READ(regs, dx);
+	r->si = BPF_CORE_READ(regs, si);
+	r->di = BPF_CORE_READ(regs, di);
+}
+
+/*
+ * The native syscall's six argument registers. Not inlined: the block read
+ * lives in this frame, off the stack of the deepest call chain (the
+ * verifier allows 512 bytes for all frames of a chain together).
+ */
+static __noinline void native_args(struct pt_regs *regs, struct sys_args *a)
+{
+	struct arg_regs r;
+
+	arg_regs_read(regs, &r);
+	a->v[0] = r.di;
+	a->v[1] = r.si;
+	a->v[2] = r.dx;
+	a->v[3] = r.r10;
+	a->v[4] = r.r8;
+	a->v[5] = r.r9;
 	a->compat = 0;
 	a->x32 = 0;
 	a->fault = 0;
