@@ -129,7 +129,7 @@ static const struct field_def table[] = {
 	{ "evt.arg", RF_STR, FIELD_F_KEY | FIELD_F_INDEX, "a syscall argument by name (evt.arg.flags) or position (evt.arg[0]) as Falco renders it: flags and enums by their names (O_TRUNC|O_CREAT|O_WRONLY, AF_PACKET, PTRACE_ATTACH; the table below), a uid or gid by its container-local name (alice, <NA>), a descriptor by its file (<f>/etc/passwd), modes in octal, other numbers in decimal", f_evt_arg },
 	{ "evt.rawarg", RF_INT, FIELD_F_KEY, "a syscall argument by name as its number, for =, <, >, ranges (evt.rawarg.mode); a string argument as text", f_evt_rawarg },
 	{ "fd.num", RF_INT, FIELD_F_KNOWN, "the file descriptor the event is about", f_fd_num },
-	{ "fd.name", RF_STR, FIELD_F_KNOWN, "file: absolute path; socket: client->server as Falco has it (lip:lport->rip:rport, rip:rport->lip:lport for accept); unix socket: its path", f_fd_name },
+	{ "fd.name", RF_STR, FIELD_F_KNOWN, "file: absolute path; socket: client->server as Falco has it (lip:lport->rip:rport, rip:rport->lip:lport for accept), a bound or listening one without a peer its own lip:lport; unix socket: its path", f_fd_name },
 	{ "fd.typechar", RF_STR, FIELD_F_KNOWN, "f file, 4 IPv4 socket, 6 IPv6 socket, u unix socket", f_fd_typechar },
 	{ "fd.lip", RF_IPADDR, FIELD_F_KNOWN, "local IP address of a socket", f_fd_lip },
 	{ "fd.lport", RF_PORT, FIELD_F_KNOWN, "local port of a socket", f_fd_lport },

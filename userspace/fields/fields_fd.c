@@ -265,8 +265,11 @@ void fields_fd_name(const struct sevent *ev, struct scratch *s, struct scratch *
 			return;
 		}
 		/* client->server, as Falco names a connection: an accepted one is
-		 * the peer's to us, any other ours to the peer */
-		if (ev->type == SHRIKE_EVT_ACCEPT || ev->type == SHRIKE_EVT_ACCEPT4)
+		 * the peer's to us, any other ours to the peer; a server socket
+		 * (bound or listening, no peer) is its own address alone */
+		if ((ev->type == SHRIKE_EVT_BIND || ev->type == SHRIKE_EVT_LISTEN) && !rem.port)
+			snprintf(b, 2 * INET6_ADDRSTRLEN + 32, "%s:%u", ls ? ls : "0.0.0.0", l.port);
+		else if (ev->type == SHRIKE_EVT_ACCEPT || ev->type == SHRIKE_EVT_ACCEPT4)
 			snprintf(b, 2 * INET6_ADDRSTRLEN + 32, "%s:%u->%s:%u", rs ? rs : "0.0.0.0",
 				 rem.port, ls ? ls : "0.0.0.0", l.port);
 		else

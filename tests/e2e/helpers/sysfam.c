@@ -161,8 +161,10 @@ static void net(void)
 	l = tcp_listener(&srv);
 	expect(1, "socket", "evt.res=%d evt.rawarg.domain=%d evt.arg.domain=AF_INET evt.arg.type=%d "
 	       "evt.arg.proto=0", l, AF_INET, SOCK_STREAM);
+	/* a server socket is named by its own address alone, as Falco names it */
 	expect(1, "listen", "evt.res=%d evt.rawarg.fd=%d evt.arg.backlog=7 fd.typechar=4 fd.lip=127.0.0.1 "
-	       "fd.lport=%u", listen(l, 7), l, ntohs(srv.sin_port));
+	       "fd.lport=%u fd.name=127.0.0.1:%u evt.arg.fd=<4t>127.0.0.1:%u", listen(l, 7), l,
+	       ntohs(srv.sin_port), ntohs(srv.sin_port), ntohs(srv.sin_port));
 	c = socket(AF_INET, SOCK_STREAM, 0);
 	r = connect(c, (struct sockaddr *)&srv, sizeof(srv));
 	len = sizeof(cli);
