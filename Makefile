@@ -260,7 +260,7 @@ docs: daemon
 # memory. The programs that run in the VM are static; replay_profile runs
 # here against libshrike.a. Writes the tables into docs/PERFORMANCE.md.
 .PHONY: bench
-BENCH_VM_BINS := $(patsubst %,$(BUILD)/bench/%,opbench true spawn loadgen)
+BENCH_VM_BINS := $(patsubst %,$(BUILD)/bench/%,opbench true spawn loadgen emptybpf)
 
 $(BENCH_VM_BINS): $(BUILD)/bench/%: tests/bench/%.c
 	@mkdir -p $(dir $@)

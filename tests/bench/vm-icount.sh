@@ -84,6 +84,18 @@ run none
 insmod "$bin/emptyprobe/emptyprobe.ko"
 run emptyprobe
 rmmod emptyprobe
+# the eBPF driver's floor: raw tracepoint programs that return at once
+rm -f "$work/emptybpf.ready"
+"$bin/emptybpf" "$work/emptybpf.ready" &
+empty_bpf=$!
+for _ in $(seq 1 100); do
+	[ -s "$work/emptybpf.ready" ] && break
+	sleep 0.1
+done
+[ -s "$work/emptybpf.ready" ] || { echo "emptybpf did not attach" >&2; exit 1; }
+run emptybpf
+kill "$empty_bpf"
+wait "$empty_bpf" || true
 insmod shrike.ko
 run shrike-noreader
 run_consumed shrike-daemon shrike
